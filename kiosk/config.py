@@ -1,0 +1,277 @@
+"""Typed loading of the YAML the hall edits (config/*.yaml).
+
+Every problem is reported as a ConfigError that names the file, the key and what was expected,
+so a technician can fix it without reading Python. `kiosk` turns it into a message and exit 2.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+from datetime import time
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from kiosk.hall.model import TicketKind
+
+DEFAULT_CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class ConfigError(Exception):
+    def __init__(self, file: Path | str, key: str, problem: str):
+        self.file, self.key, self.problem = str(file), key, problem
+        super().__init__(f"{self.file}: {key or '(top level)'}: {problem}")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- hall.yaml
+class OpeningHours(Strict):
+    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]]
+    open: time
+    close: time
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.close <= self.open:
+            raise ValueError("close must be later than open")
+        return self
+
+
+class Department(Strict):
+    code: str
+    name: str
+    name_en: str = ""
+
+
+class WindowGroup(Strict):
+    id: str
+    name: str
+    name_en: str = ""
+    departments: list[str]
+
+
+class Window(Strict):
+    id: str
+    name: str
+    group: str
+
+
+class HallInfo(Strict):
+    id: str
+    name: str
+    name_en: str = ""
+    opening_hours: list[OpeningHours]
+    holidays: list[str] = Field(default_factory=list, description="YYYY-MM-DD dates the hall is closed")
+    priority_age: int = 70
+    # Average minutes a window spends per ticket, by kind: the basis of every wait estimate.
+    minutes_per_ticket: dict[TicketKind, float] = Field(
+        default_factory=lambda: {TicketKind.ACCEPT: 12.0, TicketKind.CONSULT: 5.0, TicketKind.PICKUP: 3.0})
+
+
+class HallFile(Strict):
+    hall: HallInfo
+    departments: list[Department]
+    window_groups: list[WindowGroup]
+    windows: list[Window]
+
+
+# ---------------------------------------------------------------- catalogue.yaml
+class ServiceItem(Strict):
+    code: str
+    name: str
+    name_en: str = ""
+    department: str
+    kinds: list[TicketKind] = Field(default_factory=lambda: [TicketKind.ACCEPT, TicketKind.CONSULT])
+    materials: list[str] = Field(default_factory=list)
+    daily_cap: int | None = Field(default=None, ge=1)
+    category: str = ""   # filled from the enclosing category by the loader
+
+
+class Category(Strict):
+    code: str
+    name: str
+    name_en: str = ""
+    items: list[ServiceItem]
+
+
+class CatalogueFile(Strict):
+    categories: list[Category]
+
+
+# ---------------------------------------------------------------- kiosk.yaml
+class PrinterProfile(Strict):
+    encoding: Literal["gb18030", "gbk", "gb2312"] = "gb18030"
+    # The glyphs the printer's built-in font really has: characters outside it are rasterised.
+    font_charset: Literal["gb18030", "gbk", "gb2312"] = "gbk"
+    width_dots: int = 576        # 80 mm paper at 203 dpi
+    chars_per_line: int = 48     # font A, ASCII columns
+    cut: Literal["full", "partial"] = "partial"
+
+
+class TicketPrinterDevice(Strict):
+    driver: Literal["escpos"] = "escpos"
+    transport: Literal["serial", "tcp", "usb"]
+    port: str = ""               # /dev/ttyUSB0 for serial
+    baudrate: int = 115200
+    host: str = ""
+    tcp_port: int = 9100
+    usb_vendor: int | None = None
+    usb_product: int | None = None
+    profile: str = "gb18030-80mm"
+    poll_interval_s: float = Field(default=2.0, gt=0, le=5.0)
+    timeout_s: float = Field(default=1.0, gt=0)
+
+    @model_validator(mode="after")
+    def _address(self):
+        if self.transport == "serial" and not self.port:
+            raise ValueError("a serial printer needs 'port' (for example /dev/ttyUSB0)")
+        if self.transport == "tcp" and not self.host:
+            raise ValueError("a network printer needs 'host'")
+        if self.transport == "usb" and (self.usb_vendor is None or self.usb_product is None):
+            raise ValueError("a USB printer needs 'usb_vendor' and 'usb_product'")
+        return self
+
+
+class Devices(Strict):
+    ticket_printer: TicketPrinterDevice | None = None
+
+
+class KioskInfo(Strict):
+    id: str = "kiosk-1"
+    database: str = "var/hall.sqlite"     # relative paths are relative to the config directory's parent
+    idle_timeout_s: int = Field(default=60, ge=15)
+    idle_warning_s: int = Field(default=10, ge=3)
+    orientation: Literal["portrait", "landscape"] = "portrait"
+    language: Literal["zh_CN", "en"] = "zh_CN"
+    technician_pin: str = Field(description="pbkdf2_sha256$iterations$salt$hash, see `kiosk-diag hash-pin`")
+
+    @field_validator("technician_pin")
+    @classmethod
+    def _hashed(cls, v: str) -> str:
+        if not re.fullmatch(r"pbkdf2_sha256\$\d+\$[0-9a-f]+\$[0-9a-f]{64}", v):
+            raise ValueError("must be a hashed PIN (pbkdf2_sha256$...), never the PIN itself; "
+                             "make one with `kiosk-diag hash-pin`")
+        return v
+
+
+class KioskFile(Strict):
+    kiosk: KioskInfo
+    devices: Devices
+    printer_profiles: dict[str, PrinterProfile]
+
+
+# ---------------------------------------------------------------- the whole configuration
+class KioskConfig(Strict):
+    directory: Path
+    hall: HallInfo
+    departments: dict[str, Department]
+    window_groups: dict[str, WindowGroup]
+    windows: list[Window]
+    categories: list[Category]
+    items: dict[str, ServiceItem]
+    kiosk: KioskInfo
+    devices: Devices
+    printer_profiles: dict[str, PrinterProfile]
+
+    @property
+    def database_path(self) -> Path:
+        p = Path(self.kiosk.database)
+        return p if p.is_absolute() else self.directory.parent / p
+
+    def profile_for_printer(self) -> PrinterProfile:
+        return self.printer_profiles[self.devices.ticket_printer.profile]
+
+
+def _read(path: Path, model: type[BaseModel]):
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(path, "", "file not found") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(path, where, f"not valid YAML: {getattr(e, 'problem', e)}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(path, "", "expected a mapping of keys at the top level")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as e:
+        err = e.errors()[0]
+        key = ".".join(str(p) for p in err["loc"])
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key (check the spelling; see config/README.md for the keys allowed)"
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        more = f" (and {len(e.errors()) - 1} more problems)" if len(e.errors()) > 1 else ""
+        raise ConfigError(path, key, msg + more) from None
+
+
+def load_config(directory: Path | str | None = None) -> KioskConfig:
+    directory = Path(directory or os.environ.get("KIOSK_CONFIG_DIR") or DEFAULT_CONFIG_DIR).resolve()
+    hall_file = _read(directory / "hall.yaml", HallFile)
+    cat_file = _read(directory / "catalogue.yaml", CatalogueFile)
+    kiosk_file = _read(directory / "kiosk.yaml", KioskFile)
+
+    departments = {d.code: d for d in hall_file.departments}
+    groups = {g.id: g for g in hall_file.window_groups}
+    for i, g in enumerate(hall_file.window_groups):
+        for d in g.departments:
+            if d not in departments:
+                raise ConfigError(directory / "hall.yaml", f"window_groups.{i}.departments",
+                                  f"unknown department '{d}'")
+    for i, w in enumerate(hall_file.windows):
+        if w.group not in groups:
+            raise ConfigError(directory / "hall.yaml", f"windows.{i}.group", f"unknown window group '{w.group}'")
+
+    served = {d for g in groups.values() for d in g.departments}
+    items: dict[str, ServiceItem] = {}
+    categories = []
+    for ci, cat in enumerate(cat_file.categories):
+        filled = []
+        for ii, item in enumerate(cat.items):
+            key = f"categories.{ci}.items.{ii}"
+            if item.department not in departments:
+                raise ConfigError(directory / "catalogue.yaml", key + ".department",
+                                  f"unknown department '{item.department}' (not in hall.yaml)")
+            if item.department not in served:
+                raise ConfigError(directory / "catalogue.yaml", key + ".department",
+                                  f"no window group serves department '{item.department}'")
+            if item.code in items:
+                raise ConfigError(directory / "catalogue.yaml", key + ".code", f"duplicate item code '{item.code}'")
+            if not item.kinds:
+                raise ConfigError(directory / "catalogue.yaml", key + ".kinds", "at least one ticket kind is needed")
+            item = item.model_copy(update={"category": cat.code})
+            items[item.code] = item
+            filled.append(item)
+        categories.append(cat.model_copy(update={"items": filled}))
+
+    printer = kiosk_file.devices.ticket_printer
+    if printer and printer.profile not in kiosk_file.printer_profiles:
+        raise ConfigError(directory / "kiosk.yaml", "devices.ticket_printer.profile",
+                          f"unknown printer profile '{printer.profile}'")
+
+    return KioskConfig(directory=directory, hall=hall_file.hall, departments=departments, window_groups=groups,
+                       windows=hall_file.windows, categories=categories, items=items, kiosk=kiosk_file.kiosk,
+                       devices=kiosk_file.devices, printer_profiles=kiosk_file.printer_profiles)
+
+
+# ---------------------------------------------------------------- technician PIN
+def hash_pin(pin: str, iterations: int = 200_000, salt: bytes | None = None) -> str:
+    salt = salt or os.urandom(16)
+    digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, iterations)
+    return f"pbkdf2_sha256${iterations}${salt.hex()}${digest.hex()}"
+
+
+def check_pin(pin: str, stored: str) -> bool:
+    _, iterations, salt, digest = stored.split("$")
+    candidate = hashlib.pbkdf2_hmac("sha256", pin.encode(), bytes.fromhex(salt), int(iterations))
+    return hmac.compare_digest(candidate.hex(), digest)

@@ -1,0 +1,137 @@
+"""Plain dataclasses that cross the hall service boundary.
+
+Everything the kiosk sends to or gets from "the hall" is one of these: no ORM rows, no Qt types,
+so the embedded SQLite hall, an HTTP hall and a PostgreSQL hall can all speak the same language.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+class TicketKind(str, enum.Enum):
+    """The three kinds of queue ticket a hall issues; each has its own number series."""
+
+    ACCEPT = "accept"      # 受理: hand in an application
+    CONSULT = "consult"    # 咨询: ask a question
+    PICKUP = "pickup"      # 取件: collect a finished document
+
+    @property
+    def prefix(self) -> str:
+        return {"accept": "A", "consult": "C", "pickup": "P"}[self.value]
+
+    @property
+    def label_zh(self) -> str:
+        return {"accept": "受理", "consult": "咨询", "pickup": "取件"}[self.value]
+
+    @property
+    def label_en(self) -> str:
+        return {"accept": "Application", "consult": "Enquiry", "pickup": "Collection"}[self.value]
+
+
+class TicketState(str, enum.Enum):
+    WAITING = "waiting"    # printed, in the queue
+    CALLED = "called"      # called to a window
+    DONE = "done"          # served
+    NO_SHOW = "no_show"    # called and never came
+
+
+@dataclass(frozen=True)
+class Citizen:
+    """Who asks for a ticket, as far as the queue needs to know.
+
+    `person_key` is a one-way hash of the ID number (never the number itself), so the hall can
+    keep one open ticket per person per item without storing personal data.
+    """
+
+    person_key: str | None = None
+    birth_date: date | None = None
+
+
+@dataclass(frozen=True)
+class TicketRequest:
+    item_code: str
+    kind: TicketKind
+    citizen: Citizen = field(default_factory=Citizen)
+    kiosk_id: str = "kiosk-1"
+    idempotency_key: str = ""   # same key → same reservation, so a retried tap never issues twice
+
+
+@dataclass(frozen=True)
+class Ticket:
+    ticket_id: str             # globally unique, printed as the QR code
+    number: str                # what the citizen reads and hears: A012
+    kind: TicketKind
+    item_code: str
+    item_name: str
+    department: str
+    window_group: str          # group id
+    window_group_name: str     # e.g. 社会民生综合窗口 (3-8号窗口)
+    people_ahead: int
+    estimated_wait_min: int
+    issued_at: datetime
+    priority: bool = False     # 70+ citizens and (later) appointments
+    reprint: bool = False      # 补打: the citizen already held an open ticket for this item
+    state: TicketState = TicketState.WAITING
+    window: str | None = None  # set once called
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """A number held for printing. It becomes a Ticket only when confirm() is called after
+    the printer has accepted the last byte; void() gives it up without a visible gap."""
+
+    reservation_id: str
+    ticket: Ticket
+
+
+class RefusalReason(str, enum.Enum):
+    CLOSED = "closed"                  # outside opening hours
+    DAILY_CAP = "daily_cap"            # today's numbers for this item are gone
+    KIND_NOT_OFFERED = "kind_not_offered"
+    UNKNOWN_ITEM = "unknown_item"
+    NO_WINDOW = "no_window"            # no window group serves this department today
+
+
+_REFUSAL_TEXT = {
+    RefusalReason.CLOSED: ("大厅现在不在办理时间，{detail}。", "The hall is closed now. {detail_en}."),
+    RefusalReason.DAILY_CAP: ("这个事项今天的号已经取完了，请明天再来，或者先预约。",
+                              "Today's numbers for this service are all taken. Please come back tomorrow or book ahead."),
+    RefusalReason.KIND_NOT_OFFERED: ("这个事项不提供这种号，请换一种。",
+                                     "This service does not offer that kind of ticket."),
+    RefusalReason.UNKNOWN_ITEM: ("没有找到这个事项，请到咨询台问一下。",
+                                 "We could not find this service. Please ask at the information desk."),
+    RefusalReason.NO_WINDOW: ("今天没有窗口办理这个事项，请到咨询台问一下。",
+                              "No window handles this service today. Please ask at the information desk."),
+}
+
+
+class HallRefusal(Exception):
+    """The hall will not issue this ticket, for a reason a citizen can understand."""
+
+    def __init__(self, reason: RefusalReason, detail: str = "", detail_en: str = ""):
+        self.reason = reason
+        zh, en = _REFUSAL_TEXT[reason]
+        self.message_zh = zh.format(detail=detail, detail_en=detail_en)
+        self.message_en = en.format(detail=detail, detail_en=detail_en)
+        super().__init__(f"{reason.value}: {self.message_en}")
+
+
+class HallUnavailable(Exception):
+    """The hall's store cannot be reached or written (disk full, locked database, server down)."""
+
+    def __init__(self, technical: str):
+        self.technical = technical
+        self.message_zh = "取号系统暂时连不上，请稍等片刻或到咨询台取号。"
+        self.message_en = "The queue system is unavailable. Please wait a moment or ask at the desk."
+        super().__init__(technical)
+
+
+@dataclass(frozen=True)
+class WindowGroupLoad:
+    group_id: str
+    name: str
+    waiting: int
+    open_windows: int
+    estimated_wait_min: int
