@@ -1,0 +1,101 @@
+"""Composition root: read the config, wire hall + devices (+ simulators with --sim), show the UI.
+
+This is the only place in kiosk/ that may import sim/: with --sim every device is replaced by
+its simulator speaking the real wire protocol, so the real drivers still run.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+from kiosk.config import ConfigError, KioskConfig, load_config
+from kiosk.privacy import configure_logging
+
+log = logging.getLogger("kiosk")
+
+
+def build_core(config: KioskConfig, sim: bool = False, scenario: str | Path | None = None,
+               out_dir: str | Path | None = None, clock=None, start: bool = True):
+    """Wire a KioskCore. With sim=True the devices are simulators (kept on `core.simulators`),
+    and the database and printed tickets go to out_dir (default: var/sim under the project)."""
+    from kiosk.core import KioskCore
+    from kiosk.devices import TicketPrinterRole
+    from kiosk.hall.sqlite_hall import SqliteHall
+
+    simulators = None
+    db_path = config.database_path
+    if sim:
+        from sim.kiosk_sim import start_simulators
+        out = Path(out_dir) if out_dir else config.directory.parent / "var" / "sim"
+        simulators, config = start_simulators(config, out, scenario)
+        db_path = out / "hall.sqlite"
+        clock = clock or simulators.clock
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    hall = SqliteHall(config, db_path, clock=clock or datetime.now)
+    core = KioskCore(config, hall, TicketPrinterRole(config.devices.ticket_printer), clock=clock or datetime.now)
+    if simulators:
+        core.simulators = simulators
+        core.add_closer(simulators.stop)
+    if start:
+        core.start()
+    return core
+
+
+def _parse(argv):
+    p = argparse.ArgumentParser(prog="kiosk", description="Self-service kiosk for a government service hall.")
+    p.add_argument("--sim", action="store_true", help="run every device as its simulator (no hardware needed)")
+    p.add_argument("--config", help="configuration directory (default: config/ beside the code)")
+    p.add_argument("--scenario", help="simulator scenario file (with --sim), e.g. sim/scenarios/demo.yaml")
+    p.add_argument("--orientation", choices=["portrait", "landscape"], help="override kiosk.orientation")
+    p.add_argument("--windowed", action="store_true", help="a normal window instead of locked full screen")
+    p.add_argument("--exit-when-ready", action="store_true",
+                   help="print the start-up time once the home screen is interactive, then quit (benchmarks)")
+    return p.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = _parse(argv)
+    configure_logging()
+    try:
+        config = load_config(args.config)
+    except ConfigError as e:
+        print(f"配置有误 Configuration error: {e}", file=sys.stderr)
+        return 2
+    if args.orientation:
+        config = config.model_copy(update={"kiosk": config.kiosk.model_copy(update={"orientation": args.orientation})})
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        print("No display found: running on Qt's offscreen platform (nothing appears on screen).", file=sys.stderr)
+
+    from PySide6.QtGui import QGuiApplication
+    from kiosk.hall.model import HallUnavailable
+
+    app = QGuiApplication(sys.argv[:1])
+    try:
+        core = build_core(config, sim=args.sim, scenario=args.scenario)
+    except HallUnavailable as e:
+        print(f"取号系统无法启动 The queue database cannot be opened: {e.technical}", file=sys.stderr)
+        return 3
+    from screens import load_ui
+    engine = load_ui(app, core, fullscreen=not args.windowed)
+    if args.sim:
+        sims = core.simulators
+        log.info("simulated devices: %s; printed tickets go to %s", sims.describe(), sims.out_dir)
+    if args.exit_when_ready:
+        from PySide6.QtCore import QTimer
+        import psutil
+        started = psutil.Process().create_time()
+        QTimer.singleShot(0, lambda: (print(f"ready in {time.time() - started:.3f} s"), app.quit()))
+    code = app.exec()
+    del engine
+    core.stop()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""The kiosk's brain, seen from the screens: catalogue, device health, availability, flows.
+
+Flows run as asyncio tasks on one background event-loop thread; device I/O runs on each
+device's own thread. The screens call these methods from the Qt thread and get futures and
+listener callbacks back (from any thread: the view-model moves them onto the Qt thread).
+A separate loop thread, rather than QtAsyncio on the Qt thread, keeps flows testable with plain
+asyncio and means a slow device or database can never freeze a frame.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from drivers.printer.ticket_layout import compose_ticket, load_template
+from kiosk.catalogue import Catalogue
+from kiosk.config import KioskConfig, check_pin
+from kiosk.devices import DeviceHealth, TicketPrinterRole
+from kiosk.flows.context import FlowContext
+from kiosk.flows.take_number import take_number
+from kiosk.hall.hours import hall_open
+from kiosk.hall.model import TicketKind
+from kiosk.hall.service import HallService
+from kiosk.session import Session
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Availability:
+    available: bool
+    reason_zh: str = ""
+    reason_en: str = ""
+
+
+class KioskCore:
+    def __init__(self, config: KioskConfig, hall: HallService, printer: TicketPrinterRole,
+                 clock: Callable[[], datetime] = datetime.now):
+        self.config = config
+        self.hall = hall
+        self.printer = printer
+        self.clock = clock
+        self.catalogue = Catalogue(config.categories)
+        self.session = Session(hall_id=config.hall.id)
+        template, profile = load_template("ticket"), config.profile_for_printer()
+        self.flow_context = FlowContext(config, hall, printer, self.session,
+                                        compose=lambda fields: compose_ticket(template, fields, profile))
+        self._listeners: list[Callable[[str, object], None]] = []
+        self._loop = asyncio.new_event_loop()
+        self._loop_thread = threading.Thread(target=self._loop.run_forever, name="kiosk-flows", daemon=True)
+        self._flow: Future | None = None
+        self._availability = Availability(False, "正在检查设备，请稍候", "Checking the devices, one moment")
+        self.simulators = None            # set by the composition root in --sim mode
+        self._closers: list[Callable[[], None]] = []
+
+    # ---------------------------------------------------------------- life cycle
+    def start(self) -> None:
+        self._loop_thread.start()
+        self.printer.add_listener(self._on_printer_health)
+        self.printer.check_now().result(timeout=10)   # know the printer before the first citizen
+        self._refresh_availability()
+        self.printer.start_polling()
+
+    def stop(self) -> None:
+        self.end_session()
+        self.printer.stop()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._loop_thread.join(timeout=5)
+        self.hall.close()
+        for close in self._closers:
+            close()
+
+    def add_closer(self, close: Callable[[], None]) -> None:
+        """Something to shut down after the kiosk (the simulators, in --sim mode)."""
+        self._closers.append(close)
+
+    # ---------------------------------------------------------------- state for the screens
+    def add_listener(self, callback: Callable[[str, object], None]) -> None:
+        self._listeners.append(callback)
+
+    def _emit(self, event: str, payload: object) -> None:
+        for callback in list(self._listeners):
+            try:
+                callback(event, payload)
+            except Exception:
+                log.exception("listener failed on %s", event)
+
+    def health(self) -> list[DeviceHealth]:
+        return [self.printer.health]
+
+    def ticket_service(self) -> Availability:
+        return self._availability
+
+    def _on_printer_health(self, health: DeviceHealth) -> None:
+        self._emit("health", self.health())
+        self._refresh_availability()
+
+    def _refresh_availability(self) -> None:
+        printer = self.printer.health
+        is_open, reason_zh, reason_en = hall_open(self.config.hall, self.clock())
+        if not is_open:
+            new = Availability(False, reason_zh, reason_en)
+        elif not printer.usable:
+            new = Availability(False, f"取号机暂时不能打印（{printer.reason_zh}），请到咨询台取号，或稍后再试。",
+                               f"The ticket printer is not working ({printer.reason_en}). "
+                               "Please ask at the information desk, or try again shortly.")
+        else:
+            new = Availability(True)
+        if new != self._availability:
+            self._availability = new
+            self._emit("availability", new)
+
+    # ---------------------------------------------------------------- citizen intents
+    def take_number(self, item_code: str, kind: TicketKind | str) -> Future:
+        """Start the take-a-number flow; the future gives the Ticket or a calm error."""
+        self._refresh_availability()    # opening hours move on even when no device changes
+        self._flow = asyncio.run_coroutine_threadsafe(
+            take_number(self.flow_context, item_code, TicketKind(kind)), self._loop)
+        return self._flow
+
+    def end_session(self) -> None:
+        """Idle timeout or Home: stop the running flow and forget the citizen."""
+        if self._flow is not None and not self._flow.done():
+            self._flow.cancel()
+        self._flow = None
+        self.session.wipe()
+        self._emit("session_ended", None)
+
+    # ---------------------------------------------------------------- technician
+    def check_technician_pin(self, pin: str) -> bool:
+        return check_pin(pin, self.config.kiosk.technician_pin)
+
+    def test_print(self) -> Future:
+        now = self.clock().strftime("%Y-%m-%d %H:%M")
+        fields = {"hall_name": self.config.hall.name, "number": "TEST", "kind_label": "打印测试 Test print",
+                  "item_name": "设备自检 Device self-test", "window_group_name": self.config.kiosk.id,
+                  "people_ahead": "0", "estimated_wait_min": "0", "issued_at": now,
+                  "ticket_id": f"TEST-{self.config.kiosk.id}", "reprint_mark": "", "priority_mark": ""}
+        data = self.flow_context.compose(fields)
+        return asyncio.run_coroutine_threadsafe(self.printer.print(data), self._loop)

@@ -1,0 +1,88 @@
+"""kiosk-diag: the technician's view of every configured device, from the shell.
+
+    kiosk-diag --json            check the real devices named in config/kiosk.yaml
+    kiosk-diag --sim --json      the same against the simulators
+    kiosk-diag hash-pin          make the hashed technician PIN for config/kiosk.yaml
+The same health model feeds the in-app technician screen.
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+from kiosk.config import ConfigError, hash_pin, load_config
+from kiosk.devices import DeviceHealth, TicketPrinterRole
+
+STATE_WORDS = {"ok": "正常 OK", "warning": "注意 Warning", "fault": "故障 Fault", "absent": "未配置 Absent"}
+
+
+def check_devices(config) -> list[DeviceHealth]:
+    """Ask every configured device for its health once, printer first."""
+    results = []
+    if config.devices.ticket_printer is None:
+        results.append(DeviceHealth("ticket_printer", "票据打印机 Ticket printer", "absent",
+                                    "没有配置票据打印机", "No ticket printer configured"))
+    else:
+        printer = TicketPrinterRole(config.devices.ticket_printer)
+        try:
+            results.append(printer.check_now().result(timeout=30))
+        finally:
+            printer.stop()
+    return results
+
+
+def _print_table(healths: list[DeviceHealth]) -> None:
+    for h in healths:
+        print(f"{h.role:16} {STATE_WORDS[h.state]:12} {h.name}")
+        if h.reason_zh:
+            print(f"{'':16} {h.reason_zh} / {h.reason_en}")
+        for key, value in h.details.items():
+            print(f"{'':16}   {key}: {value}")
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="kiosk-diag", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("command", nargs="?", default="devices", choices=["devices", "hash-pin"])
+    p.add_argument("--sim", action="store_true", help="check the simulators instead of real hardware")
+    p.add_argument("--scenario", help="simulator scenario file (with --sim)")
+    p.add_argument("--config", help="configuration directory")
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    args = p.parse_args(argv)
+
+    if args.command == "hash-pin":
+        pin = getpass.getpass("New technician PIN: ") if sys.stdin.isatty() else sys.stdin.readline().strip()
+        if not pin.isdigit() or len(pin) < 4:
+            print("The PIN must be at least 4 digits.", file=sys.stderr)
+            return 2
+        print(hash_pin(pin))
+        return 0
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as e:
+        print(json.dumps({"error": "config", "message": str(e)}) if args.json else f"Configuration error: {e}",
+              file=sys.stdout if args.json else sys.stderr)
+        return 2
+    sims = None
+    if args.sim:
+        from sim.kiosk_sim import start_simulators
+        sims, config = start_simulators(config, Path(tempfile.mkdtemp(prefix="kiosk-diag-")), args.scenario)
+    try:
+        healths = check_devices(config)
+    finally:
+        if sims:
+            sims.stop()
+    if args.json:
+        print(json.dumps({"kiosk": config.kiosk.id, "devices": [asdict(h) for h in healths]}, ensure_ascii=False))
+    else:
+        _print_table(healths)
+    return 0 if all(h.usable for h in healths) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""Take a queue number: reserve → print → confirm.
+
+A ticket exists only once the printer has accepted its last byte. If printing fails the number
+is given back (void) so nobody sees a gap, and the error travels up with a calm sentence for the
+screen. Printing and confirming are shielded from cancellation: once paper is coming out, an
+idle timeout must not turn it into a ticket the hall does not know about.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+
+from kiosk.hall.model import Ticket, TicketKind, TicketRequest
+from kiosk.flows.context import FlowContext, ticket_fields
+
+log = logging.getLogger(__name__)
+
+
+async def take_number(kiosk: FlowContext, item_code: str, kind: TicketKind) -> Ticket:
+    session = kiosk.session
+    session.item_code, session.kind = item_code, kind
+    request = TicketRequest(item_code=item_code, kind=kind, citizen=session.citizen(),
+                            kiosk_id=kiosk.config.kiosk.id, idempotency_key=uuid.uuid4().hex)
+    reservation = await asyncio.to_thread(kiosk.hall.reserve_ticket, request)
+    data = kiosk.compose(ticket_fields(reservation.ticket, kiosk.config))
+
+    async def print_then_confirm() -> Ticket:
+        try:
+            await kiosk.printer.print(data)
+        except Exception as e:
+            if not reservation.ticket.reprint:
+                await asyncio.to_thread(kiosk.hall.void_reservation, reservation.reservation_id,
+                                        f"print failed: {type(e).__name__}: {e}")
+            log.warning("ticket %s not printed: %s", reservation.ticket.number, e)
+            raise
+        return await asyncio.to_thread(kiosk.hall.confirm_ticket, reservation.reservation_id)
+
+    ticket = await asyncio.shield(print_then_confirm())
+    session.ticket = ticket
+    log.info("ticket %s issued for %s (%s)%s", ticket.number, item_code, kind.value,
+             " reprint" if ticket.reprint else "")
+    return ticket

@@ -1,0 +1,46 @@
+"""One citizen's visit at the kiosk, from first touch to the idle timeout or Home.
+
+All personal data the kiosk learns sits here and nowhere else; `wipe()` forgets it. Later
+journeys (card swipe, appointments) add their fields here.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
+from kiosk.hall.model import Citizen, Ticket, TicketKind
+from kiosk.privacy import mask_id_number, mask_name, person_key
+
+
+@dataclass
+class Identity:
+    name: str
+    id_number: str
+    birth_date: date | None
+    source: str                     # "id_card" | "social_security_card"
+
+    def __repr__(self) -> str:      # never print personal data, even in a traceback
+        return f"Identity({mask_name(self.name)}, {mask_id_number(self.id_number)}, {self.source})"
+
+
+@dataclass
+class Session:
+    hall_id: str
+    session_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    identity: Identity | None = None
+    item_code: str | None = None
+    kind: TicketKind | None = None
+    ticket: Ticket | None = None
+
+    def citizen(self) -> Citizen:
+        if self.identity is None:
+            return Citizen()        # anonymous number: no dedupe, no priority
+        return Citizen(person_key=person_key(self.identity.id_number, self.hall_id),
+                       birth_date=self.identity.birth_date)
+
+    def wipe(self) -> None:
+        """Forget everything about this citizen and start a fresh session id."""
+        self.identity = None
+        self.item_code = self.kind = self.ticket = None
+        self.session_id = uuid.uuid4().hex

@@ -1,0 +1,37 @@
+"""kiosk-sim: run device simulators and the screenshot tour without any hardware.
+
+    kiosk-sim printer --pty            a virtual ESC/POS printer on a pseudo-terminal
+    kiosk-sim tour --out DIR           walk every screen offscreen; PNGs + tour.json in DIR
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def main(argv=None) -> int:
+    from sim.printer import cli as printer_cli
+    p = argparse.ArgumentParser(prog="kiosk-sim", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True)
+    printer_cli.add_parser(sub)
+    tour = sub.add_parser("tour", help="screenshot tour: every screen and printed ticket as PNG, plus tour.json")
+    tour.add_argument("--out", required=True, help="directory for the PNGs and tour.json")
+    tour.add_argument("--orientation", choices=["portrait", "landscape", "both"], default="portrait")
+    args = p.parse_args(argv)
+
+    if args.command == "printer":
+        return printer_cli.run(args)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from sim.tour import run_tour
+    orientations = ["portrait", "landscape"] if args.orientation == "both" else [args.orientation]
+    for orientation in orientations:
+        out = Path(args.out) / orientation if len(orientations) > 1 else Path(args.out)
+        manifest = run_tour(out, orientation=orientation)
+        print(f"{orientation}: {len(manifest.get('entries', manifest))} images in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""Start every simulator a kiosk needs and point the kiosk's device settings at them.
+
+Called by the composition root for `kiosk --sim`, by the screenshot tour and by the tests, so all
+three run the same simulated hall. The drivers stay the real ones: only the addresses change.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Callable
+
+from kiosk.config import KioskConfig, TicketPrinterDevice
+from kiosk.hall.hours import hall_open
+from sim.printer.transports import PtyPrinterServer
+from sim.printer.virtual_printer import VirtualPrinter
+from sim.scenario import load_scenario
+
+log = logging.getLogger(__name__)
+DEFAULT_SCENARIO = Path(__file__).resolve().parent / "scenarios" / "demo.yaml"
+
+
+@dataclass
+class SimulatedDevices:
+    out_dir: Path
+    printer: VirtualPrinter
+    printer_server: PtyPrinterServer
+    printer_port: str
+    clock: Callable[[], datetime]
+    _stops: list = field(default_factory=list)
+
+    def describe(self) -> str:
+        return f"ticket printer on {self.printer_port} (state {self.printer.state})"
+
+    def stop(self) -> None:
+        self.printer_server.stop()
+
+
+def demo_clock(config: KioskConfig, now: Callable[[], datetime] = datetime.now) -> Callable[[], datetime]:
+    """Real time when the hall is open; otherwise the clock of the next opening day at 10:00,
+    running at real speed, so a demo at night still shows a working hall."""
+    real_start = now()
+    if hall_open(config.hall, real_start)[0]:
+        return now
+    day = real_start
+    for _ in range(14):
+        day = (day + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
+        if hall_open(config.hall, day)[0]:
+            log.info("hall is closed now: the simulated hall runs on %s", day.strftime("%Y-%m-%d %H:%M"))
+            offset = day - real_start
+            return lambda: now() + offset
+    return now
+
+
+def start_simulators(config: KioskConfig, out_dir: Path, scenario: str | Path | None = None):
+    """Start the simulators; return them and a config whose devices point at them."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    settings = load_scenario(scenario or DEFAULT_SCENARIO)
+    printer = VirtualPrinter(out_dir=out_dir / "tickets", state=settings.printer.state,
+                             paper_out_after=settings.printer.paper_out_after)
+    server = PtyPrinterServer(printer)
+    port = server.start()
+    current = config.devices.ticket_printer or TicketPrinterDevice(transport="serial", port=port)
+    printer_settings = current.model_copy(update={"transport": "serial", "port": port,
+                                                   "poll_interval_s": min(current.poll_interval_s, 1.0)})
+    config = config.model_copy(update={"devices": config.devices.model_copy(
+        update={"ticket_printer": printer_settings})})
+    return SimulatedDevices(out_dir, printer, server, port, demo_clock(config)), config

@@ -1,0 +1,18 @@
+"""Shared fixtures: a copy of the shipped configuration that a test may edit."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent
+CONFIG = PROJECT / "config"
+
+
+@pytest.fixture
+def config_dir(tmp_path) -> Path:
+    """A writable copy of config/, so a test can break one key and see what the kiosk says."""
+    target = tmp_path / "config"
+    shutil.copytree(CONFIG, target, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    return target
