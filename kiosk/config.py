@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import os
 import re
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from typing import Literal
 
@@ -69,7 +69,7 @@ class HallInfo(Strict):
     name: str
     name_en: str = ""
     opening_hours: list[OpeningHours]
-    holidays: list[str] = Field(default_factory=list, description="YYYY-MM-DD dates the hall is closed")
+    holidays: list[date] = Field(default_factory=list, description="dates the hall is closed (YYYY-MM-DD)")
     priority_age: int = 70
     # Average minutes a window spends per ticket, by kind: the basis of every wait estimate.
     minutes_per_ticket: dict[TicketKind, float] = Field(

@@ -13,7 +13,7 @@ from typing import Callable
 
 from kiosk.config import KioskConfig, TicketPrinterDevice
 from kiosk.hall.hours import hall_open
-from sim.printer.transports import PtyPrinterServer
+from sim.printer.transports import PtyPrinterServer, TcpPrinterServer
 from sim.printer.virtual_printer import VirtualPrinter
 from sim.scenario import load_scenario
 
@@ -25,7 +25,7 @@ DEFAULT_SCENARIO = Path(__file__).resolve().parent / "scenarios" / "demo.yaml"
 class SimulatedDevices:
     out_dir: Path
     printer: VirtualPrinter
-    printer_server: PtyPrinterServer
+    printer_server: PtyPrinterServer | TcpPrinterServer
     printer_port: str
     clock: Callable[[], datetime]
     _stops: list = field(default_factory=list)
@@ -57,13 +57,17 @@ def start_simulators(config: KioskConfig, out_dir: Path, scenario: str | Path | 
     """Start the simulators; return them and a config whose devices point at them."""
     out_dir.mkdir(parents=True, exist_ok=True)
     settings = load_scenario(scenario or DEFAULT_SCENARIO)
-    printer = VirtualPrinter(out_dir=out_dir / "tickets", state=settings.printer.state,
-                             paper_out_after=settings.printer.paper_out_after)
-    server = PtyPrinterServer(printer)
-    port = server.start()
-    current = config.devices.ticket_printer or TicketPrinterDevice(transport="serial", port=port)
-    printer_settings = current.model_copy(update={"transport": "serial", "port": port,
-                                                   "poll_interval_s": min(current.poll_interval_s, 1.0)})
+    printer = VirtualPrinter.from_scenario(settings.printer, out_dir=out_dir / "tickets")
+    if settings.printer.transport == "tcp":
+        server = TcpPrinterServer(printer, port=settings.printer.tcp_port)
+        tcp_port = server.start()
+        port, address = f"127.0.0.1:{tcp_port}", {"transport": "tcp", "host": "127.0.0.1", "tcp_port": tcp_port}
+    else:
+        server = PtyPrinterServer(printer)
+        port = server.start()
+        address = {"transport": "serial", "port": port}
+    current = config.devices.ticket_printer or TicketPrinterDevice(**address)
+    printer_settings = current.model_copy(update={**address, "poll_interval_s": min(current.poll_interval_s, 1.0)})
     config = config.model_copy(update={"devices": config.devices.model_copy(
         update={"ticket_printer": printer_settings})})
     return SimulatedDevices(out_dir, printer, server, port, demo_clock(config)), config

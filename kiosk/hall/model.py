@@ -92,6 +92,7 @@ class RefusalReason(str, enum.Enum):
     KIND_NOT_OFFERED = "kind_not_offered"
     UNKNOWN_ITEM = "unknown_item"
     NO_WINDOW = "no_window"            # no window group serves this department today
+    RESERVATION_VOIDED = "reservation_voided"  # confirm came after the number was given back
 
 
 _REFUSAL_TEXT = {
@@ -104,6 +105,8 @@ _REFUSAL_TEXT = {
                                  "We could not find this service. Please ask at the information desk."),
     RefusalReason.NO_WINDOW: ("今天没有窗口办理这个事项，请到咨询台问一下。",
                               "No window handles this service today. Please ask at the information desk."),
+    RefusalReason.RESERVATION_VOIDED: ("这张号打印得太久，已经作废了，请重新取一张号。",
+                                       "This ticket took too long to print and was cancelled. Please take a new one."),
 }
 
 
@@ -126,6 +129,17 @@ class HallUnavailable(Exception):
         self.message_zh = "取号系统暂时连不上，请稍等片刻或到咨询台取号。"
         self.message_en = "The queue system is unavailable. Please wait a moment or ask at the desk."
         super().__init__(technical)
+
+
+class HallLocked(HallUnavailable):
+    """Another process already has this hall database open: two programs writing one queue
+    would hand out the same number twice, so the second one is refused at start-up."""
+
+    def __init__(self, path: str, pid: int | None):
+        self.path, self.pid = path, pid
+        holder = f"pid {pid}" if pid else "pid unknown"
+        super().__init__(f"hall database {path} is already open in another process ({holder}); "
+                         "stop that process or point this kiosk at another database")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,606 @@
+"""The embedded hall: the queue core on one SQLite file on the kiosk.
+
+How the rules map onto storage (the choices a reader would otherwise have to reverse-engineer):
+
+* A reservation inserts a `tickets` row in state 'reserved' with the next number of its series;
+  confirm turns it into 'waiting' (the ticket now exists); void deletes the row and puts the
+  number into `returned_numbers`, from which the next reservation of that series takes the
+  smallest one first, so a failed print leaves no visible gap. UNIQUE(day, series, seq) makes a
+  duplicate number impossible even if the code above it were wrong.
+* A ticket's place in the queue is its `position`, given at reservation time (the paper is
+  printed before confirm, so the "people ahead" printed on it is computed then; counting pending
+  reservations ahead makes that figure exact or a slight overestimate, never too low). A reused
+  number gets a new, later position: calling order is by position, not by number.
+* convert() changes only the kind: ticket_id, number (A012 stays A012 even as an enquiry) and
+  position are kept, so the citizen neither queues again nor holds a new slip.
+* call_next() takes from the window's own group, priority first then position; if that group
+  has nobody waiting, it takes the next ticket (same order) from any group whose department it
+  also serves, and moves that ticket to its own group, so no window idles while people wait.
+* Every write is one BEGIN IMMEDIATE transaction (WAL mode, busy_timeout), so several threads
+  and several SqliteHall objects on one file serialise correctly; any SQLite error rolls the
+  transaction back and surfaces as HallUnavailable. One *process* owns the file: a flock on
+  `<db>.lock`, shared by the SqliteHall objects of this process, refuses a second program; the
+  writers of this process also queue on one lock per file (see _ProcessLocks for why).
+* `queue_load` keeps running totals of queued tickets per group, priority and kind, updated in
+  the same transaction as every change (and rebuilt at open), so routing and "people ahead" of
+  a new ticket cost the same with 10 or 10,000 people waiting.
+* Only `person_key` (a hash made by the caller) is stored about a citizen; never a name or ID.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+import threading
+import uuid
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Callable, Iterator
+
+from kiosk.config import KioskConfig
+from kiosk.hall.hours import opening_status
+from kiosk.hall.model import (HallLocked, HallRefusal, HallUnavailable, RefusalReason, Reservation, Ticket,
+                              TicketKind, TicketRequest, TicketState, WindowGroupLoad)
+from kiosk.hall.numbering import format_number
+from kiosk.hall.routing import (GroupQueue, QueuedTicket, ahead_of_each, choose_window_group, expected_wait_min,
+                                group_display_name, is_priority, minutes_per_ticket, serving_groups,
+                                windows_per_group)
+from kiosk.hall.service import HallService
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS tickets (
+    position     INTEGER PRIMARY KEY AUTOINCREMENT,  -- place in the queue: issue order
+    ticket_id    TEXT NOT NULL UNIQUE,
+    day          TEXT NOT NULL,                      -- hall-local date, YYYY-MM-DD
+    series       TEXT NOT NULL,                      -- A/C/P: the series it was issued in, kept on convert
+    seq          INTEGER NOT NULL,
+    number       TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    item_code    TEXT NOT NULL,
+    department   TEXT NOT NULL,
+    window_group TEXT NOT NULL,
+    person_key   TEXT,
+    priority     INTEGER NOT NULL,
+    state        TEXT NOT NULL,                      -- reserved | waiting | called | done | no_show
+    issued_at    TEXT NOT NULL,
+    called_at    TEXT,
+    window       TEXT,
+    finished_at  TEXT,
+    UNIQUE (day, series, seq)
+);
+CREATE INDEX IF NOT EXISTS tickets_queue ON tickets (day, window_group, state, priority, position, kind);
+CREATE INDEX IF NOT EXISTS tickets_item ON tickets (day, item_code, kind);
+CREATE INDEX IF NOT EXISTS tickets_person ON tickets (person_key, day, item_code) WHERE person_key IS NOT NULL;
+CREATE TABLE IF NOT EXISTS reservations (
+    reservation_id  TEXT PRIMARY KEY,
+    ticket_id       TEXT NOT NULL,
+    kiosk_id        TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    reprint         INTEGER NOT NULL,
+    state           TEXT NOT NULL,                   -- pending | confirmed | voided
+    created_at      TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS reservations_key ON reservations (kiosk_id, idempotency_key)
+    WHERE idempotency_key != '' AND state != 'voided';
+CREATE INDEX IF NOT EXISTS reservations_pending ON reservations (created_at) WHERE state = 'pending';
+CREATE TABLE IF NOT EXISTS number_series (
+    day TEXT NOT NULL, series TEXT NOT NULL, last_seq INTEGER NOT NULL,
+    PRIMARY KEY (day, series)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS queue_load (                -- a cache of tickets, rebuilt at open
+    day TEXT NOT NULL, window_group TEXT NOT NULL, priority INTEGER NOT NULL, kind TEXT NOT NULL,
+    queued INTEGER NOT NULL,                            -- reserved + waiting tickets
+    PRIMARY KEY (day, window_group, priority, kind)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS returned_numbers (
+    day TEXT NOT NULL, series TEXT NOT NULL, seq INTEGER NOT NULL,
+    PRIMARY KEY (day, series, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS journal (
+    entry          INTEGER PRIMARY KEY AUTOINCREMENT,
+    at             TEXT NOT NULL,
+    action         TEXT NOT NULL,                    -- reserve | confirm | void | call | complete | convert
+    reservation_id TEXT,
+    ticket_id      TEXT,
+    number         TEXT,
+    actor          TEXT,                             -- kiosk id or window id
+    reason         TEXT NOT NULL DEFAULT ''
+);
+"""
+_QUEUED = ("reserved", "waiting")
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    entry: int
+    at: datetime
+    action: str
+    reservation_id: str | None
+    ticket_id: str | None
+    number: str | None
+    actor: str | None
+    reason: str
+
+
+# ---------------------------------------------------------------- one process per database file
+class _ProcessLocks:
+    """flock on `<db>.lock`, taken once per process and shared by every SqliteHall in it.
+
+    flock belongs to an open file description, so a second open() + flock in the same process
+    would block against ourselves: hence the registry. The pid check keeps a forked child from
+    believing it inherited the right to write.
+
+    With the file owned by one process, writers of that process also queue on one shared
+    threading.Lock per file: SQLite's own busy handler polls with sleeps and can starve a writer
+    past busy_timeout under heavy contention (measured: 8 busy threads, "database is locked"
+    after 10 s), while a blocked lock hands over in microseconds. BEGIN IMMEDIATE stays the
+    guarantee at the database level.
+    """
+
+    def __init__(self):
+        self._guard = threading.Lock()
+        self._held: dict[Path, list] = {}      # db path → [fd, users, owner pid, write lock]
+
+    def acquire(self, db: Path) -> threading.Lock:
+        """Take the file for this process; returns the lock its writers share."""
+        with self._guard:
+            held = self._held.get(db)
+            if held and held[2] == os.getpid():
+                held[1] += 1
+                return held[3]
+            lock_path = f"{db}.lock"
+            try:
+                fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as e:
+                raise HallUnavailable(f"cannot create lock file {lock_path}: {e.strerror}") from e
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                pid = _read_pid(fd)
+                os.close(fd)
+                raise HallLocked(str(db), pid) from None
+            except OSError as e:
+                os.close(fd)
+                raise HallUnavailable(f"cannot lock {lock_path}: {e.strerror}") from e
+            try:   # the pid is for the message the next program will show; failing to write it is harmless
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            except OSError:
+                pass
+            self._held[db] = [fd, 1, os.getpid(), threading.Lock()]
+            return self._held[db][3]
+
+    def release(self, db: Path) -> None:
+        with self._guard:
+            held = self._held.get(db)
+            if not held or held[2] != os.getpid():
+                return
+            held[1] -= 1
+            if held[1] == 0:
+                del self._held[db]
+                os.close(held[0])      # closing the descriptor releases the flock
+
+
+def _read_pid(fd: int) -> int | None:
+    try:
+        text = os.pread(fd, 32, 0).decode().strip()
+        return int(text) if text else None
+    except (OSError, ValueError):
+        return None
+
+
+_LOCKS = _ProcessLocks()
+_NO_LOCK = nullcontext()
+
+
+# ---------------------------------------------------------------- the hall
+class SqliteHall(HallService):
+    def __init__(self, config: KioskConfig, path: Path | str, clock: Callable[[], datetime] = datetime.now,
+                 reservation_timeout: timedelta = timedelta(minutes=2), busy_timeout_s: float = 10.0):
+        self.config = config
+        self.path = Path(path).resolve()
+        self.clock = clock
+        self.reservation_timeout = reservation_timeout
+        self._windows = {w.id: w for w in config.windows}
+        self._window_count = windows_per_group(config.windows)
+        self._group_names = {g.id: group_display_name(g, config.windows) for g in config.window_groups.values()}
+        self._mutex = threading.RLock()     # one connection, used by one thread at a time
+        self._conn: sqlite3.Connection | None = None
+        self._write_lock = _LOCKS.acquire(self.path)
+        try:
+            self._conn = self._open(busy_timeout_s)
+        except BaseException:
+            _LOCKS.release(self.path)
+            raise
+
+    def _open(self, busy_timeout_s: float) -> sqlite3.Connection:
+        conn = None
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=busy_timeout_s, isolation_level=None,
+                                   check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            # FULL: a ticket confirmed (and handed to a citizen) survives a power cut.
+            conn.execute("PRAGMA synchronous=FULL")
+            with self._write_lock:
+                conn.execute("BEGIN IMMEDIATE")
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                if version > SCHEMA_VERSION:
+                    raise sqlite3.DatabaseError(f"schema version {version} is newer than this program "
+                                                f"({SCHEMA_VERSION})")
+                conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                self._rebuild_load(conn, self.clock().date().isoformat())
+                conn.execute("COMMIT")
+            return conn
+        except sqlite3.Error as e:
+            if conn is not None:
+                conn.close()
+            raise self._unavailable(e) from e
+
+    def close(self) -> None:
+        with self._mutex:
+            if self._conn is None:
+                return
+            try:
+                self._conn.close()
+            finally:
+                self._conn = None
+                _LOCKS.release(self.path)
+
+    # ------------------------------------------------------------ transactions
+    def _unavailable(self, e: sqlite3.Error) -> HallUnavailable:
+        code = getattr(e, "sqlite_errorname", "")
+        return HallUnavailable(f"hall database {self.path}: {e}" + (f" ({code})" if code else ""))
+
+    @contextmanager
+    def _transaction(self, write: bool) -> Iterator[sqlite3.Connection]:
+        """All or nothing: a refusal or an SQLite error rolls everything back."""
+        with self._mutex, (self._write_lock if write else _NO_LOCK):
+            conn = self._conn
+            if conn is None:
+                raise HallUnavailable(f"hall database {self.path} is closed")
+            try:
+                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            except sqlite3.Error as e:
+                raise self._unavailable(e) from e
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException as e:
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass        # SQLite already rolled back (e.g. after SQLITE_FULL)
+                if isinstance(e, sqlite3.Error):
+                    raise self._unavailable(e) from e
+                raise
+
+    # ------------------------------------------------------------ citizen side
+    def reserve_ticket(self, request: TicketRequest, now: datetime | None = None) -> Reservation:
+        now = now or self.clock()
+        item = self.config.items.get(request.item_code)
+        if item is None:
+            raise HallRefusal(RefusalReason.UNKNOWN_ITEM)
+        if request.kind not in item.kinds:
+            raise HallRefusal(RefusalReason.KIND_NOT_OFFERED)
+        day = now.date().isoformat()
+        with self._transaction(write=True) as conn:
+            self._void_stale(conn, now)
+            if request.idempotency_key:
+                # The repeated `idempotency_key != ''` lets SQLite use the partial unique index.
+                row = conn.execute("SELECT * FROM reservations WHERE kiosk_id=? AND idempotency_key=? "
+                                   "AND idempotency_key != '' AND state != 'voided'",
+                                   (request.kiosk_id, request.idempotency_key)).fetchone()
+                if row:
+                    return Reservation(row["reservation_id"], self._reservation_ticket(conn, row))
+            person = request.citizen.person_key
+            if person:
+                held = conn.execute("SELECT * FROM tickets WHERE person_key=? AND day=? AND item_code=? "
+                                    "AND state IN ('waiting', 'called') ORDER BY position LIMIT 1",
+                                    (person, day, item.code)).fetchone()
+                if held:
+                    return self._reserve_reprint(conn, request, held, now)
+
+            status = opening_status(self.config.hall, now)
+            if not status.is_open:
+                raise HallRefusal(RefusalReason.CLOSED, status.detail_zh, status.detail_en)
+            if request.kind is TicketKind.ACCEPT and item.daily_cap is not None:
+                issued = conn.execute("SELECT COUNT(*) FROM tickets WHERE day=? AND item_code=? AND kind=?",
+                                      (day, item.code, TicketKind.ACCEPT.value)).fetchone()[0]
+                if issued >= item.daily_cap:
+                    raise HallRefusal(RefusalReason.DAILY_CAP)
+
+            priority = is_priority(request.citizen.birth_date, now.date(), self.config.hall.priority_age)
+            candidates = serving_groups(item.department, self.config.window_groups)
+            group = choose_window_group(self._group_queues(conn, day, candidates), priority)
+            if group is None:
+                raise HallRefusal(RefusalReason.NO_WINDOW)
+
+            seq = self._take_number(conn, day, request.kind.prefix)
+            number = format_number(request.kind, seq)
+            ticket_id, reservation_id = uuid.uuid4().hex, uuid.uuid4().hex
+            conn.execute("INSERT INTO tickets (ticket_id, day, series, seq, number, kind, item_code, department, "
+                         "window_group, person_key, priority, state, issued_at) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?)",
+                         (ticket_id, day, request.kind.prefix, seq, number, request.kind.value, item.code,
+                          item.department, group.group_id, person, int(priority), _iso(now)))
+            self._count(conn, day, group.group_id, priority, request.kind.value, +1)
+            conn.execute("INSERT INTO reservations VALUES (?, ?, ?, ?, 0, 'pending', ?)",
+                         (reservation_id, ticket_id, request.kiosk_id, request.idempotency_key, _iso(now)))
+            self._journal(conn, now, "reserve", reservation_id, ticket_id, number, request.kiosk_id,
+                          f"{item.code} {request.kind.value} → {group.group_id}" + (" priority" if priority else ""))
+            ahead, work = group.ahead_of_newcomer(priority)
+            row = conn.execute("SELECT * FROM tickets WHERE ticket_id=?", (ticket_id,)).fetchone()
+            return Reservation(reservation_id, self._ticket(row, ahead, work))
+
+    def _reserve_reprint(self, conn, request: TicketRequest, held: sqlite3.Row, now: datetime) -> Reservation:
+        reservation_id = uuid.uuid4().hex
+        conn.execute("INSERT INTO reservations VALUES (?, ?, ?, ?, 1, 'pending', ?)",
+                     (reservation_id, held["ticket_id"], request.kiosk_id, request.idempotency_key, _iso(now)))
+        self._journal(conn, now, "reserve", reservation_id, held["ticket_id"], held["number"], request.kiosk_id,
+                      "reprint (补打): this person already holds an open ticket for the item")
+        return Reservation(reservation_id, replace(self._live_ticket(conn, held), reprint=True))
+
+    def confirm_ticket(self, reservation_id: str) -> Ticket:
+        now = self.clock()
+        with self._transaction(write=True) as conn:
+            res = self._reservation(conn, reservation_id)
+            if res["state"] == "voided":
+                raise HallRefusal(RefusalReason.RESERVATION_VOIDED)
+            if res["state"] == "pending":
+                if not res["reprint"]:
+                    conn.execute("UPDATE tickets SET state='waiting' WHERE ticket_id=? AND state='reserved'",
+                                 (res["ticket_id"],))
+                conn.execute("UPDATE reservations SET state='confirmed' WHERE reservation_id=?", (reservation_id,))
+                row = self._ticket_row(conn, res["ticket_id"])
+                self._journal(conn, now, "confirm", reservation_id, row["ticket_id"], row["number"], res["kiosk_id"],
+                              "reprint printed" if res["reprint"] else "printed")
+            ticket = self._live_ticket(conn, self._ticket_row(conn, res["ticket_id"]))
+            return replace(ticket, reprint=bool(res["reprint"]))
+
+    def void_reservation(self, reservation_id: str, reason: str) -> None:
+        now = self.clock()
+        with self._transaction(write=True) as conn:
+            res = self._reservation(conn, reservation_id)
+            if res["state"] == "voided":
+                return
+            if res["state"] == "confirmed":
+                raise ValueError(f"reservation {reservation_id} is already confirmed: "
+                                 "a printed ticket cannot be voided")
+            self._void(conn, res, reason or "voided", now)
+
+    def _void(self, conn, res: sqlite3.Row, reason: str, now: datetime) -> None:
+        number = None
+        if not res["reprint"]:
+            row = self._ticket_row(conn, res["ticket_id"])
+            number = row["number"]
+            conn.execute("DELETE FROM tickets WHERE ticket_id=?", (row["ticket_id"],))
+            self._count(conn, row["day"], row["window_group"], row["priority"], row["kind"], -1)
+            conn.execute("INSERT INTO returned_numbers VALUES (?, ?, ?)", (row["day"], row["series"], row["seq"]))
+        conn.execute("UPDATE reservations SET state='voided' WHERE reservation_id=?", (res["reservation_id"],))
+        self._journal(conn, now, "void", res["reservation_id"], res["ticket_id"], number, res["kiosk_id"], reason)
+
+    def _void_stale(self, conn, now: datetime) -> None:
+        """A kiosk that crashed mid-print never confirms nor voids: give those numbers back."""
+        cutoff = _iso(now - self.reservation_timeout)
+        stale = conn.execute("SELECT * FROM reservations WHERE state='pending' AND created_at < ?",
+                             (cutoff,)).fetchall()
+        for res in stale:
+            self._void(conn, res, f"stale: not confirmed within {self.reservation_timeout.total_seconds():.0f} s", now)
+
+    def _take_number(self, conn, day: str, series: str) -> int:
+        """The smallest number given back today, else the next new one."""
+        returned = conn.execute("SELECT MIN(seq) FROM returned_numbers WHERE day=? AND series=?",
+                                (day, series)).fetchone()[0]
+        if returned is not None:
+            conn.execute("DELETE FROM returned_numbers WHERE day=? AND series=? AND seq=?", (day, series, returned))
+            return returned
+        return conn.execute("INSERT INTO number_series VALUES (?, ?, 1) ON CONFLICT (day, series) "
+                            "DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq", (day, series)).fetchone()[0]
+
+    # ------------------------------------------------------------ staff side
+    def call_next(self, window_id: str, now: datetime | None = None) -> Ticket | None:
+        now = now or self.clock()
+        window = self._windows.get(window_id)
+        if window is None:
+            raise KeyError(f"unknown window {window_id!r} (not in hall.yaml)")
+        group = self.config.window_groups[window.group]
+        day = now.date().isoformat()
+        with self._transaction(write=True) as conn:
+            row = None
+            for priority in (1, 0):     # one class at a time: each is an index range in position order
+                row = row or conn.execute("SELECT * FROM tickets WHERE day=? AND window_group=? AND state='waiting' "
+                                          "AND priority=? ORDER BY position LIMIT 1",
+                                          (day, group.id, priority)).fetchone()
+            reason = f"window {window_id}"
+            if row is None and group.departments:
+                marks = ",".join("?" * len(group.departments))
+                row = conn.execute(f"SELECT * FROM tickets WHERE day=? AND state='waiting' AND department IN ({marks}) "
+                                   "ORDER BY priority DESC, position LIMIT 1", (day, *group.departments)).fetchone()
+                if row is not None:
+                    reason += f", taken over from group {row['window_group']} (own queue empty)"
+            if row is None:
+                return None
+            conn.execute("UPDATE tickets SET state='called', window=?, window_group=?, called_at=? WHERE ticket_id=?",
+                         (window_id, group.id, _iso(now), row["ticket_id"]))
+            self._count(conn, day, row["window_group"], row["priority"], row["kind"], -1)
+            self._journal(conn, now, "call", None, row["ticket_id"], row["number"], window_id, reason)
+            return self._live_ticket(conn, self._ticket_row(conn, row["ticket_id"]))
+
+    def complete(self, ticket_id: str, no_show: bool = False) -> Ticket:
+        now = self.clock()
+        target = TicketState.NO_SHOW if no_show else TicketState.DONE
+        with self._transaction(write=True) as conn:
+            row = self._ticket_row(conn, ticket_id)
+            if row["state"] != target.value:
+                if row["state"] != TicketState.CALLED.value:
+                    raise ValueError(f"ticket {row['number']} is {row['state']}; only a called ticket can be completed")
+                conn.execute("UPDATE tickets SET state=?, finished_at=? WHERE ticket_id=?",
+                             (target.value, _iso(now), ticket_id))
+                self._journal(conn, now, "complete", None, ticket_id, row["number"], row["window"],
+                              "no show" if no_show else "served")
+            return self._live_ticket(conn, self._ticket_row(conn, ticket_id))
+
+    def convert(self, ticket_id: str, kind: TicketKind) -> Ticket:
+        now = self.clock()
+        kind = TicketKind(kind)
+        with self._transaction(write=True) as conn:
+            row = self._ticket_row(conn, ticket_id)
+            if row["state"] not in (TicketState.WAITING.value, TicketState.CALLED.value):
+                raise ValueError(f"ticket {row['number']} is {row['state']}; only an open ticket can be converted")
+            item = self.config.items.get(row["item_code"])
+            if item is not None and kind not in item.kinds:
+                raise HallRefusal(RefusalReason.KIND_NOT_OFFERED)
+            if row["kind"] != kind.value:
+                conn.execute("UPDATE tickets SET kind=? WHERE ticket_id=?", (kind.value, ticket_id))
+                if row["state"] == TicketState.WAITING.value:
+                    self._count(conn, row["day"], row["window_group"], row["priority"], row["kind"], -1)
+                    self._count(conn, row["day"], row["window_group"], row["priority"], kind.value, +1)
+                self._journal(conn, now, "convert", None, ticket_id, row["number"], row["window"],
+                              f"{row['kind']} → {kind.value}, number and place kept")
+            return self._live_ticket(conn, self._ticket_row(conn, ticket_id))
+
+    # ------------------------------------------------------------ read side
+    def ticket(self, ticket_id: str) -> Ticket:
+        with self._transaction(write=False) as conn:
+            row = self._ticket_row(conn, ticket_id)
+            if row["state"] == "reserved":     # still being printed: not a ticket yet
+                raise KeyError(f"ticket {ticket_id!r} is not confirmed yet")
+            return self._live_ticket(conn, row)
+
+    def tickets_today(self, now: datetime | None = None) -> list[Ticket]:
+        day = (now or self.clock()).date().isoformat()
+        with self._transaction(write=False) as conn:
+            rows = conn.execute("SELECT * FROM tickets WHERE day=? ORDER BY position", (day,)).fetchall()
+        by_group: dict[str, list[QueuedTicket]] = {}
+        for r in rows:
+            if r["state"] in _QUEUED:
+                by_group.setdefault(r["window_group"], []).append(self._queued(r))
+        ahead = {tid: a for queue in by_group.values() for tid, a in ahead_of_each(queue).items()}
+        return [self._ticket(r, *ahead.get(r["ticket_id"], (0, 0.0))) for r in rows if r["state"] != "reserved"]
+
+    def group_loads(self) -> list[WindowGroupLoad]:
+        day = self.clock().date().isoformat()
+        with self._transaction(write=False) as conn:
+            queues = {q.group_id: q for q in self._group_queues(conn, day, list(self.config.window_groups))}
+            waiting = dict(conn.execute("SELECT window_group, COUNT(*) FROM tickets WHERE day=? AND state='waiting' "
+                                        "GROUP BY window_group", (day,)).fetchall())
+        return [WindowGroupLoad(group_id=g.id, name=g.name, waiting=waiting.get(g.id, 0),
+                                open_windows=queues[g.id].windows,
+                                estimated_wait_min=expected_wait_min(queues[g.id].work_min, queues[g.id].windows))
+                for g in self.config.window_groups.values()]
+
+    def journal(self, ticket_id: str | None = None) -> list[JournalEntry]:
+        """The audit trail, oldest first (for kiosk-diag and tests)."""
+        with self._transaction(write=False) as conn:
+            if ticket_id:
+                rows = conn.execute("SELECT * FROM journal WHERE ticket_id=? ORDER BY entry", (ticket_id,)).fetchall()
+            else:
+                rows = conn.execute("SELECT * FROM journal ORDER BY entry").fetchall()
+        return [JournalEntry(r["entry"], datetime.fromisoformat(r["at"]), r["action"], r["reservation_id"],
+                             r["ticket_id"], r["number"], r["actor"], r["reason"]) for r in rows]
+
+    # ------------------------------------------------------------ helpers
+    @staticmethod
+    def _count(conn, day: str, group: str, priority, kind: str, delta: int) -> None:
+        """Keep queue_load in step with tickets, in the same transaction as the change itself."""
+        conn.execute("INSERT INTO queue_load VALUES (?, ?, ?, ?, ?) ON CONFLICT (day, window_group, priority, kind) "
+                     "DO UPDATE SET queued = queued + excluded.queued", (day, group, int(priority), kind, delta))
+
+    @staticmethod
+    def _rebuild_load(conn, day: str) -> None:
+        conn.execute("DELETE FROM queue_load WHERE day=?", (day,))
+        conn.execute("INSERT INTO queue_load SELECT day, window_group, priority, kind, COUNT(*) FROM tickets "
+                     "WHERE day=? AND state IN ('reserved', 'waiting') GROUP BY window_group, priority, kind", (day,))
+
+    def _group_queues(self, conn, day: str, group_ids: list[str]) -> list[GroupQueue]:
+        """Queued work per group (waiting tickets and pending reservations), in the given order."""
+        totals = {g: [0, 0.0, 0, 0.0] for g in group_ids}     # queued, work, priority queued, priority work
+        rows = conn.execute("SELECT window_group, priority, kind, queued FROM queue_load WHERE day=? AND queued > 0",
+                            (day,)).fetchall()
+        for group_id, priority, kind, count in rows:
+            if group_id not in totals:
+                continue
+            work = count * minutes_per_ticket(self.config.hall, TicketKind(kind))
+            t = totals[group_id]
+            t[0] += count
+            t[1] += work
+            if priority:
+                t[2] += count
+                t[3] += work
+        return [GroupQueue(g, self._window_count.get(g, 0), work_min=t[1], priority_work_min=t[3],
+                           queued=t[0], priority_queued=t[2]) for g, t in totals.items()]
+
+    def _queued(self, row: sqlite3.Row) -> QueuedTicket:
+        return QueuedTicket(row["ticket_id"], bool(row["priority"]), row["position"],
+                            minutes_per_ticket(self.config.hall, TicketKind(row["kind"])))
+
+    def _live_ticket(self, conn, row: sqlite3.Row) -> Ticket:
+        """The ticket with people ahead and wait as the queue stands now (zero once called).
+
+        Ahead of a ticket (routing.call_order): the earlier tickets of its own class and, for a
+        ticket without priority, every priority ticket. Counted as "class totals from queue_load
+        minus the later tickets of its class", because for a new ticket the later ones are few.
+        """
+        if row["state"] not in _QUEUED:
+            return self._ticket(row, 0, 0.0)
+        day, group, priority = row["day"], row["window_group"], row["priority"]
+        by_kind: dict[str, int] = {}
+        for p, kind, n in conn.execute("SELECT priority, kind, queued FROM queue_load WHERE day=? AND window_group=?",
+                                       (day, group)):
+            if p or not priority:
+                by_kind[kind] = by_kind.get(kind, 0) + n
+        later = conn.execute("SELECT kind, COUNT(*) FROM tickets WHERE day=? AND window_group=? AND state IN "
+                             "('reserved', 'waiting') AND priority=? AND position >= ? GROUP BY kind",
+                             (day, group, priority, row["position"])).fetchall()
+        for kind, n in later:       # includes the ticket itself
+            by_kind[kind] = by_kind.get(kind, 0) - n
+        ahead = sum(by_kind.values())
+        work = sum(n * minutes_per_ticket(self.config.hall, TicketKind(k)) for k, n in by_kind.items())
+        return self._ticket(row, ahead, work)
+
+    def _reservation_ticket(self, conn, res: sqlite3.Row) -> Ticket:
+        ticket = self._live_ticket(conn, self._ticket_row(conn, res["ticket_id"]))
+        return replace(ticket, reprint=bool(res["reprint"]))
+
+    def _ticket(self, row: sqlite3.Row, ahead: int, work_min: float) -> Ticket:
+        item = self.config.items.get(row["item_code"])
+        state = TicketState.WAITING if row["state"] == "reserved" else TicketState(row["state"])
+        return Ticket(ticket_id=row["ticket_id"], number=row["number"], kind=TicketKind(row["kind"]),
+                      item_code=row["item_code"], item_name=item.name if item else row["item_code"],
+                      department=row["department"], window_group=row["window_group"],
+                      window_group_name=self._group_names.get(row["window_group"], row["window_group"]),
+                      people_ahead=ahead,
+                      estimated_wait_min=expected_wait_min(work_min, self._window_count.get(row["window_group"], 0)),
+                      issued_at=datetime.fromisoformat(row["issued_at"]), priority=bool(row["priority"]),
+                      state=state, window=row["window"])
+
+    @staticmethod
+    def _ticket_row(conn, ticket_id: str) -> sqlite3.Row:
+        row = conn.execute("SELECT * FROM tickets WHERE ticket_id=?", (ticket_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"no ticket {ticket_id!r}")
+        return row
+
+    @staticmethod
+    def _reservation(conn, reservation_id: str) -> sqlite3.Row:
+        row = conn.execute("SELECT * FROM reservations WHERE reservation_id=?", (reservation_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"no reservation {reservation_id!r}")
+        return row
+
+    @staticmethod
+    def _journal(conn, now: datetime, action: str, reservation_id, ticket_id, number, actor, reason: str) -> None:
+        conn.execute("INSERT INTO journal (at, action, reservation_id, ticket_id, number, actor, reason) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)", (_iso(now), action, reservation_id, ticket_id, number, actor,
+                                                      reason))
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="microseconds")

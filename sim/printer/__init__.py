@@ -1,0 +1,1 @@
+"""Virtual ESC/POS ticket printer: protocol engine (virtual_printer), wires (transports), CLI."""
