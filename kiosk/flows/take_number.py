@@ -11,10 +11,24 @@ import asyncio
 import logging
 import uuid
 
-from kiosk.hall.model import Ticket, TicketKind, TicketRequest
+from kiosk.hall.model import HallUnavailable, Ticket, TicketKind, TicketRequest
 from kiosk.flows.context import FlowContext, ticket_fields
 
 log = logging.getLogger(__name__)
+CONFIRM_RETRIES_S = (0.2, 0.5, 1.0, 2.0)
+
+
+async def confirm_printed(kiosk: FlowContext, reservation_id: str) -> Ticket:
+    """The paper is out: the hall must learn of it, so a passing database fault is retried
+    (a reservation left unconfirmed would be voided later and its number issued twice)."""
+    for pause in (*CONFIRM_RETRIES_S, None):
+        try:
+            return await asyncio.to_thread(kiosk.hall.confirm_ticket, reservation_id)
+        except HallUnavailable as e:
+            if pause is None:
+                log.error("printed ticket of reservation %s could not be confirmed: %s", reservation_id, e)
+                raise
+            await asyncio.sleep(pause)
 
 
 async def take_number(kiosk: FlowContext, item_code: str, kind: TicketKind) -> Ticket:
@@ -34,7 +48,7 @@ async def take_number(kiosk: FlowContext, item_code: str, kind: TicketKind) -> T
                                         f"print failed: {type(e).__name__}: {e}")
             log.warning("ticket %s not printed: %s", reservation.ticket.number, e)
             raise
-        return await asyncio.to_thread(kiosk.hall.confirm_ticket, reservation.reservation_id)
+        return await confirm_printed(kiosk, reservation.reservation_id)
 
     ticket = await asyncio.shield(print_then_confirm())
     session.ticket = ticket
