@@ -1,0 +1,50 @@
+"""kiosk-diag as a technician runs it: one JSON object, printer first, exit code says healthy or not."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.wire
+
+
+def diag(*args):
+    run = subprocess.run([sys.executable, "-m", "kiosk.diag", *args], capture_output=True, text=True, timeout=60)
+    assert "Traceback" not in run.stderr, run.stderr
+    return run
+
+
+def test_sim_json_lists_the_printer_online_with_paper():
+    run = diag("--sim", "--json")
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    printer = report["devices"][0]
+    assert printer["role"] == "ticket_printer" and printer["state"] == "ok"
+    assert printer["details"]["online"] is True and printer["details"]["paper"] == "ok"
+    assert printer["details"]["cover_open"] is False
+
+
+def test_paper_out_is_a_fault_with_plain_reason(tmp_path):
+    scenario = tmp_path / "paper_out.yaml"
+    scenario.write_text("printer:\n  state: paper_out\n", encoding="utf-8")
+    run = diag("--sim", "--json", "--scenario", str(scenario))
+    assert run.returncode == 1
+    printer = json.loads(run.stdout)["devices"][0]
+    assert printer["state"] == "fault" and "纸" in printer["reason_zh"]
+    assert printer["details"]["paper"] == "out"
+
+
+def test_missing_printer_port_is_reported_not_crashed(config_dir):
+    kiosk_yaml = config_dir / "kiosk.yaml"
+    kiosk_yaml.write_text(kiosk_yaml.read_text(encoding="utf-8").replace("/dev/ttyUSB0", "/dev/ttyNOPE9"),
+                          encoding="utf-8")
+    run = diag("--json", "--config", str(config_dir))
+    assert run.returncode == 1
+    printer = json.loads(run.stdout)["devices"][0]
+    assert printer["state"] == "fault" and "ttyNOPE9" in printer["details"]["last_error"]
+    assert printer["reason_zh"]
+
+
+def test_human_table_says_the_state_in_words():
+    run = diag("--sim")
+    assert run.returncode == 0 and "正常 OK" in run.stdout and "ticket_printer" in run.stdout
