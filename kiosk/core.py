@@ -28,6 +28,7 @@ from kiosk.hall.service import HallService
 from kiosk.session import Session
 
 log = logging.getLogger(__name__)
+HOURS_CHECK_S = 15
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class KioskCore:
         self._loop_thread = threading.Thread(target=self._loop.run_forever, name="kiosk-flows", daemon=True)
         self._flow: Future | None = None
         self._availability = Availability(False, "正在检查设备，请稍候", "Checking the devices, one moment")
+        self._availability_lock = threading.Lock()
         self.simulators = None            # set by the composition root in --sim mode
         self._closers: list[Callable[[], None]] = []
 
@@ -64,6 +66,12 @@ class KioskCore:
         self.printer.check_now().result(timeout=10)   # know the printer before the first citizen
         self._refresh_availability()
         self.printer.start_polling()
+        self._loop.call_soon_threadsafe(self._watch_opening_hours)
+
+    def _watch_opening_hours(self) -> None:
+        """Opening and closing time change availability without any device changing."""
+        self._refresh_availability()
+        self._loop.call_later(HOURS_CHECK_S, self._watch_opening_hours)
 
     def stop(self) -> None:
         self.end_session()
@@ -110,8 +118,9 @@ class KioskCore:
                                "Please ask at the information desk, or try again shortly.")
         else:
             new = Availability(True)
-        if new != self._availability:
-            self._availability = new
+        with self._availability_lock:      # called from the poller, the flow loop and the Qt thread
+            changed, self._availability = new != self._availability, new
+        if changed:
             self._emit("availability", new)
 
     # ---------------------------------------------------------------- citizen intents

@@ -1,0 +1,115 @@
+"""The citizen-facing Qt Quick screens.
+
+Composition root usage::
+
+    from screens import prepare_environment, load_ui
+    prepare_environment()                      # before QGuiApplication(...)
+    app = QGuiApplication(sys.argv)
+    ui = load_ui(app, core, fullscreen=True)   # keep `ui` alive while app.exec() runs
+    app.exec()
+
+`load_ui` returns a KioskUi: `.window` (the QQuickWindow), `.engine`, `.viewmodel`
+(screens.viewmodel.KioskViewModel) and `.grab(path)` for screenshots. The technician's
+"close the app" calls `on_quit` (default: app.quit); nothing else can close the window.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Callable
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+QML_DIR = HERE / "qml"
+I18N_DIR = HERE / "i18n"
+FONT_FAMILY = "Noto Sans CJK SC"
+SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
+
+
+def prepare_environment() -> None:
+    """Settings Qt reads only when the application object is created: the on-screen pinyin
+    keyboard as input method. Call it before QGuiApplication; a value already set wins."""
+    os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
+
+
+class KioskUi:
+    """The loaded screens: window, engine, view-model, and the translator they share."""
+
+    def __init__(self, app, engine, window, viewmodel, guard):
+        self.app, self.engine, self.window, self.viewmodel = app, engine, window, viewmodel
+        self._guard = guard
+        self._translator = None
+        viewmodel.languageChanged.connect(self._apply_language)
+        self._apply_language()
+
+    def _apply_language(self) -> None:
+        from PySide6.QtCore import QTranslator
+        if self._translator is not None:
+            self.app.removeTranslator(self._translator)
+            self._translator = None
+        if self.viewmodel.language == "en":
+            translator = QTranslator(self.app)
+            if translator.load(str(I18N_DIR / "kiosk_en.qm")):
+                self.app.installTranslator(translator)
+                self._translator = translator
+            else:
+                log.error("English translation missing: %s", I18N_DIR / "kiosk_en.qm")
+        self.engine.retranslate()
+
+    def grab(self, path: str | Path) -> Path:
+        """Save what the screen shows now as a PNG."""
+        image = self.window.grabWindow()
+        if not image.save(str(path)):
+            raise OSError(f"could not write {path}")
+        return Path(path)
+
+    def close(self) -> None:
+        """Take the screens down (tests, tour): the window is allowed to close."""
+        self.viewmodel.may_close = True
+        self.window.removeEventFilter(self._guard)
+        self.window.close()
+        self.engine.deleteLater()
+
+
+def load_ui(app, core, fullscreen: bool = True, orientation: str | None = None,
+            on_quit: Callable[[], None] | None = None, done_return_s: int = 15) -> KioskUi:
+    """Build the view-model on `core`, load the QML and show the window.
+
+    fullscreen=True is the locked kiosk; otherwise a window of the orientation's size
+    (portrait 1080×1920, landscape 1920×1080; default from kiosk.orientation in the config).
+    """
+    from PySide6.QtGui import QFont
+    from PySide6.QtQml import QQmlApplicationEngine
+    from PySide6.QtQuick import QQuickWindow  # noqa: F401  (types the root object as a QQuickWindow)
+
+    from screens.idle import KioskInputGuard
+    from screens.viewmodel import KioskViewModel
+
+    if os.environ.get("QT_IM_MODULE") != "qtvirtualkeyboard":
+        log.warning("on-screen keyboard off: call screens.prepare_environment() before creating QGuiApplication")
+    font = QFont(FONT_FAMILY)
+    font.setPixelSize(40)
+    app.setFont(font)
+
+    engine = QQmlApplicationEngine()
+    viewmodel = KioskViewModel(core, done_return_s=done_return_s, parent=engine)
+    viewmodel.quitRequested.connect(on_quit or app.quit)
+    engine.rootContext().setContextProperty("vm", viewmodel)
+    engine.load(QML_DIR / "Main.qml")
+    if not engine.rootObjects():
+        raise RuntimeError(f"the kiosk screens failed to load from {QML_DIR} (see the QML errors above)")
+    window = engine.rootObjects()[0]
+
+    guard = KioskInputGuard(viewmodel.touched, parent=window)
+    window.installEventFilter(guard)
+    ui = KioskUi(app, engine, window, viewmodel, guard)
+
+    width, height = SIZES[orientation or core.config.kiosk.orientation]
+    window.resize(width, height)
+    if fullscreen:
+        window.showFullScreen()
+    else:
+        window.show()
+    return ui
