@@ -38,8 +38,13 @@ install_python_env() {
     python3 -m venv .venv
   fi
   log "installing the kiosk package and its test tools into .venv"
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[test]'
+  # Quiet unless it fails: then the last lines of the log say why.
+  if ! { .venv/bin/python -m pip install --upgrade pip && .venv/bin/python -m pip install -e '.[test]'; } \
+      > .venv/install.log 2>&1; then
+    tail -n 30 .venv/install.log >&2
+    log "installing the Python packages failed; the whole log is in .venv/install.log"
+    exit 1
+  fi
   rm -f .venv/.installed-*; touch "$stamp"
 }
 
