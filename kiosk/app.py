@@ -90,7 +90,7 @@ def main(argv=None) -> int:
         from PySide6.QtCore import QTimer
         import psutil
         started = psutil.Process().create_time()
-        QTimer.singleShot(0, lambda: (print(f"ready in {time.time() - started:.3f} s"), app.quit()))
+        QTimer.singleShot(0, lambda: (print(f"ready in {time.time() - started:.3f} s"), app.exit(0)))
     code = app.exec()
     del engine
     core.stop()

@@ -24,9 +24,9 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+import threading
 import unicodedata
 
-from pypinyin import Style, pinyin
 
 from kiosk.config import Category, ServiceItem
 
@@ -84,6 +84,7 @@ def readings(char: str) -> tuple[str, ...]:
         return (char,) if char.isalnum() else ()
     if not ("\u3400" <= char <= "\u9fff" or "\U00020000" <= char <= "\U0003134f"):
         return ()
+    from pypinyin import Style, pinyin   # here, not at the top: loading it costs ~0.4 s of start-up
     found: list[str] = []
     for r in pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")[0]:
         # ü is typed v on a pinyin keyboard (lv), but people also type u (lu): accept both.
@@ -122,7 +123,16 @@ class Catalogue:
             if item.code in self._by_code:
                 raise ValueError(f"duplicate service item code '{item.code}'")
             self._by_code[item.code] = item
-        self._build_index()
+        self._index_lock = threading.Lock()
+        self._indexed = False
+
+    def prepare(self) -> None:
+        """Build the search index now (the kiosk does it on a background thread at start-up,
+        so the home screen does not wait for pypinyin); search() builds it if still missing."""
+        with self._index_lock:
+            if not self._indexed:
+                self._build_index()
+                self._indexed = True
 
     # ------------------------------------------------------------ browsing
     def items_in(self, category_code: str) -> list[ServiceItem]:
@@ -165,6 +175,7 @@ class Catalogue:
         q = normalise(text)
         if not q or limit <= 0:
             return []
+        self.prepare()
         found = self._chinese_matches(q)
         latin = q.replace("'", "").replace("ü", "v")       # xi'an and lü, as people type them
         if len(found) < limit and _LATIN_QUERY.fullmatch(latin):

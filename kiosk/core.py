@@ -62,6 +62,7 @@ class KioskCore:
     # ---------------------------------------------------------------- life cycle
     def start(self) -> None:
         self._loop_thread.start()
+        threading.Thread(target=self.catalogue.prepare, name="catalogue-index", daemon=True).start()
         self.printer.add_listener(self._on_printer_health)
         self.printer.check_now().result(timeout=10)   # know the printer before the first citizen
         self._refresh_availability()
