@@ -75,24 +75,25 @@ def main(argv=None) -> int:
     from PySide6.QtGui import QGuiApplication
     from kiosk.hall.model import HallUnavailable
 
+    from screens import load_ui, prepare_environment
+    prepare_environment()               # Qt reads the input method only when the app is created
     app = QGuiApplication(sys.argv[:1])
     try:
         core = build_core(config, sim=args.sim, scenario=args.scenario)
     except HallUnavailable as e:
         print(f"取号系统无法启动 The queue database cannot be opened: {e.technical}", file=sys.stderr)
         return 3
-    from screens import load_ui
-    engine = load_ui(app, core, fullscreen=not args.windowed)
+    ui = load_ui(app, core, fullscreen=not args.windowed)
     if args.sim:
         sims = core.simulators
         log.info("simulated devices: %s; printed tickets go to %s", sims.describe(), sims.out_dir)
-    if args.exit_when_ready:
-        from PySide6.QtCore import QTimer
+    if args.exit_when_ready:     # from process creation to the first home frame on screen
         import psutil
         started = psutil.Process().create_time()
-        QTimer.singleShot(0, lambda: (print(f"ready in {time.time() - started:.3f} s"), app.exit(0)))
+        ui.window.frameSwapped.connect(lambda: (print(f"ready in {time.time() - started:.3f} s", flush=True),
+                                                app.exit(0)))
     code = app.exec()
-    del engine
+    ui.close()
     core.stop()
     return code
 

@@ -9,8 +9,9 @@ Composition root usage::
     app.exec()
 
 `load_ui` returns a KioskUi: `.window` (the QQuickWindow), `.engine`, `.viewmodel`
-(screens.viewmodel.KioskViewModel) and `.grab(path)` for screenshots. The technician's
-"close the app" calls `on_quit` (default: app.quit); nothing else can close the window.
+(screens.viewmodel.KioskViewModel) and `.grab(path)` for screenshots. A locked kiosk (the
+default with fullscreen) is frameless, refuses to close and ignores Escape, Alt+F4, Ctrl+Q/W;
+the technician's "close the app" calls `on_quit` (default: app.quit).
 """
 from __future__ import annotations
 
@@ -68,17 +69,23 @@ class KioskUi:
     def close(self) -> None:
         """Take the screens down (tests, tour): the window is allowed to close."""
         self.viewmodel.may_close = True
+        if self._translator is not None:     # the application outlives these screens
+            self.app.removeTranslator(self._translator)
+            self._translator = None
         self.window.removeEventFilter(self._guard)
         self.window.close()
         self.engine.deleteLater()
 
 
 def load_ui(app, core, fullscreen: bool = True, orientation: str | None = None,
-            on_quit: Callable[[], None] | None = None, done_return_s: int = 15) -> KioskUi:
+            on_quit: Callable[[], None] | None = None, done_return_s: int = 15,
+            locked: bool | None = None) -> KioskUi:
     """Build the view-model on `core`, load the QML and show the window.
 
-    fullscreen=True is the locked kiosk; otherwise a window of the orientation's size
+    fullscreen=True fills the screen; otherwise the window has the orientation's size
     (portrait 1080×1920, landscape 1920×1080; default from kiosk.orientation in the config).
+    locked (default: same as fullscreen) is the kiosk lockdown; unlocked, the window has a
+    frame and closes normally, for developers running `kiosk --sim --windowed`.
     """
     from PySide6.QtGui import QFont
     from PySide6.QtQml import QQmlApplicationEngine
@@ -101,8 +108,13 @@ def load_ui(app, core, fullscreen: bool = True, orientation: str | None = None,
     if not engine.rootObjects():
         raise RuntimeError(f"the kiosk screens failed to load from {QML_DIR} (see the QML errors above)")
     window = engine.rootObjects()[0]
+    locked = fullscreen if locked is None else locked
+    if not locked:
+        from PySide6.QtCore import Qt
+        window.setFlags(Qt.WindowType.Window)
+        viewmodel.may_close = True
 
-    guard = KioskInputGuard(viewmodel.touched, parent=window)
+    guard = KioskInputGuard(viewmodel.touched, refuse_keys=locked, parent=window)
     window.installEventFilter(guard)
     ui = KioskUi(app, engine, window, viewmodel, guard)
 

@@ -1,0 +1,113 @@
+"""Look at the kiosk screens the way a citizen does, for the GUI tests and the screenshot tour:
+find what is on screen by objectName, read its text, and tap it with a (simulated) finger.
+
+Taps are real mouse presses on the window at the item's centre, so they go through the same
+path as a touch: the idle watcher sees them and a covered or disabled button does not react.
+"""
+from __future__ import annotations
+
+import time
+from typing import Callable, Iterator
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtQuick import QQuickItem
+from PySide6.QtTest import QTest
+
+
+def walk(item: QQuickItem) -> Iterator[QQuickItem]:
+    yield item
+    for child in item.childItems():
+        yield from walk(child)
+
+
+def find_all(window, name: str, visible_only: bool = True) -> list[QQuickItem]:
+    return [i for i in walk(window.contentItem())
+            if i.objectName() == name and (i.isVisible() or not visible_only)]
+
+
+def find(window, name: str, visible_only: bool = True) -> QQuickItem | None:
+    found = find_all(window, name, visible_only)
+    return found[0] if found else None
+
+
+def text_of(item: QQuickItem) -> str:
+    return str(item.property("text") or "")
+
+
+def visible_texts(window) -> list[str]:
+    """Every piece of text on screen now (Text items and buttons that carry a label)."""
+    texts = []
+    for item in walk(window.contentItem()):
+        if item.isVisible() and item.metaObject().indexOfProperty("text") >= 0:
+            value = item.property("text")
+            if isinstance(value, str) and value.strip():
+                texts.append(value)
+    return texts
+
+
+def centre(item: QQuickItem) -> QPoint:
+    p = item.mapToScene(QPointF(item.width() / 2, item.height() / 2))
+    return QPoint(round(p.x()), round(p.y()))
+
+
+def tap(window, target: str | QQuickItem, timeout: float = 5.0) -> QQuickItem:
+    """Press and release at the centre of the item: by objectName (waiting up to `timeout`
+    for it to appear, as a citizen waits for the next screen) or the item itself."""
+    item = wait_for(window, target, timeout) if isinstance(target, str) else target
+    QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre(item))
+    settle()
+    return item
+
+
+def settle(ms: int = 30) -> None:
+    """Let queued signals, bindings and a frame happen."""
+    QTest.qWait(ms)
+
+
+def wait_until(condition: Callable[[], object], timeout: float = 5.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
+        QGuiApplication.processEvents()
+        QTest.qWait(20)
+
+
+def wait_for(window, name: str, timeout: float = 5.0) -> QQuickItem:
+    return wait_until(lambda: find(window, name), timeout, f"{name!r} on screen")
+
+
+def wait_ready(window, timeout: float = 5.0) -> None:
+    """Until the window is on the (offscreen) glass and the screen inside it has been laid out."""
+    QTest.qWaitForWindowExposed(window, int(timeout * 1000))
+    wait_until(lambda: any(i.objectName().endswith("Screen") and i.width() > 0 and i.height() > 0
+                           for i in walk(window.contentItem())), timeout, "a laid-out screen")
+    settle()
+
+
+def keyboard_key(window, char: str) -> QQuickItem | None:
+    """The on-screen keyboard's key that types `char` (a visible key whose label is that letter)."""
+    panel = find(window, "keyboard")
+    if panel is None:
+        return None
+    for item in walk(panel):
+        if (item.isVisible() and item.width() > 0 and item.metaObject().indexOfProperty("key") >= 0
+                and str(item.property("text") or "").lower() == char.lower()):
+            return item
+    return None
+
+
+def type_on_keyboard(window, text: str) -> None:
+    """Tap the letters on the on-screen keyboard, as a citizen types."""
+    wait_until(lambda: keyboard_key(window, text[0]), 5.0, "the on-screen keyboard")
+    for char in text:
+        key = keyboard_key(window, char)
+        if key is None:
+            raise LookupError(f"no key {char!r} on the on-screen keyboard")
+        # The keyboard reacts on release; a short pause between taps is how fingers type.
+        tap(window, key)
+        settle(40)

@@ -1,0 +1,40 @@
+import QtQuick
+import QtQuick.Window
+
+// The kiosk window: frameless and full screen, it refuses to close unless the technician
+// chose "close the app". One screen is alive at a time (a Loader), which keeps start-up light.
+Window {
+    id: root
+    objectName: "kioskWindow"
+    flags: Qt.Window | Qt.FramelessWindowHint
+    color: Theme.background
+    title: "Hall kiosk"
+    readonly property bool portrait: height >= width
+
+    onClosing: (close) => { close.accepted = vm.mayClose }
+
+    TopBar {
+        id: topBar
+        anchors.top: parent.top
+        width: parent.width
+    }
+
+    Loader {
+        id: screen
+        objectName: "screenLoader"
+        anchors.top: topBar.bottom
+        anchors.bottom: parent.bottom
+        width: parent.width
+        focus: true
+        source: {
+            const files = {
+                home: "HomeScreen.qml", categories: "CategoryScreen.qml", items: "ItemScreen.qml",
+                kind: "KindScreen.qml", printing: "PrintingScreen.qml", done: "DoneScreen.qml",
+                message: "MessageScreen.qml", pin: "PinScreen.qml", tech: "TechScreen.qml"
+            }
+            return files[vm.screen] || "HomeScreen.qml"
+        }
+    }
+
+    IdleOverlay { anchors.fill: parent }
+}

@@ -1,0 +1,208 @@
+"""The technician's side of the screens: the hidden gesture, the PIN pad and the health page.
+
+Five quick taps on the hall's name open the PIN pad. The PIN is checked by the core on a
+worker thread (a PBKDF2 check takes a noticeable fraction of a second and must not freeze a
+frame). Five wrong PINs in a row lock the pad for 30 seconds, which survives leaving the screen.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from concurrent.futures import Future
+from datetime import datetime
+from typing import Callable
+
+from PySide6.QtCore import QObject, Property, Qt, QTimer, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+MAX_PIN_DIGITS = 8
+
+
+def health_row(h, english: bool) -> dict:
+    """One device's health as the technician screen shows it."""
+    reason = (h.reason_en or h.reason_zh) if english else (h.reason_zh or h.reason_en)
+    details = "\n".join(f"{key}: {value}" for key, value in h.details.items())
+    if h.checked_at:
+        details = f"checked_at: {datetime.fromtimestamp(h.checked_at):%H:%M:%S}\n{details}".rstrip()
+    return {"role": h.role, "name": h.name, "state": h.state, "reason": reason, "details": details}
+
+
+class TechnicianModel(QObject):
+    pinChanged = Signal()
+    healthChanged = Signal()
+    testPrintChanged = Signal()
+    gestureDone = Signal()      # five taps: show the PIN pad
+    unlocked = Signal()         # right PIN: show the technician screen
+    _pinChecked = Signal(int, bool)
+    _printFinished = Signal(object)
+
+    TAPS = 5
+    TAP_WINDOW_S = 3.0
+
+    def __init__(self, core, english: Callable[[], bool], *, max_tries: int = 5, lockout_s: float = 30,
+                 clock: Callable[[], float] = time.monotonic, parent: QObject | None = None):
+        super().__init__(parent)
+        self._core, self._english, self._clock = core, english, clock
+        self.max_tries, self.lockout_s = max_tries, lockout_s
+        self._taps: list[float] = []
+        self._digits = ""
+        self._state = ""            # "" | "checking" | "wrong" | "locked"
+        self._wrong = 0
+        self._locked_until = 0.0
+        self._attempt = 0           # a result for an abandoned attempt is ignored
+        self._health: list = []
+        self._print_state, self._print_error = "", None
+        self._lock_timer = QTimer(self, interval=250)
+        self._lock_timer.timeout.connect(self._lock_tick)
+        # Counters (prints, failures) change without a state change, which the core does not
+        # announce; re-read the cached health while the technician is looking at it.
+        self._health_timer = QTimer(self, interval=2000)
+        self._health_timer.timeout.connect(self.refresh_health)
+        self._pinChecked.connect(self._on_pin_checked, Qt.ConnectionType.QueuedConnection)
+        self._printFinished.connect(self._on_printed, Qt.ConnectionType.QueuedConnection)
+
+    # ---------------------------------------------------------------- properties for QML
+    pinLength = Property(int, lambda self: len(self._digits), notify=pinChanged)
+    pinState = Property(str, lambda self: self._state, notify=pinChanged)
+    triesLeft = Property(int, lambda self: max(0, self.max_tries - self._wrong), notify=pinChanged)
+    lockRemaining = Property(int, lambda self: max(0, math.ceil(self._locked_until - self._clock())),
+                             notify=pinChanged)
+    health = Property("QVariantList", lambda self: [health_row(h, self._english()) for h in self._health],
+                      notify=healthChanged)
+    testPrintState = Property(str, lambda self: self._print_state, notify=testPrintChanged)
+    testPrintMessage = Property(str, lambda self: self._print_message(), notify=testPrintChanged)
+
+    # ---------------------------------------------------------------- gesture and PIN
+    @Slot()
+    def hallNameTapped(self) -> None:
+        now = self._clock()
+        self._taps = [t for t in self._taps if now - t <= self.TAP_WINDOW_S] + [now]
+        if len(self._taps) >= self.TAPS:
+            self._taps.clear()
+            self.gestureDone.emit()
+
+    @Slot(str)
+    def pressDigit(self, digit: str) -> None:
+        if self._state in ("checking", "locked") or len(self._digits) >= MAX_PIN_DIGITS:
+            return
+        self._digits += digit[:1]
+        if self._state == "wrong":
+            self._state = ""
+        self.pinChanged.emit()
+
+    @Slot()
+    def clearPin(self) -> None:
+        self._digits = ""
+        if self._state == "wrong":
+            self._state = ""
+        self.pinChanged.emit()
+
+    @Slot()
+    def submitPin(self) -> None:
+        if self._state in ("checking", "locked") or not self._digits:
+            return
+        pin, self._digits, self._state = self._digits, "", "checking"
+        self._attempt += 1
+        attempt = self._attempt
+        self.pinChanged.emit()
+
+        def check():
+            try:
+                ok = bool(self._core.check_technician_pin(pin))
+            except Exception:
+                log.exception("technician PIN check failed")
+                ok = False
+            self._pinChecked.emit(attempt, ok)
+        threading.Thread(target=check, name="pin-check", daemon=True).start()
+
+    def _on_pin_checked(self, attempt: int, ok: bool) -> None:
+        if attempt != self._attempt or self._state != "checking":
+            return
+        if ok:
+            self._wrong, self._state = 0, ""
+            self.pinChanged.emit()
+            log.info("technician screen opened")
+            self.unlocked.emit()
+            return
+        self._wrong += 1
+        log.warning("wrong technician PIN (%d in a row)", self._wrong)
+        if self._wrong >= self.max_tries:
+            self._state, self._locked_until = "locked", self._clock() + self.lockout_s
+            self._lock_timer.start()
+        else:
+            self._state = "wrong"
+        self.pinChanged.emit()
+
+    def _lock_tick(self) -> None:
+        if self._clock() >= self._locked_until:
+            self._lock_timer.stop()
+            self._state, self._wrong = "", 0
+        self.pinChanged.emit()
+
+    def reset(self) -> None:
+        """Leaving the PIN pad or the technician screen: forget typed digits, keep any lock."""
+        self._digits = ""
+        self._attempt += 1
+        if self._state in ("wrong", "checking"):
+            self._state = ""
+        self._print_state, self._print_error = "", None
+        self.pinChanged.emit()
+        self.testPrintChanged.emit()
+
+    # ---------------------------------------------------------------- health and test print
+    def set_health(self, health: list) -> None:
+        self._health = list(health)
+        self.healthChanged.emit()
+
+    def refresh_health(self) -> None:
+        try:
+            self.set_health(self._core.health())
+        except Exception:
+            log.exception("reading device health failed")
+
+    def set_watching(self, watching: bool) -> None:
+        if watching:
+            self.refresh_health()
+            self._health_timer.start()
+        else:
+            self._health_timer.stop()
+
+    def language_changed(self) -> None:
+        self.healthChanged.emit()
+        self.testPrintChanged.emit()
+
+    @Slot()
+    def testPrint(self) -> None:
+        if self._print_state == "printing":
+            return
+        self._print_state, self._print_error = "printing", None
+        self.testPrintChanged.emit()
+        try:
+            future: Future = self._core.test_print()
+        except Exception as e:   # the core refused at once; show it the same way
+            future = Future()
+            future.set_exception(e)
+        future.add_done_callback(self._printFinished.emit)
+
+    def _on_printed(self, future: Future) -> None:
+        if self._print_state != "printing":
+            return      # the technician left meanwhile
+        error = future.exception() if not future.cancelled() else None
+        if error is not None:
+            log.warning("test print failed: %s", error)
+        self._print_state = "failed" if error is not None or future.cancelled() else "ok"
+        self._print_error = error
+        self.testPrintChanged.emit()
+        self.refresh_health()
+
+    def _print_message(self) -> str:
+        if self._print_state != "failed":
+            return ""
+        e = self._print_error
+        zh = getattr(e, "message_zh", "") or "测试打印失败"
+        en = getattr(e, "message_en", "") or "Test print failed"
+        detail = f"（{type(e).__name__}: {e}）" if e is not None else ""
+        return (en if self._english() else zh) + detail

@@ -1,0 +1,342 @@
+"""The view-model behind the citizen screens: what is shown, and the intents the screens send.
+
+QML reads properties and calls slots here; this object talks only to the core's public API
+(never to a driver). The core calls back from its own threads, so every callback is turned
+into a queued Qt signal and handled on the Qt thread.
+"""
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future
+
+from PySide6.QtCore import QObject, Property, Qt, QTimer, Signal, Slot
+
+from screens.idle import IdleWatcher
+from screens.technician import TechnicianModel
+
+log = logging.getLogger(__name__)
+
+SCREENS = ("home", "categories", "items", "kind", "printing", "done", "message", "pin", "tech")
+# Screens where an unattended kiosk counts down back home. Home has nothing to reset, the
+# printing screen must not be left mid-print, and the done screen returns by itself.
+_IDLE_SCREENS = {"categories", "items", "kind", "message", "pin", "tech"}
+_BACK = {"categories": "home", "items": "categories", "kind": "items"}
+
+_SOMETHING_WRONG = ("出了点小问题，号票没有打出来。请到咨询台，工作人员会帮您取号。",
+                    "Something went wrong and no ticket was printed. "
+                    "Please go to the information desk; our staff will give you a number.")
+_NOT_AVAILABLE = ("取号暂时不能使用，请到咨询台取号，或稍后再试。",
+                  "Tickets cannot be printed right now. Please ask at the information desk, or try again shortly.")
+
+
+class KioskViewModel(QObject):
+    screenChanged = Signal()
+    languageChanged = Signal()
+    availabilityChanged = Signal()
+    categoriesChanged = Signal()
+    itemsChanged = Signal()
+    itemChanged = Signal()
+    ticketChanged = Signal()
+    messageChanged = Signal()
+    doneRemainingChanged = Signal()
+    quitRequested = Signal()          # the technician chose "close the app"
+    _coreEvent = Signal(str, object)
+    _ticketResult = Signal(int, object)
+
+    def __init__(self, core, *, done_return_s: int = 15, parent: QObject | None = None):
+        super().__init__(parent)
+        self.core = core
+        self.config = core.config
+        self._default_language = "en" if self.config.kiosk.language == "en" else "zh_CN"
+        self._language = self._default_language
+        self._screen = "home"
+        self._ending = False         # inside our own end_session(): its echo needs no reaction
+        self._category = None
+        self._items: list = []
+        self._search_text = ""
+        self._item = None
+        self._ticket = None
+        self._message = ("", "")
+        self._request = 0            # which take_number answer the screens still wait for
+        self.may_close = False
+
+        self._idle = IdleWatcher(self.config.kiosk.idle_timeout_s, self.config.kiosk.idle_warning_s, parent=self)
+        self._idle.timedOut.connect(self._on_idle_timeout)
+        self._tech = TechnicianModel(core, lambda: self.english, parent=self)
+        self._tech.gestureDone.connect(self._on_gesture)
+        self._tech.unlocked.connect(self._on_unlocked)
+
+        self.done_return_s = done_return_s
+        self._done_left = done_return_s
+        self._done_timer = QTimer(self, interval=1000)
+        self._done_timer.timeout.connect(self._done_tick)
+
+        self._coreEvent.connect(self._on_core_event, Qt.ConnectionType.QueuedConnection)
+        self._ticketResult.connect(self._on_ticket_result, Qt.ConnectionType.QueuedConnection)
+        core.add_listener(self._from_core_thread)      # listen first, then read: no change is lost
+        self._availability = core.ticket_service()
+
+    # ---------------------------------------------------------------- helpers
+    def _pick(self, zh: str, en: str) -> str:
+        return (en or zh) if self.english else (zh or en)
+
+    def _department(self, code: str) -> tuple[str, str]:
+        d = self.config.departments.get(code)
+        return (d.name, d.name_en) if d else (code, code)
+
+    def _item_row(self, item) -> dict:
+        dept, dept_en = self._department(item.department)
+        return {"code": item.code, "name": item.name, "nameEn": item.name_en,
+                "department": dept, "departmentEn": dept_en}
+
+    # ---------------------------------------------------------------- properties for QML
+    screen = Property(str, lambda self: self._screen, notify=screenChanged)
+    language = Property(str, lambda self: self._language, notify=languageChanged)
+    english = Property(bool, lambda self: self._language == "en", notify=languageChanged)
+    hallName = Property(str, lambda self: self._pick(self.config.hall.name, self.config.hall.name_en),
+                        notify=languageChanged)
+    ticketAvailable = Property(bool, lambda self: bool(self._availability.available), notify=availabilityChanged)
+    availabilityText = Property(str, lambda self: "" if self._availability.available else self._pick(
+        self._availability.reason_zh or _NOT_AVAILABLE[0], self._availability.reason_en or _NOT_AVAILABLE[1]),
+        notify=availabilityChanged)
+    searchText = Property(str, lambda self: self._search_text, notify=itemsChanged)
+    items = Property("QVariantList", lambda self: self._items, notify=itemsChanged)
+    message = Property(str, lambda self: self._pick(*self._message), notify=messageChanged)
+    doneRemaining = Property(int, lambda self: self._done_left, notify=doneRemainingChanged)
+    mayClose = Property(bool, lambda self: self.may_close, notify=screenChanged)
+    idle = Property(QObject, lambda self: self._idle, constant=True)
+    tech = Property(QObject, lambda self: self._tech, constant=True)
+
+    def _categories(self) -> list:
+        return [{"code": c.code, "name": c.name, "nameEn": c.name_en, "count": len(c.items)}
+                for c in self.core.catalogue.categories]
+
+    categories = Property("QVariantList", _categories, notify=categoriesChanged)
+
+    def _current_category(self) -> dict:
+        c = self._category
+        return {"code": c.code, "name": c.name, "nameEn": c.name_en} if c else {"code": "", "name": "", "nameEn": ""}
+
+    currentCategory = Property("QVariantMap", _current_category, notify=itemsChanged)
+
+    def _current_item(self) -> dict:
+        item = self._item
+        if item is None:
+            return {"code": "", "name": "", "nameEn": "", "department": "", "departmentEn": "",
+                    "kinds": [], "materials": []}
+        row = self._item_row(item)
+        row["kinds"] = [{"kind": k.value, "label": k.label_zh, "labelEn": k.label_en} for k in item.kinds]
+        row["materials"] = list(item.materials)
+        return row
+
+    currentItem = Property("QVariantMap", _current_item, notify=itemChanged)
+
+    def _ticket_view(self) -> dict:
+        t = self._ticket
+        if t is None:
+            return {"number": "", "kind": "", "kindLabel": "", "itemName": "", "windowGroupName": "",
+                    "peopleAhead": 0, "waitMin": 0, "priority": False, "reprint": False}
+        item = self.config.items.get(t.item_code)
+        group = self.config.window_groups.get(t.window_group)
+        return {"number": t.number, "kind": t.kind.value, "kindLabel": self._pick(t.kind.label_zh, t.kind.label_en),
+                "itemName": self._pick(t.item_name, item.name_en if item else ""),
+                "windowGroupName": self._pick(t.window_group_name, group.name_en if group else ""),
+                "peopleAhead": t.people_ahead, "waitMin": t.estimated_wait_min,
+                "priority": bool(t.priority), "reprint": bool(t.reprint)}
+
+    ticket = Property("QVariantMap", _ticket_view, notify=ticketChanged)
+
+    # ---------------------------------------------------------------- navigation
+    def _set_screen(self, name: str) -> None:
+        assert name in SCREENS, name
+        if name == self._screen:
+            return
+        self._screen = name
+        self._idle.set_active(name in _IDLE_SCREENS)
+        if name == "done":
+            self._done_left = self.done_return_s
+            self._done_timer.start()
+            self.doneRemainingChanged.emit()
+        else:
+            self._done_timer.stop()
+        if name not in ("pin", "tech"):
+            self._tech.reset()
+        self._tech.set_watching(name == "tech")
+        log.debug("screen: %s", name)
+        self.screenChanged.emit()
+
+    @Slot()
+    def openCategories(self) -> None:
+        if not self._availability.available:
+            return          # the button is greyed out; a stale tap must not slip through
+        self._set_screen("categories")
+
+    @Slot(str)
+    def openCategory(self, code: str) -> None:
+        category = next((c for c in self.core.catalogue.categories if c.code == code), None)
+        if category is None:
+            return
+        self._category, self._search_text = category, ""
+        self._items = [self._item_row(i) for i in category.items]
+        self.itemsChanged.emit()
+        self._set_screen("items")
+
+    @Slot()
+    def openSearch(self) -> None:
+        self._category, self._search_text, self._items = None, "", []
+        self.itemsChanged.emit()
+        self._set_screen("items")
+
+    @Slot(str)
+    def search(self, text: str) -> None:
+        text = text.strip()
+        if text == self._search_text:
+            return
+        self._search_text = text
+        if text:
+            found = self.core.catalogue.search(text, limit=30)
+        else:
+            found = self._category.items if self._category else []
+        self._items = [self._item_row(i) for i in found]
+        self.itemsChanged.emit()
+
+    @Slot(str)
+    def openItem(self, code: str) -> None:
+        item = self.config.items.get(code)
+        if item is None:
+            return
+        self._item = item
+        self.itemChanged.emit()
+        self._set_screen("kind")
+
+    @Slot()
+    def back(self) -> None:
+        target = _BACK.get(self._screen)
+        if target is None or target == "home":
+            self.goHome()
+            return
+        if target == "categories":
+            self._search_text = ""
+        self._set_screen(target)
+
+    @Slot()
+    def goHome(self) -> None:
+        """Home button, a tap on the done screen, the idle timeout: forget this visit."""
+        self._request += 1          # any answer still on its way is for nobody now
+        self._ending = True
+        try:
+            self.core.end_session()
+        except Exception:
+            log.exception("ending the session failed")
+        finally:
+            self._ending = False
+        self._category, self._items, self._search_text, self._item = None, [], "", None
+        self.itemsChanged.emit()
+        self.itemChanged.emit()
+        self._set_screen("home")
+
+    def _on_idle_timeout(self) -> None:
+        log.info("idle timeout on %s: back to home", self._screen)
+        self.goHome()
+        self.setLanguage(self._default_language)     # the next visitor starts in the hall's language
+
+    def _done_tick(self) -> None:
+        self._done_left -= 1
+        self.doneRemainingChanged.emit()
+        if self._done_left <= 0:
+            self.goHome()
+            self.setLanguage(self._default_language)
+
+    # ---------------------------------------------------------------- taking a number
+    @Slot(str)
+    def chooseKind(self, kind: str) -> None:
+        if self._item is None or self._screen != "kind" or not self._availability.available:
+            return
+        self._request += 1
+        request = self._request
+        self._set_screen("printing")
+        try:
+            future: Future = self.core.take_number(self._item.code, kind)
+        except Exception as e:      # refused before any flow started: same calm screen
+            future = Future()
+            future.set_exception(e)
+        future.add_done_callback(lambda f: self._ticketResult.emit(request, f))
+
+    def _on_ticket_result(self, request: int, future: Future) -> None:
+        if request != self._request or self._screen != "printing":
+            return          # the citizen has gone home meanwhile
+        if future.cancelled():
+            self._show_message(_SOMETHING_WRONG)
+            return
+        error = future.exception()
+        if error is None:
+            self._ticket = future.result()
+            self.ticketChanged.emit()
+            self._set_screen("done")
+            return
+        if getattr(error, "message_zh", None):
+            log.warning("no ticket: %s: %s", type(error).__name__, getattr(error, "message_en", ""))
+            self._show_message((error.message_zh, getattr(error, "message_en", "")))
+        else:
+            log.error("no ticket: unexpected error", exc_info=error)
+            self._show_message(_SOMETHING_WRONG)
+
+    def _show_message(self, message: tuple[str, str]) -> None:
+        self._message = message
+        self.messageChanged.emit()
+        self._set_screen("message")
+
+    # ---------------------------------------------------------------- language
+    @Slot()
+    def toggleLanguage(self) -> None:
+        self.setLanguage("zh_CN" if self.english else "en")
+
+    @Slot(str)
+    def setLanguage(self, language: str) -> None:
+        if language == self._language:
+            return
+        self._language = language
+        self.languageChanged.emit()       # screens/__init__ swaps the Qt translator on this
+        for signal in (self.availabilityChanged, self.ticketChanged, self.messageChanged):
+            signal.emit()
+        self._tech.language_changed()
+
+    # ---------------------------------------------------------------- core events (any thread)
+    def _from_core_thread(self, event: str, payload) -> None:
+        if event == "session_ended" and self._ending:
+            return
+        try:
+            self._coreEvent.emit(event, payload)
+        except RuntimeError:     # the screens are gone (app closing); nothing to show
+            pass
+
+    def _on_core_event(self, event: str, payload) -> None:
+        if event == "availability":
+            self._availability = payload
+            log.info("ticket service %s", "available" if payload.available else f"unavailable: {payload.reason_en}")
+            self.availabilityChanged.emit()
+        elif event == "health":
+            self._tech.set_health(payload)
+        elif event == "session_ended" and self._screen in ("categories", "items", "kind"):
+            self._set_screen("home")     # the core ended the visit (e.g. a card was pulled)
+
+    # ---------------------------------------------------------------- technician
+    def touched(self) -> None:
+        self._idle.touch()
+
+    def _on_gesture(self) -> None:
+        if self._screen not in ("printing", "pin", "tech"):
+            self._set_screen("pin")
+
+    def _on_unlocked(self) -> None:
+        if self._screen == "pin":
+            self._set_screen("tech")
+
+    @Slot()
+    def closeApp(self) -> None:
+        if self._screen != "tech":
+            return
+        log.info("technician closed the app")
+        self.may_close = True
+        self.screenChanged.emit()
+        self.quitRequested.emit()

@@ -1,0 +1,145 @@
+"""The screenshot tour: walk every screen of the kiosk on simulated devices and save what it shows.
+
+    kiosk-sim tour --out DIR [--orientation portrait|landscape|both]
+
+Runs the real app offscreen (real KioskCore, real printer driver, virtual printer on a pty),
+taps through the journey like a citizen, grabs a PNG of every screen, copies every ticket the
+virtual printer printed, and writes DIR/tour.json: a list of {"screen" | "ticket": name,
+"file": ..., "ticket_number": ...}. A person should look at the PNGs: big, calm, nothing clipped.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+DEMO_PIN = "2468"    # the demo PIN of config/kiosk.yaml
+
+
+def run_tour(out_dir: Path, orientation: str = "portrait", config_dir: Path | None = None) -> dict:
+    """Walk the screens; returns {"entries": [...], "startup_s": ..., "out_dir": ...}."""
+    started = time.perf_counter()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    import screens
+    screens.prepare_environment()
+    from PySide6.QtGui import QGuiApplication
+    app = QGuiApplication.instance() or QGuiApplication(["kiosk-tour"])
+
+    from kiosk.app import build_core
+    from kiosk.config import load_config
+    from screens import probe
+
+    core = build_core(load_config(config_dir), sim=True, out_dir=out_dir / "sim")
+    ui = screens.load_ui(app, core, fullscreen=False, orientation=orientation, locked=True,
+                          on_quit=lambda: None)
+    try:
+        probe.wait_ready(ui.window)
+        startup_s = time.perf_counter() - started
+        entries = _walk(ui, core, out_dir, probe)
+    finally:
+        ui.close()
+        core.stop()
+
+    for i, printed in enumerate(core.simulators.printer.printed, start=1):
+        if printed.png_path is None:
+            continue
+        target = out_dir / f"ticket-{i:02d}.png"
+        shutil.copyfile(printed.png_path, target)
+        number = next((e["ticket_number"] for e in entries if e.get("ticket_number")
+                       and e["ticket_number"] in printed.text), "TEST" if "TEST" in printed.text else None)
+        entries.append({"ticket": f"ticket-{i:02d}", "file": target.name, "ticket_number": number})
+
+    (out_dir / "tour.json").write_text(json.dumps(entries, ensure_ascii=False, indent=2), encoding="utf-8")
+    log.info("tour (%s): %d images in %s, start-up %.2f s", orientation, len(entries), out_dir, startup_s)
+    return {"entries": entries, "startup_s": round(startup_s, 3), "out_dir": str(out_dir), "orientation": orientation}
+
+
+def _walk(ui, core, out_dir: Path, probe) -> list[dict]:
+    w, vm, printer = ui.window, ui.viewmodel, core.simulators.printer
+    entries: list[dict] = []
+
+    def shot(name: str, settle_ms: int = 250, **extra) -> None:
+        probe.settle(settle_ms)      # animations finish, the keyboard's candidates appear
+        ui.grab(out_dir / f"{len(entries) + 1:02d}-{name}.png")
+        entries.append({"screen": name, "file": f"{len(entries) + 1:02d}-{name}.png", **extra})
+
+    def home() -> None:
+        probe.wait_for(w, "homeScreen", timeout=20)
+
+    # The citizen's journey, with a search on the way.
+    shot("home")
+    probe.tap(w, "takeNumberButton")
+    shot("categories")
+    probe.tap(w, "categoryTile_social")
+    probe.wait_for(w, "itemRow_SM001")
+    shot("items")
+    probe.tap(w, "searchField")
+    probe.type_on_keyboard(w, "sbk")
+    probe.wait_until(lambda: vm.searchText == "sbk", what="search for sbk")
+    shot("search_sbk", 600)
+    probe.tap(w, "itemRow_SM001")
+    probe.wait_for(w, "kindButton_accept")
+    shot("kind")
+    probe.tap(w, "kindButton_accept")
+    shot("printing", 0)              # the answer cannot arrive before the event loop runs again
+    number = probe.text_of(probe.wait_for(w, "ticketNumber", timeout=20))
+    shot("done", ticket_number=number)
+    probe.tap(w, "doneTapArea")
+    home()
+
+    # The roll runs out as the next ticket starts: the citizen sees a calm message, then the
+    # home screen explains why no number can be taken until the paper is back.
+    printer.paper_out_after = len(printer.printed)
+    for name in ("takeNumberButton", "categoryTile_social", "itemRow_SM002", "kindButton_accept"):
+        probe.tap(w, name)
+    probe.wait_for(w, "messageScreen", timeout=20)
+    shot("error_print_failed")
+    probe.tap(w, "messageHomeButton")
+    probe.wait_for(w, "availabilityBanner", timeout=10)
+    shot("home_paper_out")
+    printer.paper_out_after = None
+    printer.set_state("ok")
+    probe.wait_until(lambda: vm.ticketAvailable, timeout=10, what="the printer back")
+
+    # An unattended kiosk counts down (shortened here from the hall's setting).
+    vm.idle.timeout_s, vm.idle.warning_s = 4.0, 3.0
+    probe.tap(w, "takeNumberButton")
+    probe.wait_for(w, "idleCountdown", timeout=5)
+    shot("idle_countdown", 100)
+    home()
+    vm.idle.timeout_s = float(core.config.kiosk.idle_timeout_s)
+    vm.idle.warning_s = float(core.config.kiosk.idle_warning_s)
+
+    # The technician's door: five taps on the hall's name, then the PIN pad.
+    for _ in range(5):
+        probe.tap(w, "hallNameTapArea")
+    for digit in DEMO_PIN:
+        probe.tap(w, f"pinKey_{digit}")
+    shot("pin_pad")
+    probe.tap(w, "pinKey_ok")
+    probe.wait_for(w, "techScreen", timeout=10)
+    probe.tap(w, "testPrintButton")
+    probe.wait_until(lambda: vm.tech.testPrintState in ("ok", "failed"), timeout=20, what="the test print")
+    shot("technician")
+    probe.tap(w, "techBackButton")
+    home()
+
+    # The same kiosk in English.
+    probe.tap(w, "languageButton")
+    shot("home_en")
+    probe.tap(w, "takeNumberButton")
+    shot("categories_en")
+    probe.tap(w, "categoryTile_social")
+    probe.tap(w, "itemRow_SM001")
+    probe.wait_for(w, "kindButton_accept")
+    shot("kind_en")
+    probe.tap(w, "homeButton")
+    home()
+    return entries
