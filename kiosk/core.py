@@ -38,6 +38,16 @@ class Availability:
     reason_en: str = ""
 
 
+def citizen_printer_notice(printer: DeviceHealth) -> tuple[str, str]:
+    """What a citizen needs to hear about a stopped printer: no staff instructions, no codes
+    (the technician screen has the precise reason)."""
+    if printer.details.get("paper") == "out":
+        return "取号机暂时缺纸", "The ticket machine is out of paper"
+    if printer.details.get("cover_open"):
+        return "取号机正在维护", "The ticket machine is being serviced"
+    return "取号机暂时不能出票", "The ticket machine cannot print right now"
+
+
 class KioskCore:
     def __init__(self, config: KioskConfig, hall: HallService, printer: TicketPrinterRole,
                  clock: Callable[[], datetime] = datetime.now):
@@ -114,9 +124,9 @@ class KioskCore:
         if not is_open:
             new = Availability(False, reason_zh, reason_en)
         elif not printer.usable:
-            new = Availability(False, f"取号机暂时不能打印（{printer.reason_zh}），请到咨询台取号，或稍后再试。",
-                               f"The ticket printer is not working ({printer.reason_en}). "
-                               "Please ask at the information desk, or try again shortly.")
+            zh, en = citizen_printer_notice(printer)
+            new = Availability(False, f"{zh}，请到咨询台取号，或稍后再试。",
+                               f"{en}. Please ask at the information desk, or try again shortly.")
         else:
             new = Availability(True)
         with self._availability_lock:      # called from the poller, the flow loop and the Qt thread
