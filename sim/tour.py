@@ -54,7 +54,8 @@ def run_tour(out_dir: Path, orientation: str = "portrait", config_dir: Path | No
         shutil.copyfile(printed.png_path, target)
         number = next((e["ticket_number"] for e in entries if e.get("ticket_number")
                        and e["ticket_number"] in printed.text), "TEST" if "TEST" in printed.text else None)
-        entries.append({"ticket": f"ticket-{i:02d}", "file": target.name, "ticket_number": number})
+        entries.append({"ticket": f"ticket-{i:02d}", "file": target.name, "ticket_number": number,
+                        "ticket_id": printed.qr_payloads[0] if printed.qr_payloads else None})
 
     (out_dir / "tour.json").write_text(json.dumps(entries, ensure_ascii=False, indent=2), encoding="utf-8")
     log.info("tour (%s): %d images in %s, start-up %.2f s", orientation, len(entries), out_dir, startup_s)
