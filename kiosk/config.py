@@ -210,7 +210,7 @@ def _read(path: Path, model: type[BaseModel]):
         key = ".".join(str(p) for p in err["loc"])
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
-            msg = "unknown key (check the spelling; see config/README.md for the keys allowed)"
+            msg = "unknown key (check the spelling)"
         elif err["type"] == "missing":
             msg = "required key is missing"
         more = f" (and {len(e.errors()) - 1} more problems)" if len(e.errors()) > 1 else ""
