@@ -46,6 +46,18 @@ def build_core(config: KioskConfig, sim: bool = False, scenario: str | Path | No
     return core
 
 
+def _stop_on_signals(app) -> None:
+    """Ctrl+C and systemd's SIGTERM end the kiosk cleanly (devices closed, session wiped).
+    Qt's C++ loop would hold Python's signal handlers back, so a timer lets them run."""
+    import signal
+    from PySide6.QtCore import QTimer
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.exit(0))
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
+
+
 def _parse(argv):
     p = argparse.ArgumentParser(prog="kiosk", description="Self-service kiosk for a government service hall.")
     p.add_argument("--sim", action="store_true", help="run every device as its simulator (no hardware needed)")
@@ -92,6 +104,10 @@ def main(argv=None) -> int:
         started = psutil.Process().create_time()
         ui.window.frameSwapped.connect(lambda: (print(f"ready in {time.time() - started:.3f} s", flush=True),
                                                 app.exit(0)))
+    _stop_on_signals(app)
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen" and not args.exit_when_ready:
+        print("The kiosk is running offscreen. To see its screens: kiosk-sim tour --out DIR. "
+              "Ctrl+C stops it.", file=sys.stderr)
     code = app.exec()
     ui.close()
     core.stop()
