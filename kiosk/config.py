@@ -192,17 +192,20 @@ class KioskConfig(Strict):
         return self.printer_profiles[self.devices.ticket_printer.profile]
 
 
-def _read(path: Path, model: type[BaseModel]):
+def read_yaml(path: Path, model: type[BaseModel], error: type[ConfigError] = ConfigError):
+    """Load one YAML file into `model`; any problem raises `error(file, key, problem)`."""
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YamlLoader)
     except FileNotFoundError:
-        raise ConfigError(path, "", "file not found") from None
+        raise error(path, "", "file not found") from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError(path, where, f"not valid YAML: {getattr(e, 'problem', e)}") from None
+        raise error(path, where, f"not valid YAML: {getattr(e, 'problem', e)}") from None
+    if raw is None:
+        raw = {}
     if not isinstance(raw, dict):
-        raise ConfigError(path, "", "expected a mapping of keys at the top level")
+        raise error(path, "", "expected a mapping of keys at the top level")
     try:
         return model.model_validate(raw)
     except ValidationError as e:
@@ -210,18 +213,30 @@ def _read(path: Path, model: type[BaseModel]):
         key = ".".join(str(p) for p in err["loc"])
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
-            msg = "unknown key (check the spelling)"
+            known = _known_keys(model, err["loc"][:-1])
+            msg = "unknown key (check the spelling" + (f"; known here: {', '.join(known)})" if known else ")")
         elif err["type"] == "missing":
             msg = "required key is missing"
         more = f" (and {len(e.errors()) - 1} more problems)" if len(e.errors()) > 1 else ""
-        raise ConfigError(path, key, msg + more) from None
+        raise error(path, key, msg + more) from None
+
+
+def _known_keys(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The keys allowed where an unknown one was found, to suggest the right spelling."""
+    for part in loc:
+        field = model.model_fields.get(str(part))
+        annotation = field.annotation if field else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return []
+        model = annotation
+    return list(model.model_fields)
 
 
 def load_config(directory: Path | str | None = None) -> KioskConfig:
     directory = Path(directory or os.environ.get("KIOSK_CONFIG_DIR") or DEFAULT_CONFIG_DIR).resolve()
-    hall_file = _read(directory / "hall.yaml", HallFile)
-    cat_file = _read(directory / "catalogue.yaml", CatalogueFile)
-    kiosk_file = _read(directory / "kiosk.yaml", KioskFile)
+    hall_file = read_yaml(directory / "hall.yaml", HallFile)
+    cat_file = read_yaml(directory / "catalogue.yaml", CatalogueFile)
+    kiosk_file = read_yaml(directory / "kiosk.yaml", KioskFile)
 
     departments = {d.code: d for d in hall_file.departments}
     groups = {g.id: g for g in hall_file.window_groups}
