@@ -20,7 +20,7 @@ How the rules map onto storage (the choices a reader would otherwise have to rev
   and several SqliteHall objects on one file serialise correctly; any SQLite error rolls the
   transaction back and surfaces as HallUnavailable. One *process* owns the file: a flock on
   `<db>.lock`, shared by the SqliteHall objects of this process, refuses a second program; the
-  writers of this process also queue on one lock per file (see _ProcessLocks for why).
+  writers of this process also queue on one lock per file (see process_lock.py for why).
 * `queue_load` keeps running totals of queued tickets per group, priority and kind, updated in
   the same transaction as every change (and rebuilt at open), so routing and "people ahead" of
   a new ticket cost the same with 10 or 10,000 people waiting.
@@ -28,8 +28,6 @@ How the rules map onto storage (the choices a reader would otherwise have to rev
 """
 from __future__ import annotations
 
-import fcntl
-import os
 import sqlite3
 import threading
 import uuid
@@ -41,75 +39,16 @@ from typing import Callable, Iterator
 
 from kiosk.config import KioskConfig
 from kiosk.hall.hours import opening_status
-from kiosk.hall.model import (HallLocked, HallRefusal, HallUnavailable, RefusalReason, Reservation, Ticket,
+from kiosk.hall.model import (HallRefusal, HallUnavailable, RefusalReason, Reservation, Ticket,
                               TicketKind, TicketRequest, TicketState, WindowGroupLoad)
 from kiosk.hall.numbering import format_number
 from kiosk.hall.routing import (GroupQueue, QueuedTicket, ahead_of_each, choose_window_group, expected_wait_min,
                                 group_display_name, is_priority, minutes_per_ticket, serving_groups,
                                 windows_per_group)
+from kiosk.hall.process_lock import PROCESS_LOCKS as _LOCKS
+from kiosk.hall.schema import SCHEMA, SCHEMA_VERSION
 from kiosk.hall.service import HallService
 
-SCHEMA_VERSION = 1
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS tickets (
-    position     INTEGER PRIMARY KEY AUTOINCREMENT,  -- place in the queue: issue order
-    ticket_id    TEXT NOT NULL UNIQUE,
-    day          TEXT NOT NULL,                      -- hall-local date, YYYY-MM-DD
-    series       TEXT NOT NULL,                      -- A/C/P: the series it was issued in, kept on convert
-    seq          INTEGER NOT NULL,
-    number       TEXT NOT NULL,
-    kind         TEXT NOT NULL,
-    item_code    TEXT NOT NULL,
-    department   TEXT NOT NULL,
-    window_group TEXT NOT NULL,
-    person_key   TEXT,
-    priority     INTEGER NOT NULL,
-    state        TEXT NOT NULL,                      -- reserved | waiting | called | done | no_show
-    issued_at    TEXT NOT NULL,
-    called_at    TEXT,
-    window       TEXT,
-    finished_at  TEXT,
-    UNIQUE (day, series, seq)
-);
-CREATE INDEX IF NOT EXISTS tickets_queue ON tickets (day, window_group, state, priority, position, kind);
-CREATE INDEX IF NOT EXISTS tickets_item ON tickets (day, item_code, kind);
-CREATE INDEX IF NOT EXISTS tickets_person ON tickets (person_key, day, item_code) WHERE person_key IS NOT NULL;
-CREATE TABLE IF NOT EXISTS reservations (
-    reservation_id  TEXT PRIMARY KEY,
-    ticket_id       TEXT NOT NULL,
-    kiosk_id        TEXT NOT NULL,
-    idempotency_key TEXT NOT NULL,
-    reprint         INTEGER NOT NULL,
-    state           TEXT NOT NULL,                   -- pending | confirmed | voided
-    created_at      TEXT NOT NULL
-);
-CREATE UNIQUE INDEX IF NOT EXISTS reservations_key ON reservations (kiosk_id, idempotency_key)
-    WHERE idempotency_key != '' AND state != 'voided';
-CREATE INDEX IF NOT EXISTS reservations_pending ON reservations (created_at) WHERE state = 'pending';
-CREATE TABLE IF NOT EXISTS number_series (
-    day TEXT NOT NULL, series TEXT NOT NULL, last_seq INTEGER NOT NULL,
-    PRIMARY KEY (day, series)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS queue_load (                -- a cache of tickets, rebuilt at open
-    day TEXT NOT NULL, window_group TEXT NOT NULL, priority INTEGER NOT NULL, kind TEXT NOT NULL,
-    queued INTEGER NOT NULL,                            -- reserved + waiting tickets
-    PRIMARY KEY (day, window_group, priority, kind)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS returned_numbers (
-    day TEXT NOT NULL, series TEXT NOT NULL, seq INTEGER NOT NULL,
-    PRIMARY KEY (day, series, seq)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS journal (
-    entry          INTEGER PRIMARY KEY AUTOINCREMENT,
-    at             TEXT NOT NULL,
-    action         TEXT NOT NULL,                    -- reserve | confirm | void | call | complete | convert
-    reservation_id TEXT,
-    ticket_id      TEXT,
-    number         TEXT,
-    actor          TEXT,                             -- kiosk id or window id
-    reason         TEXT NOT NULL DEFAULT ''
-);
-"""
 _QUEUED = ("reserved", "waiting")
 
 
@@ -125,74 +64,6 @@ class JournalEntry:
     reason: str
 
 
-# ---------------------------------------------------------------- one process per database file
-class _ProcessLocks:
-    """flock on `<db>.lock`, taken once per process and shared by every SqliteHall in it.
-
-    flock belongs to an open file description, so a second open() + flock in the same process
-    would block against ourselves: hence the registry. The pid check keeps a forked child from
-    believing it inherited the right to write.
-
-    With the file owned by one process, writers of that process also queue on one shared
-    threading.Lock per file: SQLite's own busy handler polls with sleeps and can starve a writer
-    past busy_timeout under heavy contention (measured: 8 busy threads, "database is locked"
-    after 10 s), while a blocked lock hands over in microseconds. BEGIN IMMEDIATE stays the
-    guarantee at the database level.
-    """
-
-    def __init__(self):
-        self._guard = threading.Lock()
-        self._held: dict[Path, list] = {}      # db path → [fd, users, owner pid, write lock]
-
-    def acquire(self, db: Path) -> threading.Lock:
-        """Take the file for this process; returns the lock its writers share."""
-        with self._guard:
-            held = self._held.get(db)
-            if held and held[2] == os.getpid():
-                held[1] += 1
-                return held[3]
-            lock_path = f"{db}.lock"
-            try:
-                fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-            except OSError as e:
-                raise HallUnavailable(f"cannot create lock file {lock_path}: {e.strerror}") from e
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                pid = _read_pid(fd)
-                os.close(fd)
-                raise HallLocked(str(db), pid) from None
-            except OSError as e:
-                os.close(fd)
-                raise HallUnavailable(f"cannot lock {lock_path}: {e.strerror}") from e
-            try:   # the pid is for the message the next program will show; failing to write it is harmless
-                os.ftruncate(fd, 0)
-                os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-            except OSError:
-                pass
-            self._held[db] = [fd, 1, os.getpid(), threading.Lock()]
-            return self._held[db][3]
-
-    def release(self, db: Path) -> None:
-        with self._guard:
-            held = self._held.get(db)
-            if not held or held[2] != os.getpid():
-                return
-            held[1] -= 1
-            if held[1] == 0:
-                del self._held[db]
-                os.close(held[0])      # closing the descriptor releases the flock
-
-
-def _read_pid(fd: int) -> int | None:
-    try:
-        text = os.pread(fd, 32, 0).decode().strip()
-        return int(text) if text else None
-    except (OSError, ValueError):
-        return None
-
-
-_LOCKS = _ProcessLocks()
 _NO_LOCK = nullcontext()
 
 
@@ -227,7 +98,7 @@ class SqliteHall(HallService):
             conn.execute("PRAGMA synchronous=FULL")
             with self._write_lock:
                 conn.execute("BEGIN IMMEDIATE")
-                for statement in _SCHEMA.split(";"):
+                for statement in SCHEMA.split(";"):
                     if statement.strip():
                         conn.execute(statement)
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
