@@ -1,4 +1,5 @@
 import QtQuick
+import QtQuick.Controls.Basic
 import QtQuick.VirtualKeyboard
 import QtQuick.VirtualKeyboard.Settings
 
@@ -102,12 +103,20 @@ Item {
         spacing: 16
         model: vm.items
         boundsBehavior: Flickable.StopAtBounds
+        rightMargin: list.contentHeight > list.height ? 28 : 0
+        // Always visible when the list is longer than the screen: a citizen who never swiped a
+        // phone still sees that there is more below.
+        ScrollBar.vertical: ScrollBar {
+            policy: list.contentHeight > list.height ? ScrollBar.AlwaysOn : ScrollBar.AlwaysOff
+            width: 16
+            contentItem: Rectangle { implicitWidth: 16; radius: 8; color: Theme.accent; opacity: 0.6 }
+        }
 
         delegate: Rectangle {
             id: row
             required property var modelData
             objectName: "itemRow_" + modelData.code
-            width: list.width
+            width: list.width - list.rightMargin
             height: Math.max(150, rowText.implicitHeight + 40)
             radius: Theme.radius
             color: rowTouch.pressed ? Theme.accentSoft : Theme.surface
