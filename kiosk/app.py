@@ -37,13 +37,24 @@ def build_core(config: KioskConfig, sim: bool = False, scenario: str | Path | No
         clock = clock or simulators.clock
     db_path.parent.mkdir(parents=True, exist_ok=True)
     hall = SqliteHall(config, db_path, clock=clock or datetime.now)
-    core = KioskCore(config, hall, TicketPrinterRole(config.devices.ticket_printer), clock=clock or datetime.now)
+    core = KioskCore(config, hall, TicketPrinterRole(config.devices.ticket_printer), clock=clock or datetime.now,
+                     card_readers=card_reader_roles(config))
     if simulators:
         core.simulators = simulators
         core.add_closer(simulators.stop)
     if start:
         core.start()
     return core
+
+
+def card_reader_roles(config: KioskConfig) -> list:
+    from kiosk.card_readers import IdCardReaderRole, SscReaderRole
+    roles = []
+    if config.devices.id_card_reader is not None:
+        roles.append(IdCardReaderRole(config.devices.id_card_reader))
+    if config.devices.ssc_reader is not None:
+        roles.append(SscReaderRole(config.devices.ssc_reader))
+    return roles
 
 
 def _stop_on_signals(app) -> None:

@@ -142,8 +142,45 @@ class TicketPrinterDevice(Strict):
         return self
 
 
+class IdCardReaderDevice(Strict):
+    """Resident ID card reader with the public-security SAM inside (GA 467 frames)."""
+    driver: Literal["sam"] = "sam"
+    transport: Literal["serial", "tcp"] = "serial"
+    port: str = ""
+    baudrate: int = 115200
+    host: str = ""
+    tcp_port: int = 0
+    reset_para: int = Field(default=0xFF, ge=0, le=0xFF, description="PARA of the SAM reset command: varies by vendor")
+    poll_interval_s: float = Field(default=0.5, gt=0, le=5.0)
+    timeout_s: float = Field(default=2.0, gt=0)
+
+    @model_validator(mode="after")
+    def _address(self):
+        if self.transport == "serial" and not self.port:
+            raise ValueError("a serial ID card reader needs 'port' (for example /dev/ttyUSB1)")
+        if self.transport == "tcp" and not (self.host and self.tcp_port):
+            raise ValueError("a network ID card reader needs 'host' and 'tcp_port'")
+        return self
+
+
+class SscAccess(Strict):
+    """What this region's social-security cards demand before the personal file can be read."""
+    verify_pin: str | None = None
+    external_auth_key_hex: str | None = None
+    external_auth_key_id: int = 0
+
+
+class SscReaderDevice(Strict):
+    """Social-security card in a PC/SC contact reader."""
+    driver: Literal["pcsc"] = "pcsc"
+    reader: str = Field(default="", description="part of the PC/SC reader name; empty: any reader")
+    access: SscAccess = Field(default_factory=SscAccess)
+
+
 class Devices(Strict):
     ticket_printer: TicketPrinterDevice | None = None
+    id_card_reader: IdCardReaderDevice | None = None
+    ssc_reader: SscReaderDevice | None = None
 
 
 class KioskInfo(Strict):

@@ -19,11 +19,14 @@ from typing import Callable
 from drivers.printer.ticket_layout import compose_ticket, load_template
 from kiosk.catalogue import Catalogue
 from kiosk.config import KioskConfig, check_pin
+from kiosk.card_readers import CardReaderRole
 from kiosk.devices import DeviceHealth, TicketPrinterRole
 from kiosk.flows.context import FlowContext
 from kiosk.flows.take_number import take_number
 from kiosk.hall.hours import hall_open
 from kiosk.hall.model import TicketKind
+from kiosk.hall.routing import is_priority
+from kiosk.identity import masked_summary
 from kiosk.hall.service import HallService
 from kiosk.session import Session
 
@@ -50,10 +53,11 @@ def citizen_printer_notice(printer: DeviceHealth) -> tuple[str, str]:
 
 class KioskCore:
     def __init__(self, config: KioskConfig, hall: HallService, printer: TicketPrinterRole,
-                 clock: Callable[[], datetime] = datetime.now):
+                 clock: Callable[[], datetime] = datetime.now, card_readers: list[CardReaderRole] = ()):
         self.config = config
         self.hall = hall
         self.printer = printer
+        self.card_readers = list(card_readers)
         self.clock = clock
         self.catalogue = Catalogue(config.categories)
         self.session = Session(hall_id=config.hall.id)
@@ -77,6 +81,9 @@ class KioskCore:
         self.printer.check_now().result(timeout=10)   # know the printer before the first citizen
         self._refresh_availability()
         self.printer.start_polling()
+        for reader in self.card_readers:
+            reader.add_listener(self._on_card_event)
+            reader.start()
         self._loop.call_soon_threadsafe(self._watch_opening_hours)
 
     def _watch_opening_hours(self) -> None:
@@ -86,6 +93,8 @@ class KioskCore:
 
     def stop(self) -> None:
         self.end_session()
+        for reader in self.card_readers:
+            reader.stop()
         self.printer.stop()
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._loop_thread.join(timeout=5)
@@ -109,7 +118,32 @@ class KioskCore:
                 log.exception("listener failed on %s", event)
 
     def health(self) -> list[DeviceHealth]:
-        return [self.printer.health]
+        return [self.printer.health, *(reader.health for reader in self.card_readers)]
+
+    def identity(self) -> dict | None:
+        """The citizen identified in this session, masked for the screen (None: anonymous)."""
+        identity = self.session.identity
+        if identity is None:
+            return None
+        return masked_summary(identity, priority=is_priority(identity.birth_date, self.clock().date(),
+                                                             self.config.hall.priority_age))
+
+    def _on_card_event(self, event: str, payload: object) -> None:
+        """From a reader's thread: a card was read, pulled out, or could not be read."""
+        if event == "identity":
+            current = self.session.identity
+            if current is not None and current.id_number != payload.id_number:
+                self.end_session()          # a different person: nothing of the last one stays
+            self.session.identity = payload
+            self._emit("identity", self.identity())
+        elif event == "removed":
+            current = self.session.identity
+            if current is not None and current.source == "social_security_card":
+                self.end_session()
+        elif event == "card_error":
+            self._emit("card_error", payload)
+        elif event == "health":
+            self._emit("health", self.health())
 
     def ticket_service(self) -> Availability:
         return self._availability

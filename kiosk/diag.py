@@ -12,6 +12,7 @@ import getpass
 import json
 import sys
 import tempfile
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -23,6 +24,7 @@ STATE_WORDS = {"ok": "正常 OK", "warning": "注意 Warning", "fault": "故障 
 
 def check_devices(config) -> list[DeviceHealth]:
     """Ask every configured device for its health once, printer first."""
+    from kiosk.app import card_reader_roles
     results = []
     if config.devices.ticket_printer is None:
         results.append(DeviceHealth("ticket_printer", "票据打印机 Ticket printer", "absent",
@@ -33,7 +35,22 @@ def check_devices(config) -> list[DeviceHealth]:
             results.append(printer.check_now().result(timeout=30))
         finally:
             printer.stop()
+    for reader in card_reader_roles(config):
+        try:
+            results.append(_check_reader(reader))
+        finally:
+            reader.stop()
     return results
+
+
+def _check_reader(reader) -> DeviceHealth:
+    if reader.role == "ssc_reader":      # pcscd reports readers through the monitor: give it a moment
+        reader.start()
+        deadline = time.monotonic() + 3
+        while reader.health.reason_en.startswith("Connecting") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return reader.health
+    return reader.check_now().result(timeout=30)
 
 
 def _print_table(healths: list[DeviceHealth]) -> None:

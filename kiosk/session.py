@@ -19,9 +19,19 @@ class Identity:
     id_number: str
     birth_date: date | None
     source: str                     # "id_card" | "social_security_card"
+    sex_code: str = ""              # GB/T 2261.1: 1 male, 2 female
+    card: object | None = field(default=None, compare=False)   # the driver's full record, for forms
 
     def __repr__(self) -> str:      # never print personal data, even in a traceback
         return f"Identity({mask_name(self.name)}, {mask_id_number(self.id_number)}, {self.source})"
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.name)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
 
 
 @dataclass

@@ -13,6 +13,9 @@ from typing import Callable
 
 from kiosk.config import KioskConfig, TicketPrinterDevice
 from kiosk.hall.hours import hall_open
+from sim.card.sam_device import VirtualSamReader
+from sim.card.sam_pty import PtySamServer
+from sim.citizens import load_citizens
 from sim.printer.transports import PtyPrinterServer, TcpPrinterServer
 from sim.printer.virtual_printer import VirtualPrinter
 from sim.scenario import load_scenario
@@ -28,13 +31,32 @@ class SimulatedDevices:
     printer_server: PtyPrinterServer | TcpPrinterServer
     printer_port: str
     clock: Callable[[], datetime]
-    _stops: list = field(default_factory=list)
+    id_reader: VirtualSamReader | None = None
+    id_reader_server: PtySamServer | None = None
+    citizens: dict = field(default_factory=dict)
 
     def describe(self) -> str:
-        return f"ticket printer on {self.printer_port} (state {self.printer.state})"
+        text = f"ticket printer on {self.printer_port} (state {self.printer.state})"
+        if self.id_reader_server:
+            text += f", ID card reader on {self.id_reader_port}"
+        return text
+
+    # -------------------------------------------------------------- a citizen at the kiosk
+    def place_id_card(self, citizen_key: str) -> None:
+        """Lay this citizen's ID card on the simulated reader (keys: sim/citizens/demo.yaml)."""
+        self.id_reader.place_card(self.citizens[citizen_key])
+
+    def take_id_card(self) -> None:
+        self.id_reader.remove_card()
+
+    @property
+    def id_reader_port(self) -> str:
+        return self.id_reader_server.path if self.id_reader_server else ""
 
     def stop(self) -> None:
         self.printer_server.stop()
+        if self.id_reader_server:
+            self.id_reader_server.stop()
 
 
 def demo_clock(config: KioskConfig, now: Callable[[], datetime] = datetime.now) -> Callable[[], datetime]:
@@ -68,6 +90,17 @@ def start_simulators(config: KioskConfig, out_dir: Path, scenario: str | Path | 
         address = {"transport": "serial", "port": port}
     current = config.devices.ticket_printer or TicketPrinterDevice(**address)
     printer_settings = current.model_copy(update={**address, "poll_interval_s": min(current.poll_interval_s, 1.0)})
-    config = config.model_copy(update={"devices": config.devices.model_copy(
-        update={"ticket_printer": printer_settings})})
-    return SimulatedDevices(out_dir, printer, server, port, demo_clock(config)), config
+    devices = {"ticket_printer": printer_settings}
+
+    citizens = load_citizens()
+    id_reader = id_server = None
+    if config.devices.id_card_reader is not None:
+        id_reader = VirtualSamReader()
+        id_server = PtySamServer(id_reader)
+        id_port = id_server.start()
+        devices["id_card_reader"] = config.devices.id_card_reader.model_copy(
+            update={"transport": "serial", "port": id_port})
+    devices["ssc_reader"] = None    # TODO(this session): virtual social-security card through pcscd + vpcd
+    config = config.model_copy(update={"devices": config.devices.model_copy(update=devices)})
+    sims = SimulatedDevices(out_dir, printer, server, port, demo_clock(config), id_reader, id_server, citizens)
+    return sims, config

@@ -1,0 +1,72 @@
+"""A citizen swipes a card: the session knows them, dedupe and 70+ priority follow, nothing stays."""
+import time
+
+import pytest
+
+from kiosk.hall.model import TicketKind
+
+
+def wait_until(condition, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+@pytest.fixture
+def events(kiosk):
+    seen = []
+    kiosk.add_listener(lambda event, payload: seen.append((event, payload)))
+    return seen
+
+
+def test_id_card_on_the_reader_identifies_the_citizen_masked(kiosk, events):
+    kiosk.simulators.place_id_card("elder_zhang")
+    assert wait_until(lambda: kiosk.identity() is not None), "the ID card was never read"
+    shown = kiosk.identity()
+    assert shown["name"] == "张*国" and shown["id_number"] == "4419**********1236"
+    assert shown["priority"] is True and shown["source"] == "id_card"
+    assert ("identity", shown) in events
+
+
+def test_elder_with_id_card_gets_priority_and_a_reprint_not_a_second_number(kiosk):
+    kiosk.simulators.place_id_card("elder_zhang")
+    assert wait_until(lambda: kiosk.identity() is not None)
+    first = kiosk.take_number("SM001", TicketKind.ACCEPT).result(timeout=10)
+    again = kiosk.take_number("SM001", TicketKind.ACCEPT).result(timeout=10)
+    assert first.priority and again.reprint and again.number == first.number
+
+
+def test_younger_citizen_is_not_prioritised(kiosk):
+    kiosk.simulators.place_id_card("young_wang")
+    assert wait_until(lambda: kiosk.identity() is not None)
+    assert kiosk.identity()["priority"] is False
+    assert not kiosk.take_number("SM001", TicketKind.CONSULT).result(timeout=10).priority
+
+
+def test_session_end_wipes_the_identity(kiosk):
+    kiosk.simulators.place_id_card("young_wang")
+    assert wait_until(lambda: kiosk.identity() is not None)
+    kiosk.end_session()
+    assert kiosk.identity() is None and kiosk.session.identity is None
+
+
+def test_next_citizen_replaces_the_last_one(kiosk):
+    kiosk.simulators.place_id_card("young_wang")
+    assert wait_until(lambda: kiosk.identity() is not None)
+    kiosk.simulators.take_id_card()
+    kiosk.simulators.place_id_card("elder_chen")
+    assert wait_until(lambda: (kiosk.identity() or {}).get("name") == "陈*芬")
+
+
+def test_anonymous_citizen_still_gets_a_number(kiosk):
+    ticket = kiosk.take_number("SM001", TicketKind.CONSULT).result(timeout=10)
+    assert ticket.number.startswith("C") and not ticket.priority
+
+
+def test_reader_shows_up_healthy_with_its_sam_id(kiosk):
+    assert wait_until(lambda: any(h.role == "id_card_reader" and h.state == "ok" for h in kiosk.health()))
+    reader = next(h for h in kiosk.health() if h.role == "id_card_reader")
+    assert reader.details["sam_id"]
