@@ -90,6 +90,8 @@ class IdCardReaderRole(CardReaderRole):
         super().__init__()
         self._reader: SamIdReader | None = None
         self._poller: threading.Thread | None = None
+        self._testing = threading.Event()      # a technician's test read owns the reader
+        self._read_during_test = None
 
     def _driver(self) -> SamIdReader:
         if self._reader is None:
@@ -127,20 +129,39 @@ class IdCardReaderRole(CardReaderRole):
         self._set_health("ok")
         if card is not None:
             self._identified(card)
+            if self._testing.is_set():
+                self._read_during_test = card
         return card
 
     def check_now(self) -> Future:
         return self._worker.submit(lambda: (self._poll(), self.health)[1])
 
-    def test_read(self) -> Future:
-        """Technician: read whatever card lies on the reader now (the future gives the card or None)."""
-        return self._worker.submit(self._poll)
+    def test_read(self, wait_s: float = 10.0) -> Future:
+        """Technician: wait up to wait_s for a card and read it (the future gives the card, or
+        None if none came). Automatic polling pauses meanwhile, so the test gets the card."""
+        self._testing.set()
+        self._read_during_test = None
+
+        def read():
+            try:
+                deadline = time.monotonic() + wait_s
+                while True:
+                    # A poll already under way when the test began may have taken the card.
+                    card = self._read_during_test or self._poll()
+                    if card is not None or time.monotonic() >= deadline or self._stop.is_set():
+                        return card
+                    time.sleep(0.1)
+            finally:
+                self._testing.clear()
+                self._read_during_test = None
+        return self._worker.submit(read)
 
     def start(self) -> None:
         def loop():
             while not self._stop.is_set():
                 try:
-                    self._worker.submit(self._poll).result()
+                    if not self._testing.is_set():
+                        self._worker.submit(self._poll).result()
                 except Exception:
                     log.exception("ID card reader poll failed")
                 self._stop.wait(self.settings.poll_interval_s)

@@ -26,7 +26,7 @@ from kiosk.flows.take_number import take_number
 from kiosk.hall.hours import hall_open
 from kiosk.hall.model import TicketKind
 from kiosk.hall.routing import is_priority
-from kiosk.identity import masked_summary
+from kiosk.identity import identity_from_id_card, identity_from_ssc, masked_summary
 from kiosk.hall.service import HallService
 from kiosk.session import Session
 
@@ -187,6 +187,26 @@ class KioskCore:
     # ---------------------------------------------------------------- technician
     def check_technician_pin(self, pin: str) -> bool:
         return check_pin(pin, self.config.kiosk.technician_pin)
+
+    def test_read(self, role: str) -> Future:
+        """Technician: read the card on that reader now; the future gives the masked summary
+        (or None when no card is there). The reading also identifies the citizen as usual."""
+        reader = next(r for r in self.card_readers if r.role == role)
+        result: Future = Future()
+
+        def done(read: Future) -> None:
+            if read.exception() is not None:
+                result.set_exception(read.exception())
+                return
+            card = read.result()
+            if card is None:
+                result.set_result(None)
+                return
+            identity = identity_from_id_card(card) if role == "id_card_reader" else identity_from_ssc(card)
+            result.set_result(masked_summary(identity, ms=round(card.ms, 1),
+                                             frames=getattr(card, "frames", None) or getattr(card, "apdu_count", None)))
+        reader.test_read().add_done_callback(done)
+        return result
 
     def test_print(self) -> Future:
         now = self.clock().strftime("%Y-%m-%d %H:%M")

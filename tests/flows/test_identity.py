@@ -70,3 +70,12 @@ def test_reader_shows_up_healthy_with_its_sam_id(kiosk):
     assert wait_until(lambda: any(h.role == "id_card_reader" and h.state == "ok" for h in kiosk.health()))
     reader = next(h for h in kiosk.health() if h.role == "id_card_reader")
     assert reader.details["sam_id"]
+
+
+def test_technician_test_read_shows_only_masked_data(kiosk):
+    reading = kiosk.test_read("id_card_reader")          # "请放卡": the technician lays a card down
+    kiosk.simulators.place_id_card("young_wang")
+    summary = reading.result(timeout=15)
+    assert summary["name"] == "王*" and summary["id_number"].startswith("4401**********")
+    assert "王䶮" not in str(summary) and "440106197803154829" not in str(summary)
+    assert summary["frames"] == 3
