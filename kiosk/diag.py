@@ -3,6 +3,8 @@
     kiosk-diag --json            check the real devices named in config/kiosk.yaml
     kiosk-diag --sim --json      the same against the simulators
     kiosk-diag hash-pin          make the hashed technician PIN for config/kiosk.yaml
+    kiosk-diag read-card --pcsc "READER NAME" --json    test-read a social-security card
+    kiosk-diag read-card --sam /dev/ttyUSB0 --json      test-read an ID card through a SAM reader
 The same health model feeds the in-app technician screen.
 """
 from __future__ import annotations
@@ -64,12 +66,27 @@ def _print_table(healths: list[DeviceHealth]) -> None:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="kiosk-diag", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("command", nargs="?", default="devices", choices=["devices", "hash-pin"])
+    p.add_argument("command", nargs="?", default="devices", choices=["devices", "hash-pin", "read-card"])
     p.add_argument("--sim", action="store_true", help="check the simulators instead of real hardware")
     p.add_argument("--scenario", help="simulator scenario file (with --sim)")
     p.add_argument("--config", help="configuration directory")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.add_argument("--pcsc", metavar="READER", help="read-card: PC/SC reader name (social-security card)")
+    p.add_argument("--sam", metavar="PORT", help="read-card: serial port of a SAM ID card reader")
+    p.add_argument("--wait", type=float, default=5.0, help="read-card: seconds to wait for an ID card")
     args = p.parse_args(argv)
+
+    if args.command == "read-card":
+        if (args.pcsc is None) == (args.sam is None):
+            p.error("read-card needs exactly one of --pcsc READER or --sam PORT")
+        from kiosk.card_test_read import read_card
+        code, result = read_card(args.pcsc, args.sam, args.wait)
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False))
+        else:
+            for key, value in result.items():
+                print(f"{key:12} {value}")
+        return code
 
     if args.command == "hash-pin":
         pin = getpass.getpass("New technician PIN: ") if sys.stdin.isatty() else sys.stdin.readline().strip()

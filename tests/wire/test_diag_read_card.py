@@ -1,0 +1,53 @@
+"""`kiosk-diag read-card` against a simulated reader, as a technician would run it on real hardware."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from sim.card.sam_device import VirtualSamReader
+from sim.card.sam_pty import PtySamServer
+from sim.citizens import load_citizens
+
+pytestmark = pytest.mark.wire
+
+
+@pytest.fixture
+def sam_reader():
+    reader = VirtualSamReader()
+    server = PtySamServer(reader)
+    port = server.start()
+    yield reader, port
+    server.stop()
+
+
+def read_card(*args):
+    run = subprocess.run([sys.executable, "-m", "kiosk.diag", "read-card", *args, "--json"],
+                         capture_output=True, text=True, timeout=60)
+    assert "Traceback" not in run.stderr, run.stderr
+    return run.returncode, json.loads(run.stdout)
+
+
+def test_sam_read_prints_masked_identity(sam_reader):
+    reader, port = sam_reader
+    citizen = load_citizens()["elder_zhang"]
+    reader.place_card(citizen)
+    code, result = read_card("--sam", port)
+    assert code == 0
+    assert result["card"] == "resident_id_card" and result["layout"] == "resident"
+    assert result["name"] == "张*国" and result["id_number"] == "4419**********1236"
+    assert result["birth_date"] == "1949-10-01" and result["sex"] == "男" and result["nation"] == "汉"
+    assert result["valid_to"] == "长期" and result["frames"] == 3 and result["ms"] > 0
+    assert citizen.name not in json.dumps(result, ensure_ascii=False)
+    assert citizen.id_number not in json.dumps(result)
+
+
+def test_no_card_is_a_json_error(sam_reader):
+    _, port = sam_reader
+    code, result = read_card("--sam", port, "--wait", "0.5")
+    assert code == 1 and result["error"] == "NoCard" and result["message_zh"]
+
+
+def test_missing_port_is_a_json_error():
+    code, result = read_card("--sam", "/dev/ttyNOPE7")
+    assert code == 1 and result["error"] == "ReaderUnavailable"
