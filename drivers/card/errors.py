@@ -1,20 +1,14 @@
 """Typed errors of the identity-card drivers, each with a calm sentence a screen can show."""
 from __future__ import annotations
 
+from drivers.errors import DeviceError
 
-class CardError(Exception):
-    """Base: something went wrong reading a card. `str(e)` is the technical detail for the log
-    (never personal data); message_zh / message_en are what the citizen reads."""
+
+class CardError(DeviceError):
+    """Base: something went wrong reading a card."""
 
     message_zh = "读卡没有成功，请重新放一次卡。"
     message_en = "The card could not be read. Please try again."
-
-    def __init__(self, detail: str = "", *, message_zh: str | None = None, message_en: str | None = None):
-        super().__init__(detail or type(self).__name__)
-        if message_zh:
-            self.message_zh = message_zh
-        if message_en:
-            self.message_en = message_en
 
 
 class ReaderUnavailable(CardError):

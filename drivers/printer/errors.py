@@ -7,35 +7,31 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from drivers.errors import DeviceError
+
 if TYPE_CHECKING:   # only for the annotation: status.py imports this module
     from drivers.printer.status import PrinterStatus
 
 
-class PrinterError(Exception):
+class PrinterError(DeviceError):
     """Base of every ticket-printer problem."""
 
-    default_zh = "取号机暂时不能打印，请到咨询台取号"
-    default_en = "The ticket printer cannot print right now. Please ask at the information desk for a number."
-
-    def __init__(self, detail: str = "", *, message_zh: str | None = None, message_en: str | None = None):
-        self.detail = detail
-        self.message_zh = message_zh or self.default_zh
-        self.message_en = message_en or self.default_en
-        super().__init__(detail or self.message_en)
+    message_zh = "取号机暂时不能打印，请到咨询台取号"
+    message_en = "The ticket printer cannot print right now. Please ask at the information desk for a number."
 
 
 class PrinterOffline(PrinterError):
     """No answer, the link was lost, or the port/device is missing."""
 
-    default_zh = "取号机的打印机没有响应，请工作人员检查电源和连线"
-    default_en = "The ticket printer is not answering. A member of staff will check its power and cable."
+    message_zh = "取号机的打印机没有响应，请工作人员检查电源和连线"
+    message_en = "The ticket printer is not answering. A member of staff will check its power and cable."
 
 
 class PrinterProtocolError(PrinterError):
     """The printer answered, but with bytes that are not ESC/POS status."""
 
-    default_zh = "打印机回话不正常，请工作人员检查打印机的设置"
-    default_en = "The ticket printer is answering strangely. A member of staff will check its settings."
+    message_zh = "打印机回话不正常，请工作人员检查打印机的设置"
+    message_en = "The ticket printer is answering strangely. A member of staff will check its settings."
 
 
 class PrinterNotReady(PrinterError):
