@@ -15,6 +15,8 @@ from kiosk.config import KioskConfig, TicketPrinterDevice
 from kiosk.hall.hours import hall_open
 from sim.card.sam_device import VirtualSamReader
 from sim.card.sam_pty import PtySamServer
+from sim.card.ssc_card import VirtualSocialSecurityCard
+from sim.card.ssc_pcscd import VIRTUAL_READER, PcscdUnavailable, ensure_pcscd
 from sim.citizens import load_citizens
 from sim.printer.transports import PtyPrinterServer, TcpPrinterServer
 from sim.printer.virtual_printer import VirtualPrinter
@@ -34,6 +36,7 @@ class SimulatedDevices:
     id_reader: VirtualSamReader | None = None
     id_reader_server: PtySamServer | None = None
     citizens: dict = field(default_factory=dict)
+    ssc_card: VirtualSocialSecurityCard | None = None
 
     def describe(self) -> str:
         text = f"ticket printer on {self.printer_port} (state {self.printer.state})"
@@ -49,11 +52,24 @@ class SimulatedDevices:
     def take_id_card(self) -> None:
         self.id_reader.remove_card()
 
+    def insert_ssc(self, citizen_key: str) -> None:
+        """Push this citizen's social-security card into the virtual PC/SC reader (through vpcd,
+        so the real pcscd and the real driver read it; pcscd notices within 0.4 s)."""
+        self.pull_ssc()
+        self.ssc_card = VirtualSocialSecurityCard(self.citizens[citizen_key])
+        self.ssc_card.insert()
+
+    def pull_ssc(self) -> None:
+        if self.ssc_card is not None:
+            self.ssc_card.remove()
+            self.ssc_card = None
+
     @property
     def id_reader_port(self) -> str:
         return self.id_reader_server.path if self.id_reader_server else ""
 
     def stop(self) -> None:
+        self.pull_ssc()
         self.printer_server.stop()
         if self.id_reader_server:
             self.id_reader_server.stop()
@@ -100,7 +116,12 @@ def start_simulators(config: KioskConfig, out_dir: Path, scenario: str | Path | 
         id_port = id_server.start()
         devices["id_card_reader"] = config.devices.id_card_reader.model_copy(
             update={"transport": "serial", "port": id_port})
-    devices["ssc_reader"] = None    # TODO(this session): virtual social-security card through pcscd + vpcd
+    if config.devices.ssc_reader is not None:
+        try:
+            ensure_pcscd(log_path=out_dir / "pcscd.log")
+        except PcscdUnavailable as e:     # the kiosk still runs; the reader shows as faulty
+            log.warning("social-security card simulator unavailable: %s", e)
+        devices["ssc_reader"] = config.devices.ssc_reader.model_copy(update={"reader": VIRTUAL_READER})
     config = config.model_copy(update={"devices": config.devices.model_copy(update=devices)})
     sims = SimulatedDevices(out_dir, printer, server, port, demo_clock(config), id_reader, id_server, citizens)
     return sims, config

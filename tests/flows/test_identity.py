@@ -79,3 +79,14 @@ def test_technician_test_read_shows_only_masked_data(kiosk):
     assert summary["name"] == "王*" and summary["id_number"].startswith("4401**********")
     assert "王䶮" not in str(summary) and "440106197803154829" not in str(summary)
     assert summary["frames"] == 3
+
+
+def test_social_security_card_through_pcscd_identifies_and_pulling_it_ends_the_session(kiosk):
+    assert wait_until(lambda: any(h.role == "ssc_reader" and h.state == "ok" for h in kiosk.health())), \
+        f"the PC/SC reader never came up: {[h for h in kiosk.health() if h.role == 'ssc_reader']}"
+    kiosk.simulators.insert_ssc("young_wang")
+    assert wait_until(lambda: kiosk.identity() is not None), "the social-security card was never read"
+    shown = kiosk.identity()
+    assert shown["source"] == "social_security_card" and shown["name"] == "王*"
+    kiosk.simulators.pull_ssc()
+    assert wait_until(lambda: kiosk.identity() is None), "pulling the card out did not end the session"
