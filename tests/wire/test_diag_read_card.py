@@ -51,3 +51,28 @@ def test_no_card_is_a_json_error(sam_reader):
 def test_missing_port_is_a_json_error():
     code, result = read_card("--sam", "/dev/ttyNOPE7")
     assert code == 1 and result["error"] == "ReaderUnavailable"
+
+
+def test_pcsc_read_prints_masked_identity(tmp_path):
+    from sim.card.ssc_card import VirtualSocialSecurityCard
+    from sim.card.ssc_pcscd import VIRTUAL_READER, ensure_pcscd, insert_and_wait, remove_and_wait
+    ensure_pcscd(log_path=tmp_path / "pcscd.log")        # fails loudly, with the log, if pcscd cannot start
+    citizen = load_citizens()["young_wang"]
+    card = VirtualSocialSecurityCard(citizen)
+    insert_and_wait(card)
+    try:
+        code, result = read_card("--pcsc", VIRTUAL_READER)
+    finally:
+        remove_and_wait(card)
+    assert code == 0, result
+    assert result["card"] == "social_security_card" and result["generation"] == 3
+    assert result["name"] == "王*" and result["id_number"] == "4401**********4829"
+    assert result["birth_date"] == "1978-03-15" and result["sex"] == "女" and result["apdus"] > 0
+    assert citizen.name not in json.dumps(result, ensure_ascii=False)
+
+
+def test_pcsc_unknown_reader_is_a_json_error(tmp_path):
+    from sim.card.ssc_pcscd import ensure_pcscd
+    ensure_pcscd(log_path=tmp_path / "pcscd.log")
+    code, result = read_card("--pcsc", "No Such Reader 99")
+    assert code == 1 and result["error"] == "ReaderUnavailable"
