@@ -110,6 +110,10 @@ def main(argv=None) -> int:
     if args.sim:
         sims = core.simulators
         log.info("simulated devices: %s; printed tickets go to %s", sims.describe(), sims.out_dir)
+        if sys.stdin.isatty() and not args.exit_when_ready:
+            import threading
+            from sim.kiosk_sim import console
+            threading.Thread(target=console, args=(sims, sys.stdin), name="sim-console", daemon=True).start()
     if args.exit_when_ready:     # from process creation to the first home frame on screen
         import psutil
         started = psutil.Process().create_time()

@@ -125,3 +125,37 @@ def start_simulators(config: KioskConfig, out_dir: Path, scenario: str | Path | 
     config = config.model_copy(update={"devices": config.devices.model_copy(update=devices)})
     sims = SimulatedDevices(out_dir, printer, server, port, demo_clock(config), id_reader, id_server, citizens)
     return sims, config
+
+
+CONSOLE_HELP = ("commands: id KEY (lay an ID card on the reader) | ssc KEY (insert a social-security card) | "
+                "pull (take the cards away) | paper_out | cover_open | offline | ok | citizens | help")
+
+
+def console(sims: SimulatedDevices, lines, say=print) -> None:
+    """`kiosk --sim` reads these from its terminal, so a person can play the citizen and the
+    printer's bad day: `id elder_zhang`, `ssc young_wang`, `pull`, `paper_out`, `ok`."""
+    say(CONSOLE_HELP)
+    for line in lines:
+        word, _, arg = line.strip().partition(" ")
+        try:
+            if word == "id":
+                sims.place_id_card(arg.strip())
+            elif word == "ssc":
+                sims.insert_ssc(arg.strip())
+            elif word == "pull":
+                sims.pull_ssc()
+                sims.take_id_card()
+            elif word in ("paper_out", "paper_near_end", "cover_open", "offline", "cutter_error", "ok"):
+                sims.printer.set_state(word)
+            elif word == "citizens":
+                say(", ".join(f"{key} ({c.name[0]}*, {c.birth_date.year})" for key, c in sims.citizens.items()))
+            elif word:
+                say(CONSOLE_HELP)
+                continue
+            else:
+                continue
+            say(f"ok: {line.strip()}")
+        except KeyError:
+            say(f"no such citizen {arg.strip()!r}; type `citizens` to list them")
+        except Exception as e:          # a demo typo must not stop the kiosk
+            say(f"could not do {line.strip()!r}: {e}")
