@@ -101,7 +101,8 @@ class IdCardReaderRole(CardReaderRole):
             else:
                 reader = SamIdReader.open_tcp(s.host, s.tcp_port, s.timeout_s, reset_para=s.reset_para)
             try:
-                self.details["sam_id"] = reader.sam_id()     # also proves the SAM answers
+                reader.sam_status()                          # a SAM that failed its self-test says so here
+                self.details["sam_id"] = reader.sam_id()
             except CardError:
                 reader.close()
                 raise

@@ -20,7 +20,7 @@ from sim.card.ssc_pcscd import VIRTUAL_READER, PcscdUnavailable, ensure_pcscd
 from sim.citizens import load_citizens
 from sim.printer.transports import PtyPrinterServer, TcpPrinterServer
 from sim.printer.virtual_printer import VirtualPrinter
-from sim.scenario import load_scenario
+from sim.scenario import ScenarioError, load_scenario
 
 log = logging.getLogger(__name__)
 DEFAULT_SCENARIO = Path(__file__).resolve().parent / "scenarios" / "demo.yaml"
@@ -111,7 +111,9 @@ def start_simulators(config: KioskConfig, out_dir: Path, scenario: str | Path | 
     citizens = load_citizens()
     id_reader = id_server = None
     if config.devices.id_card_reader is not None:
-        id_reader = VirtualSamReader()
+        id_reader = VirtualSamReader(faults=settings.id_card.faults)
+        if settings.id_card.citizen:
+            id_reader.place_card(_citizen(citizens, settings.id_card.citizen, "id_card.citizen"))
         id_server = PtySamServer(id_reader)
         id_port = id_server.start()
         devices["id_card_reader"] = config.devices.id_card_reader.model_copy(
@@ -124,7 +126,18 @@ def start_simulators(config: KioskConfig, out_dir: Path, scenario: str | Path | 
         devices["ssc_reader"] = config.devices.ssc_reader.model_copy(update={"reader": VIRTUAL_READER})
     config = config.model_copy(update={"devices": config.devices.model_copy(update=devices)})
     sims = SimulatedDevices(out_dir, printer, server, port, demo_clock(config), id_reader, id_server, citizens)
+    if settings.social_security_card is not None and config.devices.ssc_reader is not None:
+        _citizen(citizens, settings.social_security_card.citizen, "social_security_card.citizen")
+        sims.ssc_card = settings.social_security_card.make_card(citizens)
+        sims.ssc_card.insert(settings.social_security_card.port)
     return sims, config
+
+
+def _citizen(citizens: dict, key: str, where: str):
+    if key not in citizens:
+        raise ScenarioError("scenario", where, f"no citizen {key!r} in sim/citizens/demo.yaml "
+                            f"(known: {', '.join(citizens)})")
+    return citizens[key]
 
 
 CONSOLE_HELP = ("commands: id KEY (lay an ID card on the reader) | ssc KEY (insert a social-security card) | "

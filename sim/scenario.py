@@ -5,6 +5,12 @@ they script, like pyvisa-sim's device files. One top-level key per device:
     printer:
       state: ok                 # ok | paper_near_end | paper_out | cover_open | offline | cutter_error
       paper_out_after: 3        # tickets on the roll; the fourth finds the paper gone
+    id_card:
+      citizen: elder_zhang      # a card on the SAM reader at start (keys: sim/citizens/demo.yaml)
+      faults: [garbage]         # no_card sam_self_test sam_not_authorised unknown_card bad_checksum ...
+    social_security_card:       # a card in the PC/SC reader at start (sim/card/ssc_scenario.py)
+      citizen: young_wang
+      faults: {pull_after_apdus: 5}
 
 The same file drives the tests, the demo (`kiosk --sim`) and the screenshot tour. A key this
 module does not know is an error naming the file and the key, never silently ignored.
@@ -17,6 +23,7 @@ from typing import Literal
 from pydantic import Field
 
 from kiosk.config import ConfigError, Strict as _Strict, read_yaml
+from sim.card.ssc_scenario import SscCardScenario
 from sim.printer.states import PRINTER_STATES
 
 PrinterState = Literal["ok", "paper_near_end", "paper_out", "cover_open", "offline", "cutter_error"]
@@ -39,9 +46,18 @@ class PrinterScenario(_Strict):
     tcp_port: int = Field(default=9100, ge=0, le=65535)
 
 
+class IdCardScenario(_Strict):
+    """The virtual SAM ID card reader: whose card lies on it at start, and its faults."""
+    citizen: str | None = Field(default=None, description="a key of sim/citizens/demo.yaml")
+    faults: list[Literal["no_card", "sam_self_test", "sam_not_authorised", "unknown_card", "bad_checksum",
+                         "garbage", "silent", "removed_after_select"]] = Field(default_factory=list)
+
+
 class Scenario(_Strict):
     description: str = ""
     printer: PrinterScenario = Field(default_factory=PrinterScenario)
+    id_card: IdCardScenario = Field(default_factory=IdCardScenario)
+    social_security_card: SscCardScenario | None = None   # a card in the reader at start
     source: str = ""     # the file it came from (set by load_scenario, not written in the file)
 
 

@@ -1,0 +1,72 @@
+"""Card faults scripted by scenario files reach the kiosk as calm messages; the kiosk keeps going."""
+import time
+
+import pytest
+
+from kiosk.app import build_core
+from kiosk.config import load_config
+from sim.scenario import ScenarioError
+
+
+def wait_until(condition, timeout=6.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+@pytest.fixture
+def start(tmp_path):
+    cores = []
+
+    def start_with(scenario_text: str):
+        scenario = tmp_path / "scenario.yaml"
+        scenario.write_text(scenario_text, encoding="utf-8")
+        events = []
+        core = build_core(load_config(), sim=True, scenario=scenario, out_dir=tmp_path / "out", start=False)
+        core.add_listener(lambda event, payload: events.append((event, payload)))
+        core.start()
+        cores.append(core)
+        return core, events
+    yield start_with
+    for core in cores:
+        core.stop()
+
+
+def reader(core, role):
+    return next(h for h in core.health() if h.role == role)
+
+
+def test_sam_self_test_failure_is_a_reader_fault_and_recovers(start):
+    core, _ = start("id_card:\n  faults: [sam_self_test]\n")
+    assert wait_until(lambda: reader(core, "id_card_reader").state == "fault")
+    assert reader(core, "id_card_reader").reason_zh
+    core.simulators.id_reader.clear_faults()
+    assert wait_until(lambda: reader(core, "id_card_reader").state == "ok"), "the reader never came back"
+    core.simulators.place_id_card("elder_chen")
+    assert wait_until(lambda: core.identity() is not None)
+
+
+def test_garbage_from_the_reader_is_a_calm_card_error(start):
+    core, events = start("id_card:\n  citizen: young_wang\n  faults: [garbage]\n")
+    assert wait_until(lambda: any(e == "card_error" for e, _ in events))
+    error = next(p for e, p in events if e == "card_error")
+    assert error.message_zh and "Traceback" not in error.message_zh
+    assert core.ticket_service().available                     # taking a number still works
+
+
+def test_social_security_card_pulled_mid_read_asks_to_insert_again(start):
+    core, events = start("social_security_card:\n  citizen: young_wang\n  faults: {pull_after_apdus: 5}\n")
+    assert wait_until(lambda: any(e == "card_error" for e, _ in events)), "the half-read card went unnoticed"
+    error = next(p for e, p in events if e == "card_error")
+    assert type(error).__name__ == "CardRemovedTooEarly" and "重新插入" in error.message_zh
+    assert core.identity() is None
+
+
+def test_unknown_citizen_in_a_scenario_names_the_key(tmp_path):
+    scenario = tmp_path / "bad.yaml"
+    scenario.write_text("id_card:\n  citizen: nobody\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match="id_card.citizen.*nobody"):
+        build_core(load_config(), sim=True, scenario=scenario, out_dir=tmp_path / "out")
