@@ -127,6 +127,13 @@ class SocialSecurityCardReader:
             # But leave a card that is gone: resetting it fails, and pcscd (vpcd at least) then
             # marks the slot empty before its own poll has seen the card go, and misses the next.
             disposition = scard.SCARD_RESET_CARD
+            # One transaction for the whole read: another program on this reader (a technician's
+            # kiosk-diag, a second kiosk process) must not slip its APDUs between ours and change
+            # the selected file under us.
+            hresult = scard.SCardBeginTransaction(handle)
+            if hresult != scard.SCARD_S_SUCCESS:
+                scard.SCardDisconnect(handle, scard.SCARD_LEAVE_CARD)
+                raise _transmit_error(hresult)
             try:
                 conversation = SscConversation(lambda apdu: self._transmit(handle, protocol, apdu),
                                                self.access, addressing=self.addressing,
@@ -136,6 +143,7 @@ class SocialSecurityCardReader:
                 disposition = scard.SCARD_LEAVE_CARD
                 raise
             finally:
+                scard.SCardEndTransaction(handle, scard.SCARD_LEAVE_CARD)
                 scard.SCardDisconnect(handle, disposition)
             card = decode_card(values, atr=atr, apdu_count=conversation.apdu_count,
                                ms=(time.perf_counter() - started) * 1000)
