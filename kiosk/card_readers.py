@@ -65,10 +65,12 @@ class CardReaderRole:
         self.details["failures"] += 1
         self.details["last_error"] = f"{type(error).__name__}: {error}"
         log.warning("%s read failed: %s", self.role, self.details["last_error"])
+        self._set_health(self.health.state, self.health.reason_zh, self.health.reason_en)
 
     def _identified(self, card) -> None:
         self.details["reads"] += 1
         self.details["last_read_ms"] = round(getattr(card, "ms", 0.0), 1)
+        self._set_health("ok")                 # the counts a technician sees, up to date
         identity = identity_from_id_card(card) if self.role == "id_card_reader" else identity_from_ssc(card)
         self._emit("identity", identity)
 
