@@ -208,11 +208,13 @@ class SscReaderRole(CardReaderRole):
     def _on_inserted(self, reader: str, atr: bytes) -> None:
         if self._ours(reader):
             self.details.update(card_present=True, last_atr=atr.hex(" ").upper())
+            self._set_health("ok")
             self._worker.submit(self._read, reader)
 
     def _on_removed(self, reader: str) -> None:
         if self._ours(reader):
             self.details["card_present"] = False
+            self._set_health(self.health.state, self.health.reason_zh, self.health.reason_en)
             self._emit("removed", None)
 
     def _read(self, reader: str):

@@ -139,7 +139,13 @@ class KioskCore:
         elif event == "removed":
             current = self.session.identity
             if current is not None and current.source == "social_security_card":
-                self.end_session()
+                if self._flow is not None and not self._flow.done():
+                    # People take their card back as soon as they have chosen: let the ticket
+                    # print (the flow already holds what it needs) and forget the citizen now.
+                    self.session.identity = None
+                    self._emit("session_ended", None)
+                else:
+                    self.end_session()
         elif event == "card_error":
             self._emit("card_error", payload)
         elif event == "health":
@@ -173,7 +179,7 @@ class KioskCore:
         """Start the take-a-number flow; the future gives the Ticket or a calm error."""
         self._refresh_availability()    # opening hours move on even when no device changes
         self._flow = asyncio.run_coroutine_threadsafe(
-            take_number(self.flow_context, item_code, TicketKind(kind)), self._loop)
+            take_number(self.flow_context, item_code, TicketKind(kind), self.session.citizen()), self._loop)
         return self._flow
 
     def end_session(self) -> None:

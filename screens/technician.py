@@ -1,8 +1,10 @@
-"""The technician's side of the screens: the hidden gesture, the PIN pad and the health page.
+"""The technician's side of the screens: the hidden gesture, the PIN pad, the health page and
+the test print / test read.
 
 Five quick taps on the hall's name open the PIN pad. The PIN is checked by the core on a
 worker thread (a PBKDF2 check takes a noticeable fraction of a second and must not freeze a
 frame). Five wrong PINs in a row lock the pad for 30 seconds, which survives leaving the screen.
+A test read shows only what the core gives it: the masked summary (张*国, 4419**********1236).
 """
 from __future__ import annotations
 
@@ -11,33 +13,29 @@ import math
 import threading
 import time
 from concurrent.futures import Future
-from datetime import datetime
 from typing import Callable
 
 from PySide6.QtCore import QObject, Property, Qt, QTimer, Signal, Slot
 
+from screens.health_view import health_row
+
 log = logging.getLogger(__name__)
 
 MAX_PIN_DIGITS = 8
-
-
-def health_row(h, english: bool) -> dict:
-    """One device's health as the technician screen shows it."""
-    reason = (h.reason_en or h.reason_zh) if english else (h.reason_zh or h.reason_en)
-    details = "\n".join(f"{key}: {value}" for key, value in h.details.items())
-    if h.checked_at:
-        details = f"checked_at: {datetime.fromtimestamp(h.checked_at):%H:%M:%S}\n{details}".rstrip()
-    return {"role": h.role, "name": h.name, "state": h.state, "reason": reason, "details": details}
+# The readers a technician can test from the health page.
+CARD_READER_ROLES = ("id_card_reader", "ssc_reader")
 
 
 class TechnicianModel(QObject):
     pinChanged = Signal()
     healthChanged = Signal()
     testPrintChanged = Signal()
+    testReadChanged = Signal()
     gestureDone = Signal()      # five taps: show the PIN pad
     unlocked = Signal()         # right PIN: show the technician screen
     _pinChecked = Signal(int, bool)
     _printFinished = Signal(object)
+    _readFinished = Signal(int, object)
 
     TAPS = 5
     TAP_WINDOW_S = 3.0
@@ -55,6 +53,8 @@ class TechnicianModel(QObject):
         self._attempt = 0           # a result for an abandoned attempt is ignored
         self._health: list = []
         self._print_state, self._print_error = "", None
+        self._read_role, self._read_state, self._read_result = "", "", None    # state: waiting|ok|none|failed
+        self._read_attempt = 0
         self._lock_timer = QTimer(self, interval=250)
         self._lock_timer.timeout.connect(self._lock_tick)
         # Counters (prints, failures) change without a state change, which the core does not
@@ -63,6 +63,7 @@ class TechnicianModel(QObject):
         self._health_timer.timeout.connect(self.refresh_health)
         self._pinChecked.connect(self._on_pin_checked, Qt.ConnectionType.QueuedConnection)
         self._printFinished.connect(self._on_printed, Qt.ConnectionType.QueuedConnection)
+        self._readFinished.connect(self._on_read, Qt.ConnectionType.QueuedConnection)
 
     # ---------------------------------------------------------------- properties for QML
     pinLength = Property(int, lambda self: len(self._digits), notify=pinChanged)
@@ -74,6 +75,10 @@ class TechnicianModel(QObject):
                       notify=healthChanged)
     testPrintState = Property(str, lambda self: self._print_state, notify=testPrintChanged)
     testPrintMessage = Property(str, lambda self: self._print_message(), notify=testPrintChanged)
+    readerRoles = Property("QVariantList", lambda self: list(CARD_READER_ROLES), constant=True)
+    testReadRole = Property(str, lambda self: self._read_role, notify=testReadChanged)
+    testReadState = Property(str, lambda self: self._read_state, notify=testReadChanged)
+    testReadText = Property(str, lambda self: self._read_text(), notify=testReadChanged)
 
     # ---------------------------------------------------------------- gesture and PIN
     @Slot()
@@ -149,8 +154,11 @@ class TechnicianModel(QObject):
         if self._state in ("wrong", "checking"):
             self._state = ""
         self._print_state, self._print_error = "", None
+        self._read_attempt += 1           # a test read still under way reports to nobody
+        self._read_role, self._read_state, self._read_result = "", "", None
         self.pinChanged.emit()
         self.testPrintChanged.emit()
+        self.testReadChanged.emit()
 
     # ---------------------------------------------------------------- health and test print
     def set_health(self, health: list) -> None:
@@ -173,6 +181,7 @@ class TechnicianModel(QObject):
     def language_changed(self) -> None:
         self.healthChanged.emit()
         self.testPrintChanged.emit()
+        self.testReadChanged.emit()
 
     @Slot()
     def testPrint(self) -> None:
@@ -206,3 +215,64 @@ class TechnicianModel(QObject):
         en = getattr(e, "message_en", "") or "Test print failed"
         detail = f"（{type(e).__name__}: {e}）" if e is not None else ""
         return (en if self._english() else zh) + detail
+
+    # ---------------------------------------------------------------- test read
+    @Slot(str)
+    def testRead(self, role: str) -> None:
+        """Read the card on that reader now (the core waits up to 10 s for one to come)."""
+        if self._read_state == "waiting" or role not in CARD_READER_ROLES:
+            return
+        self._read_attempt += 1
+        attempt = self._read_attempt
+        self._read_role, self._read_state, self._read_result = role, "waiting", None
+        self.testReadChanged.emit()
+        try:
+            future: Future = self._core.test_read(role)
+        except Exception as e:   # e.g. no such reader configured: shown like any failed read
+            future = Future()
+            future.set_exception(e)
+        future.add_done_callback(lambda f: self._readFinished.emit(attempt, f))
+
+    def _on_read(self, attempt: int, future: Future) -> None:
+        if attempt != self._read_attempt:
+            return      # the technician left meanwhile
+        error = future.exception() if not future.cancelled() else None
+        if future.cancelled() or error is not None:
+            log.warning("test read on %s failed: %s: %s", self._read_role, type(error).__name__, error)
+            self._read_state, self._read_result = "failed", error
+        else:
+            summary = future.result()
+            self._read_state, self._read_result = ("ok", summary) if summary else ("none", None)
+            log.info("test read on %s: %s", self._read_role, "a card was read" if summary else "no card")
+        self.testReadChanged.emit()
+        self.refresh_health()         # the reads / failures counters moved
+
+    def _read_text(self) -> str:
+        english, state, result = self._english(), self._read_state, self._read_result
+        if state == "waiting":
+            if self._read_role == "ssc_reader":
+                return "Reading the social security card in the slot…" if english else "请插入社保卡…"
+            return "Place a card on the reader…" if english else "请放卡…"
+        if state == "none":
+            return "No card came within 10 s." if english else "10 秒内没有检测到卡片。"
+        if state == "failed":
+            zh = getattr(result, "message_zh", "") or "读卡失败"
+            en = getattr(result, "message_en", "") or "The test read failed"
+            detail = f"（{type(result).__name__}: {result}）" if result is not None else ""
+            return (en if english else zh) + detail
+        if state == "ok":
+            return masked_read_text(result, english)
+        return ""
+
+
+def masked_read_text(summary: dict, english: bool) -> str:
+    """The test read's masked summary: who, which number, born when, and how the read went."""
+    source = summary.get("source_en" if english else "source_zh") or summary.get("source", "")
+    unit = ("APDUs" if english else "条 APDU") if summary.get("source") == "social_security_card" \
+        else ("frames" if english else "帧")
+    how = f"{source}, {summary.get('ms', '—')} ms, {summary.get('frames', '—')} {unit}"
+    if english:
+        return (f"Name: {summary.get('name', '')}   ID number: {summary.get('id_number', '')}\n"
+                f"Birth date: {summary.get('birth_date') or '—'}   {how[:1].upper() + how[1:]}")
+    return (f"姓名：{summary.get('name', '')}　　证件号码：{summary.get('id_number', '')}\n"
+            f"出生日期：{summary.get('birth_date') or '—'}　　{how.replace(', ', '，')}")

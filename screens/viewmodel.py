@@ -11,6 +11,7 @@ from concurrent.futures import Future
 
 from PySide6.QtCore import QObject, Property, Qt, QTimer, Signal, Slot
 
+from screens.citizen import CitizenModel
 from screens.idle import IdleWatcher
 from screens.technician import TechnicianModel
 
@@ -21,6 +22,8 @@ SCREENS = ("home", "categories", "items", "kind", "printing", "done", "message",
 # printing screen must not be left mid-print, and the done screen returns by itself.
 _IDLE_SCREENS = {"categories", "items", "kind", "message", "pin", "tech"}
 _BACK = {"categories": "home", "items": "categories", "kind": "items"}
+# Screens where a card read starts the journey: nothing of a visit is under way there.
+_START_ON_CARD = {"home", "done", "message"}
 
 _SOMETHING_WRONG = ("出了点小问题，号票没有打出来。请到咨询台，工作人员会帮您取号。",
                     "Something went wrong and no ticket was printed. "
@@ -43,7 +46,8 @@ class KioskViewModel(QObject):
     _coreEvent = Signal(str, object)
     _ticketResult = Signal(int, object)
 
-    def __init__(self, core, *, done_return_s: int = 15, parent: QObject | None = None):
+    def __init__(self, core, *, done_return_s: int = 15, card_error_s: float = 7.0,
+                 parent: QObject | None = None):
         super().__init__(parent)
         self.core = core
         self.config = core.config
@@ -65,6 +69,7 @@ class KioskViewModel(QObject):
         self._tech = TechnicianModel(core, lambda: self.english, parent=self)
         self._tech.gestureDone.connect(self._on_gesture)
         self._tech.unlocked.connect(self._on_unlocked)
+        self._citizen = CitizenModel(lambda: self.english, card_error_s=card_error_s, parent=self)
 
         self.done_return_s = done_return_s
         self._done_left = done_return_s
@@ -75,6 +80,7 @@ class KioskViewModel(QObject):
         self._ticketResult.connect(self._on_ticket_result, Qt.ConnectionType.QueuedConnection)
         core.add_listener(self._from_core_thread)      # listen first, then read: no change is lost
         self._availability = core.ticket_service()
+        self._citizen.set_identity(core.identity())
 
     # ---------------------------------------------------------------- helpers
     def _pick(self, zh: str, en: str) -> str:
@@ -106,6 +112,8 @@ class KioskViewModel(QObject):
     mayClose = Property(bool, lambda self: self.may_close, notify=screenChanged)
     idle = Property(QObject, lambda self: self._idle, constant=True)
     tech = Property(QObject, lambda self: self._tech, constant=True)
+    citizen = Property(QObject, lambda self: self._citizen, constant=True)
+    priorityAge = Property(int, lambda self: self.config.hall.priority_age, constant=True)
 
     def _categories(self) -> list:
         return [{"code": c.code, "name": c.name, "nameEn": c.name_en, "count": len(c.items)}
@@ -230,6 +238,7 @@ class KioskViewModel(QObject):
             log.exception("ending the session failed")
         finally:
             self._ending = False
+        self._citizen.clear()
         self._category, self._items, self._search_text, self._item = None, [], "", None
         self.itemsChanged.emit()
         self.itemChanged.emit()
@@ -300,6 +309,7 @@ class KioskViewModel(QObject):
         for signal in (self.availabilityChanged, self.ticketChanged, self.messageChanged):
             signal.emit()
         self._tech.language_changed()
+        self._citizen.language_changed()
 
     # ---------------------------------------------------------------- core events (any thread)
     def _from_core_thread(self, event: str, payload) -> None:
@@ -317,8 +327,31 @@ class KioskViewModel(QObject):
             self.availabilityChanged.emit()
         elif event == "health":
             self._tech.set_health(payload)
-        elif event == "session_ended" and self._screen in ("categories", "items", "kind"):
-            self._set_screen("home")     # the core ended the visit (e.g. a card was pulled)
+        elif event == "identity":
+            self._on_identified()
+        elif event == "card_error":
+            self._idle.touch()           # someone is at the kiosk, trying
+            self._citizen.show_card_error(payload)
+        elif event == "session_ended":
+            # The core ended the visit: a social-security card was pulled out, or another
+            # person's card was read. Nothing of this citizen stays on screen.
+            self._citizen.clear()
+            if self._screen in ("categories", "items", "kind"):
+                self._set_screen("home")
+
+    def _on_identified(self) -> None:
+        """A card was read. Greet the citizen and, from a screen where nothing is under way,
+        go straight to choosing the business: placing a card already says "I came to do
+        something", and one tap fewer matters to someone unsure of touch screens. Mid-journey
+        the citizen stays where they are; the technician's test read never moves the screen."""
+        # Read the session now rather than trust the event: a Home tap may have wiped it since.
+        identity = self.core.identity()
+        if identity is None:
+            return
+        self._idle.touch()
+        self._citizen.set_identity(identity)
+        if self._screen in _START_ON_CARD and self._availability.available:
+            self._set_screen("categories")
 
     # ---------------------------------------------------------------- technician
     def touched(self) -> None:

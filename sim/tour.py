@@ -20,8 +20,12 @@ log = logging.getLogger(__name__)
 DEMO_PIN = "2468"    # the demo PIN of config/kiosk.yaml
 
 
-def run_tour(out_dir: Path, orientation: str = "portrait", config_dir: Path | None = None) -> dict:
-    """Walk the screens; returns {"entries": [...], "startup_s": ..., "out_dir": ...}."""
+def run_tour(out_dir: Path, orientation: str = "portrait", config_dir: Path | None = None,
+             ssc_reader: bool = True) -> dict:
+    """Walk the screens; returns {"entries": [...], "startup_s": ..., "out_dir": ...}.
+
+    ssc_reader=False leaves the social-security card reader out: its simulator is the machine's
+    one pcscd + vpcd slot, so a card another program puts there would walk into the tour."""
     started = time.perf_counter()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -36,7 +40,10 @@ def run_tour(out_dir: Path, orientation: str = "portrait", config_dir: Path | No
     from kiosk.config import load_config
     from screens import probe
 
-    core = build_core(load_config(config_dir), sim=True, out_dir=out_dir / "sim")
+    config = load_config(config_dir)
+    if not ssc_reader:
+        config = config.model_copy(update={"devices": config.devices.model_copy(update={"ssc_reader": None})})
+    core = build_core(config, sim=True, out_dir=out_dir / "sim")
     ui = screens.load_ui(app, core, fullscreen=False, orientation=orientation, locked=True,
                           on_quit=lambda: None)
     try:
@@ -68,14 +75,25 @@ def _walk(ui, core, out_dir: Path, probe) -> list[dict]:
 
     def shot(name: str, settle_ms: int = 250, **extra) -> None:
         probe.settle(settle_ms)      # animations finish, the keyboard's candidates appear
+        prompt = probe.find(w, "cardPrompt")
+        if prompt is not None:       # a still of the looping card picture: each card held above where it goes
+            prompt.setProperty("animate", False)
+            prompt.setProperty("t", 0.12)
+            probe.settle(50)
         ui.grab(out_dir / f"{len(entries) + 1:02d}-{name}.png")
         entries.append({"screen": name, "file": f"{len(entries) + 1:02d}-{name}.png", **extra})
 
     def home() -> None:
         probe.wait_for(w, "homeScreen", timeout=20)
 
-    # The citizen's journey, with a search on the way.
-    shot("home")
+    def replace_card(citizen: str) -> None:
+        """Lift the ID card and lay it down again: a reader reads a card once per placement."""
+        core.simulators.take_id_card()
+        probe.settle(700)            # the reader looks every 0.5 s: let it see the empty pad
+        core.simulators.place_id_card(citizen)
+
+    # The citizen's journey without a card, with a search on the way.
+    shot("home_card_prompt", 600)
     probe.tap(w, "takeNumberButton")
     shot("categories")
     probe.tap(w, "categoryTile_social")
@@ -109,6 +127,34 @@ def _walk(ui, core, out_dir: Path, probe) -> list[dict]:
     printer.set_state("ok")
     probe.wait_until(lambda: vm.ticketAvailable, timeout=10, what="the printer back")
 
+    # An elder lays an ID card on the reader: greeted by the masked name, straight to the
+    # categories, and a priority number. The same item again is a reprint, said kindly.
+    core.simulators.place_id_card("elder_zhang")
+    probe.wait_for(w, "identityGreeting", timeout=10)
+    shot("identified")
+    for name in ("categoryTile_social", "itemRow_SM003", "kindButton_accept"):
+        probe.tap(w, name)
+    probe.wait_for(w, "priorityNote", timeout=20)
+    number = probe.text_of(probe.find(w, "ticketNumber"))
+    shot("done_priority", ticket_number=number)
+    probe.tap(w, "doneTapArea")
+    home()
+    replace_card("elder_zhang")
+    for name in ("categoryTile_social", "itemRow_SM003", "kindButton_accept"):
+        probe.tap(w, name, timeout=10)
+    probe.wait_for(w, "reprintNote", timeout=20)
+    shot("done_reprint", ticket_number=number)
+    probe.tap(w, "doneTapArea")
+    home()
+
+    # A card pulled away mid-read: a calm note, and the home screen still works under it.
+    core.simulators.id_reader.inject("removed_after_select")
+    replace_card("young_wang")
+    probe.wait_for(w, "cardErrorToast", timeout=10)
+    shot("card_error", 400)
+    probe.tap(w, "cardErrorToast")
+    probe.wait_until(lambda: probe.find(w, "cardErrorToast") is None, timeout=5, what="the note gone")
+
     # An unattended kiosk counts down (shortened here from the hall's setting).
     vm.idle.timeout_s, vm.idle.warning_s = 4.0, 3.0
     probe.tap(w, "takeNumberButton")
@@ -129,6 +175,17 @@ def _walk(ui, core, out_dir: Path, probe) -> list[dict]:
     probe.tap(w, "testPrintButton")
     probe.wait_until(lambda: vm.tech.testPrintState in ("ok", "failed"), timeout=20, what="the test print")
     shot("technician")
+    core.simulators.take_id_card()
+    reads = next(h.details.get("reads", 0) for h in core.health() if h.role == "id_card_reader")
+    probe.tap(w, "testReadButton_id_card_reader")
+    probe.wait_until(lambda: vm.tech.testReadState == "waiting", what="the test read waiting")
+    probe.settle(300)
+    core.simulators.place_id_card("elder_chen")
+    probe.wait_until(lambda: vm.tech.testReadState in ("ok", "failed", "none"), timeout=20, what="the test read")
+    probe.wait_until(lambda: next(h.details.get("reads", 0) for h in core.health() if h.role == "id_card_reader")
+                     > reads, timeout=5, what="the read counted")
+    vm.tech.refresh_health()                # now, rather than at the next 2 s refresh
+    shot("technician_test_read", 400)
     probe.tap(w, "techBackButton")
     home()
 

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import uuid
 
-from kiosk.hall.model import HallUnavailable, Ticket, TicketKind, TicketRequest
+from kiosk.hall.model import Citizen, HallUnavailable, Ticket, TicketKind, TicketRequest
 from kiosk.flows.context import FlowContext, ticket_fields
 
 log = logging.getLogger(__name__)
@@ -31,10 +31,13 @@ async def confirm_printed(kiosk: FlowContext, reservation_id: str) -> Ticket:
             await asyncio.sleep(pause)
 
 
-async def take_number(kiosk: FlowContext, item_code: str, kind: TicketKind) -> Ticket:
+async def take_number(kiosk: FlowContext, item_code: str, kind: TicketKind,
+                      citizen: Citizen | None = None) -> Ticket:
+    """`citizen`: who chose, as they were when they tapped (a card pulled out a moment later
+    must not turn a priority ticket into an ordinary one); default: the session's citizen now."""
     session = kiosk.session
     session.item_code, session.kind = item_code, kind
-    request = TicketRequest(item_code=item_code, kind=kind, citizen=session.citizen(),
+    request = TicketRequest(item_code=item_code, kind=kind, citizen=citizen or session.citizen(),
                             kiosk_id=kiosk.config.kiosk.id, idempotency_key=uuid.uuid4().hex)
     reservation = await asyncio.to_thread(kiosk.hall.reserve_ticket, request)
     data = kiosk.compose(ticket_fields(reservation.ticket, kiosk.config))

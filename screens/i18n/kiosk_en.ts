@@ -1,90 +1,178 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
+<context>
+    <name>CardPrompt</name>
+    <message>
+        <location filename="../qml/CardPrompt.qml" line="49"/>
+        <source>请刷身份证或社保卡</source>
+        <translation>Place your ID card or insert your social security card</translation>
+    </message>
+    <message>
+        <location filename="../qml/CardPrompt.qml" line="121"/>
+        <source>身份证</source>
+        <translation>ID card</translation>
+    </message>
+    <message>
+        <location filename="../qml/CardPrompt.qml" line="121"/>
+        <source>放在感应区上</source>
+        <translation>Lay it on the reader pad</translation>
+    </message>
+    <message>
+        <location filename="../qml/CardPrompt.qml" line="166"/>
+        <source>社保卡</source>
+        <translation>Social security card</translation>
+    </message>
+    <message>
+        <location filename="../qml/CardPrompt.qml" line="166"/>
+        <source>芯片朝上插入卡槽</source>
+        <translation>Chip up, into the slot</translation>
+    </message>
+</context>
 <context>
     <name>CategoryScreen</name>
     <message>
-        <location filename="../qml/CategoryScreen.qml" line="15" />
+        <location filename="../qml/CategoryScreen.qml" line="19"/>
         <source>请选择您要办理的业务类别</source>
         <translation>Please choose what your visit is about</translation>
     </message>
     <message>
-        <location filename="../qml/CategoryScreen.qml" line="30" />
+        <location filename="../qml/CategoryScreen.qml" line="33"/>
         <source>搜索事项名称</source>
         <translation>Search for a service</translation>
     </message>
     <message>
-        <location filename="../qml/CategoryScreen.qml" line="31" />
+        <location filename="../qml/CategoryScreen.qml" line="34"/>
         <source>可以输入拼音首字母，例如 sbk 找社保卡</source>
-        <translation>Type part of its name, for example "social security"</translation>
+        <translation>Type part of its name, for example &quot;social security&quot;</translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/CategoryScreen.qml" line="59" />
+        <location filename="../qml/CategoryScreen.qml" line="60"/>
         <source>%n 个事项</source>
-        <translation><numerusform>%n service</numerusform><numerusform>%n services</numerusform></translation>
+        <translation>
+            <numerusform>%n service</numerusform>
+            <numerusform>%n services</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>DeviceRow</name>
+    <message>
+        <location filename="../qml/DeviceRow.qml" line="17"/>
+        <source>正常</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../qml/DeviceRow.qml" line="17"/>
+        <source>注意</source>
+        <translation>Attention</translation>
+    </message>
+    <message>
+        <location filename="../qml/DeviceRow.qml" line="18"/>
+        <source>故障</source>
+        <translation>Fault</translation>
+    </message>
+    <message>
+        <location filename="../qml/DeviceRow.qml" line="18"/>
+        <source>未连接</source>
+        <translation>Not connected</translation>
+    </message>
+    <message>
+        <location filename="../qml/DeviceRow.qml" line="68"/>
+        <source>测试读卡</source>
+        <translation>Test read</translation>
     </message>
 </context>
 <context>
     <name>DoneScreen</name>
     <message>
-        <location filename="../qml/DoneScreen.qml" line="28" />
+        <location filename="../qml/DoneScreen.qml" line="29"/>
         <source>您的号码是</source>
         <translation>Your number is</translation>
     </message>
     <message>
-        <location filename="../qml/DoneScreen.qml" line="48" />
+        <location filename="../qml/DoneScreen.qml" line="49"/>
         <source>优先</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../qml/DoneScreen.qml" line="49" />
+        <location filename="../qml/DoneScreen.qml" line="50"/>
         <source>补打</source>
         <translation>Reprint</translation>
     </message>
     <message>
-        <location filename="../qml/DoneScreen.qml" line="92" />
+        <location filename="../qml/DoneScreen.qml" line="81"/>
+        <source>您年满%1岁，已为您优先安排</source>
+        <translation>As you are %1 or over, you have been given priority</translation>
+    </message>
+    <message>
+        <location filename="../qml/DoneScreen.qml" line="92"/>
+        <source>您已经取过这个事项的号，这是补打的号票</source>
+        <translation>You already have a number for this service, so this is a reprint of that ticket</translation>
+    </message>
+    <message>
+        <location filename="../qml/DoneScreen.qml" line="115"/>
         <source>请到 %1 等候叫号</source>
         <translation>Please wait at the %1 until your number is called</translation>
     </message>
     <message>
-        <location filename="../qml/DoneScreen.qml" line="102" />
+        <location filename="../qml/DoneScreen.qml" line="125"/>
         <source>前面还有 %1 人，预计等候约 %2 分钟</source>
         <translation>%1 people ahead of you, about %2 minutes to wait</translation>
     </message>
     <message>
-        <location filename="../qml/DoneScreen.qml" line="103" />
+        <location filename="../qml/DoneScreen.qml" line="126"/>
         <source>前面没有人在等，请留意叫号</source>
         <translation>Nobody is ahead of you. Please listen for your number</translation>
     </message>
     <message>
-        <location filename="../qml/DoneScreen.qml" line="121" />
+        <location filename="../qml/DoneScreen.qml" line="144"/>
         <source>请取走您的号票</source>
         <translation>Please take your ticket</translation>
     </message>
     <message>
-        <location filename="../qml/DoneScreen.qml" line="131" />
+        <location filename="../qml/DoneScreen.qml" line="154"/>
         <source>点击屏幕返回首页（%1 秒后自动返回）</source>
         <translation>Tap the screen to finish (the kiosk goes back to the start in %1 s)</translation>
     </message>
 </context>
 <context>
+    <name>GreetingStrip</name>
+    <message>
+        <location filename="../qml/GreetingStrip.qml" line="29"/>
+        <source>您好，%1</source>
+        <translation>Hello, %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/GreetingStrip.qml" line="46"/>
+        <source>优先</source>
+        <translation>Priority</translation>
+    </message>
+</context>
+<context>
     <name>HomeScreen</name>
     <message>
-        <location filename="../qml/HomeScreen.qml" line="46" />
+        <location filename="../qml/HomeScreen.qml" line="55"/>
         <source>您好，欢迎来办事</source>
         <translation>Hello, welcome</translation>
     </message>
     <message>
-        <location filename="../qml/HomeScreen.qml" line="68" />
+        <location filename="../qml/HomeScreen.qml" line="85"/>
+        <source>没有带卡也可以直接取号</source>
+        <translation>No card with you? You can still take a number</translation>
+    </message>
+    <message>
+        <location filename="../qml/HomeScreen.qml" line="95"/>
         <source>取号</source>
         <translation>Take a number</translation>
     </message>
     <message>
-        <location filename="../qml/HomeScreen.qml" line="70" />
+        <location filename="../qml/HomeScreen.qml" line="97"/>
         <source>选择要办的事，打印排队号票</source>
         <translation>Choose your service and get a queue ticket</translation>
     </message>
     <message>
-        <location filename="../qml/HomeScreen.qml" line="79" />
+        <location filename="../qml/HomeScreen.qml" line="106"/>
         <source>不会操作？请到咨询台，工作人员会帮您。</source>
         <translation>Need help? Our staff at the information desk will gladly help you.</translation>
     </message>
@@ -92,12 +180,12 @@
 <context>
     <name>IdleOverlay</name>
     <message>
-        <location filename="../qml/IdleOverlay.qml" line="30" />
+        <location filename="../qml/IdleOverlay.qml" line="30"/>
         <source>还有 %1 秒返回首页</source>
         <translation>Going back to the start in %1 seconds</translation>
     </message>
     <message>
-        <location filename="../qml/IdleOverlay.qml" line="39" />
+        <location filename="../qml/IdleOverlay.qml" line="39"/>
         <source>点击屏幕继续</source>
         <translation>Tap the screen to continue</translation>
     </message>
@@ -105,60 +193,60 @@
 <context>
     <name>ItemScreen</name>
     <message>
-        <location filename="../qml/ItemScreen.qml" line="26" />
+        <location filename="../qml/ItemScreen.qml" line="27"/>
         <source>搜索结果</source>
         <translation>Search results</translation>
     </message>
     <message>
-        <location filename="../qml/ItemScreen.qml" line="28" />
+        <location filename="../qml/ItemScreen.qml" line="29"/>
         <source>搜索事项</source>
         <translation>Search for a service</translation>
     </message>
     <message>
-        <location filename="../qml/ItemScreen.qml" line="68" />
+        <location filename="../qml/ItemScreen.qml" line="69"/>
         <source>输入事项名称或拼音首字母</source>
         <translation>Type the service name or pinyin initials</translation>
     </message>
     <message>
-        <location filename="../qml/ItemScreen.qml" line="81" />
+        <location filename="../qml/ItemScreen.qml" line="82"/>
         <source>清空</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../qml/ItemScreen.qml" line="157" />
+        <location filename="../qml/ItemScreen.qml" line="166"/>
         <source>没有找到相关事项。请换个词试试，或到咨询台询问。</source>
         <translation>Nothing found. Please try another word, or ask at the information desk.</translation>
     </message>
     <message>
-        <location filename="../qml/ItemScreen.qml" line="158" />
+        <location filename="../qml/ItemScreen.qml" line="167"/>
         <source>请在上面输入要办的事，例如“社保卡”或 sbk</source>
-        <translation>Type what you need above, for example "social security" or sbk</translation>
+        <translation>Type what you need above, for example &quot;social security&quot; or sbk</translation>
     </message>
 </context>
 <context>
     <name>KindScreen</name>
     <message>
-        <location filename="../qml/KindScreen.qml" line="13" />
+        <location filename="../qml/KindScreen.qml" line="13"/>
         <source>递交材料，办理业务</source>
         <translation>Hand in your documents and apply</translation>
     </message>
     <message>
-        <location filename="../qml/KindScreen.qml" line="14" />
+        <location filename="../qml/KindScreen.qml" line="14"/>
         <source>先问问政策、流程和要带的材料</source>
         <translation>Ask about the rules, the steps or what to bring</translation>
     </message>
     <message>
-        <location filename="../qml/KindScreen.qml" line="15" />
+        <location filename="../qml/KindScreen.qml" line="15"/>
         <source>领取已经办好的证件或材料</source>
         <translation>Collect a document that is ready for you</translation>
     </message>
     <message>
-        <location filename="../qml/KindScreen.qml" line="79" />
+        <location filename="../qml/KindScreen.qml" line="79"/>
         <source>请选择取号类型</source>
         <translation>What kind of ticket do you need?</translation>
     </message>
     <message>
-        <location filename="../qml/KindScreen.qml" line="117" />
+        <location filename="../qml/KindScreen.qml" line="117"/>
         <source>办理时请带上：</source>
         <translation>Please bring:</translation>
     </message>
@@ -166,17 +254,17 @@
 <context>
     <name>MessageScreen</name>
     <message>
-        <location filename="../qml/MessageScreen.qml" line="14" />
+        <location filename="../qml/MessageScreen.qml" line="14"/>
         <source>很抱歉，这次没能取到号</source>
         <translation>Sorry, we could not give you a number this time</translation>
     </message>
     <message>
-        <location filename="../qml/MessageScreen.qml" line="28" />
+        <location filename="../qml/MessageScreen.qml" line="28"/>
         <source>需要帮助的话，请到咨询台，工作人员会帮您。</source>
         <translation>If you need help, our staff at the information desk will gladly help you.</translation>
     </message>
     <message>
-        <location filename="../qml/MessageScreen.qml" line="36" />
+        <location filename="../qml/MessageScreen.qml" line="36"/>
         <source>返回首页</source>
         <translation>Home</translation>
     </message>
@@ -184,12 +272,12 @@
 <context>
     <name>NavBar</name>
     <message>
-        <location filename="../qml/NavBar.qml" line="22" />
+        <location filename="../qml/NavBar.qml" line="22"/>
         <source>上一步</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../qml/NavBar.qml" line="29" />
+        <location filename="../qml/NavBar.qml" line="29"/>
         <source>返回首页</source>
         <translation>Home</translation>
     </message>
@@ -197,42 +285,42 @@
 <context>
     <name>PinScreen</name>
     <message>
-        <location filename="../qml/PinScreen.qml" line="27" />
+        <location filename="../qml/PinScreen.qml" line="27"/>
         <source>维护人员登录</source>
         <translation>Technician sign-in</translation>
     </message>
     <message>
-        <location filename="../qml/PinScreen.qml" line="38" />
+        <location filename="../qml/PinScreen.qml" line="38"/>
         <source>请输入维护密码</source>
         <translation>Enter the technician PIN</translation>
     </message>
     <message>
-        <location filename="../qml/PinScreen.qml" line="48" />
+        <location filename="../qml/PinScreen.qml" line="48"/>
         <source>输错次数太多，请 %1 秒后再试</source>
         <translation>Too many wrong tries. Please wait %1 seconds.</translation>
     </message>
     <message>
-        <location filename="../qml/PinScreen.qml" line="48" />
+        <location filename="../qml/PinScreen.qml" line="48"/>
         <source>密码不对，请再试一次（还可以试 %1 次）</source>
         <translation>That PIN is not right. Please try again (%1 tries left).</translation>
     </message>
     <message>
-        <location filename="../qml/PinScreen.qml" line="48" />
+        <location filename="../qml/PinScreen.qml" line="48"/>
         <source>正在核对…</source>
         <translation>Checking…</translation>
     </message>
     <message>
-        <location filename="../qml/PinScreen.qml" line="75" />
+        <location filename="../qml/PinScreen.qml" line="75"/>
         <source>清除</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../qml/PinScreen.qml" line="75" />
+        <location filename="../qml/PinScreen.qml" line="75"/>
         <source>确定</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../qml/PinScreen.qml" line="101" />
+        <location filename="../qml/PinScreen.qml" line="101"/>
         <source>返回首页</source>
         <translation>Home</translation>
     </message>
@@ -240,12 +328,12 @@
 <context>
     <name>PrintingScreen</name>
     <message>
-        <location filename="../qml/PrintingScreen.qml" line="16" />
+        <location filename="../qml/PrintingScreen.qml" line="16"/>
         <source>正在打印，请稍候</source>
         <translation>Printing, one moment please</translation>
     </message>
     <message>
-        <location filename="../qml/PrintingScreen.qml" line="25" />
+        <location filename="../qml/PrintingScreen.qml" line="25"/>
         <source>号票会从下方出票口出来</source>
         <translation>Your ticket comes out of the slot below</translation>
     </message>
@@ -253,52 +341,32 @@
 <context>
     <name>TechScreen</name>
     <message>
-        <location filename="../qml/TechScreen.qml" line="16" />
-        <source>正常</source>
-        <translation>OK</translation>
-    </message>
-    <message>
-        <location filename="../qml/TechScreen.qml" line="16" />
-        <source>注意</source>
-        <translation>Attention</translation>
-    </message>
-    <message>
-        <location filename="../qml/TechScreen.qml" line="17" />
-        <source>故障</source>
-        <translation>Fault</translation>
-    </message>
-    <message>
-        <location filename="../qml/TechScreen.qml" line="17" />
-        <source>未连接</source>
-        <translation>Not connected</translation>
-    </message>
-    <message>
-        <location filename="../qml/TechScreen.qml" line="23" />
+        <location filename="../qml/TechScreen.qml" line="16"/>
         <source>设备状态</source>
         <translation>Device status</translation>
     </message>
     <message>
-        <location filename="../qml/TechScreen.qml" line="109" />
+        <location filename="../qml/TechScreen.qml" line="94"/>
         <source>正在打印测试页…</source>
         <translation>Printing a test page…</translation>
     </message>
     <message>
-        <location filename="../qml/TechScreen.qml" line="110" />
+        <location filename="../qml/TechScreen.qml" line="95"/>
         <source>测试页已打印，请检查出票口</source>
         <translation>Test page printed. Please check the ticket slot.</translation>
     </message>
     <message>
-        <location filename="../qml/TechScreen.qml" line="124" />
+        <location filename="../qml/TechScreen.qml" line="109"/>
         <source>打印测试页</source>
         <translation>Test print</translation>
     </message>
     <message>
-        <location filename="../qml/TechScreen.qml" line="140" />
+        <location filename="../qml/TechScreen.qml" line="125"/>
         <source>退出程序</source>
         <translation>Close the app</translation>
     </message>
     <message>
-        <location filename="../qml/TechScreen.qml" line="148" />
+        <location filename="../qml/TechScreen.qml" line="133"/>
         <source>返回首页</source>
         <translation>Home</translation>
     </message>

@@ -1,17 +1,21 @@
 import QtQuick
 
 // The six kinds of business as big tiles, and a way to search when the citizen knows the name.
+// Landscape puts the title and the search side by side, so the tiles keep their height even
+// under the greeting strip of an identified citizen.
 Item {
     id: page
     objectName: "categoryScreen"
     readonly property bool portrait: height > width
     readonly property int columns: portrait ? 2 : 3
     readonly property int rows: Math.ceil(vm.categories.length / columns)
+    readonly property real headWidth: portrait ? width - 2 * Theme.margin : (width - 3 * Theme.margin) / 2
 
     Text {
         id: title
-        x: Theme.margin; y: Theme.margin
-        width: parent.width - 2 * Theme.margin
+        x: Theme.margin
+        y: page.portrait ? Theme.margin : Theme.spacing + Math.max(0, (searchEntry.height - height) / 2)
+        width: page.headWidth
         text: qsTr("请选择您要办理的业务类别")
         color: Theme.text
         font.pixelSize: Theme.fontTitle
@@ -22,10 +26,9 @@ Item {
     BigButton {
         id: searchEntry
         objectName: "searchEntry"
-        anchors.top: title.bottom
-        anchors.topMargin: Theme.spacing
-        x: Theme.margin
-        width: parent.width - 2 * Theme.margin
+        x: page.portrait ? Theme.margin : 2 * Theme.margin + page.headWidth
+        y: page.portrait ? title.y + title.height + Theme.spacing : Theme.spacing
+        width: page.headWidth
         primary: false
         text: qsTr("搜索事项名称")
         detail: qsTr("可以输入拼音首字母，例如 sbk 找社保卡")
@@ -35,14 +38,12 @@ Item {
 
     Grid {
         id: tiles
-        anchors.top: searchEntry.bottom
-        anchors.topMargin: Theme.spacing
-        anchors.bottom: nav.top
-        anchors.bottomMargin: Theme.spacing
+        y: Math.max(title.y + title.height, searchEntry.y + searchEntry.height) + spacing
+        height: nav.y - spacing - y
         x: Theme.margin
         width: parent.width - 2 * Theme.margin
         columns: page.columns
-        spacing: Theme.spacing
+        spacing: page.portrait ? Theme.spacing : 24     // landscape is short: every pixel to the tiles
         readonly property real tileWidth: (width - (columns - 1) * spacing) / columns
         readonly property real tileHeight: Math.min(360, (height - (page.rows - 1) * spacing) / Math.max(1, page.rows))
 

@@ -1,6 +1,7 @@
 import QtQuick
 
 // The ticket has printed: the number, big, and where to wait. Any tap (or 15 s) goes home.
+// A priority or reprinted ticket says why in one friendly sentence.
 Item {
     id: page
     objectName: "doneScreen"
@@ -69,6 +70,28 @@ Item {
                         }
                     }
                 }
+            }
+            // Why the ticket says 优先 or 补打, in a sentence, so nobody wonders at the window.
+            Text {
+                objectName: "priorityNote"
+                width: parent.width
+                visible: page.ticket.priority
+                horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.Wrap
+                text: qsTr("您年满%1岁，已为您优先安排").arg(vm.priorityAge)
+                color: Theme.accent
+                font.pixelSize: Theme.fontBody
+                font.bold: true
+            }
+            Text {
+                objectName: "reprintNote"
+                width: parent.width
+                visible: page.ticket.reprint
+                horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.Wrap
+                text: qsTr("您已经取过这个事项的号，这是补打的号票")
+                color: Theme.text
+                font.pixelSize: Theme.fontBody
             }
         }
 

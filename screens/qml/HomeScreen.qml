@@ -1,57 +1,73 @@
 import QtQuick
 
-// Home: today's date and time, a welcome, and one big button. When no ticket can be printed
-// the button greys out and a notice says why in plain words; it comes back by itself.
+// Home: today's date and time, a welcome, the card prompt (a card read goes straight to choosing
+// the business) and the big button for a number without a card. When no ticket can be printed
+// the card prompt steps aside, the button greys out and a notice says why in plain words; all of
+// it comes back by itself.
 Item {
     id: home
     objectName: "homeScreen"
     readonly property bool portrait: height > width
+    readonly property real columnWidth: portrait ? width - 2 * Theme.margin : width * 0.44
     property date now: new Date()
     Timer { interval: 1000; running: true; repeat: true; onTriggered: home.now = new Date() }
 
+    // Portrait: welcome, card prompt, button, one under the other. Landscape: the welcome and the
+    // card prompt on the left, the button on the right.
     Grid {
         anchors.centerIn: parent
         columns: home.portrait ? 1 : 2
         columnSpacing: 2 * Theme.margin
-        rowSpacing: 2 * Theme.margin
+        rowSpacing: Theme.margin
         horizontalItemAlignment: Grid.AlignHCenter
         verticalItemAlignment: Grid.AlignVCenter
 
         Column {
-            id: welcome
-            width: home.portrait ? home.width - 2 * Theme.margin : home.width * 0.42
-            spacing: Theme.spacing
-            Text {
-                objectName: "homeDate"
+            width: home.columnWidth
+            spacing: Theme.margin
+
+            Column {
+                id: welcome
                 width: parent.width
-                horizontalAlignment: Text.AlignHCenter
-                text: vm.english ? home.now.toLocaleDateString(Qt.locale("en_GB"), "dddd d MMMM yyyy")
-                                 : home.now.toLocaleDateString(Qt.locale("zh_CN"), "yyyy年M月d日 dddd")
-                color: Theme.textSecondary
-                font.pixelSize: Theme.fontBody
+                spacing: 0
+                Text {
+                    objectName: "homeDate"
+                    width: parent.width
+                    horizontalAlignment: Text.AlignHCenter
+                    text: vm.english ? home.now.toLocaleDateString(Qt.locale("en_GB"), "dddd d MMMM yyyy")
+                                     : home.now.toLocaleDateString(Qt.locale("zh_CN"), "yyyy年M月d日 dddd")
+                    color: Theme.textSecondary
+                    font.pixelSize: Theme.fontBody
+                }
+                Text {
+                    objectName: "homeClock"
+                    width: parent.width
+                    horizontalAlignment: Text.AlignHCenter
+                    text: Qt.formatTime(home.now, "HH:mm")
+                    color: Theme.text
+                    font.pixelSize: home.portrait ? 140 : 100
+                    font.bold: true
+                }
+                Text {
+                    width: parent.width
+                    horizontalAlignment: Text.AlignHCenter
+                    wrapMode: Text.Wrap
+                    text: qsTr("您好，欢迎来办事")
+                    color: Theme.text
+                    font.pixelSize: Theme.fontTitle
+                }
             }
-            Text {
-                objectName: "homeClock"
+
+            CardPrompt {
                 width: parent.width
-                horizontalAlignment: Text.AlignHCenter
-                text: Qt.formatTime(home.now, "HH:mm")
-                color: Theme.text
-                font.pixelSize: 160
-                font.bold: true
-            }
-            Text {
-                width: parent.width
-                horizontalAlignment: Text.AlignHCenter
-                wrapMode: Text.Wrap
-                text: qsTr("您好，欢迎来办事")
-                color: Theme.text
-                font.pixelSize: Theme.fontTitle
+                pictureScale: home.portrait ? 1.25 : 1.0
+                visible: vm.ticketAvailable
             }
         }
 
         Column {
-            width: home.portrait ? home.width - 2 * Theme.margin : home.width * 0.42
-            spacing: Theme.margin
+            width: home.columnWidth
+            spacing: Theme.spacing
 
             Banner {
                 objectName: "availabilityBanner"
@@ -60,10 +76,21 @@ Item {
                 text: vm.availabilityText
             }
 
+            Text {
+                objectName: "noCardHint"
+                width: parent.width
+                visible: vm.ticketAvailable
+                horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.Wrap
+                text: qsTr("没有带卡也可以直接取号")
+                color: Theme.text
+                font.pixelSize: Theme.fontBody
+            }
+
             BigButton {
                 objectName: "takeNumberButton"
                 width: parent.width
-                height: Math.max(360, implicitHeight)
+                height: Math.max(home.portrait ? 300 : 360, implicitHeight)
                 enabled: vm.ticketAvailable
                 text: qsTr("取号")
                 fontSize: vm.english ? Theme.fontTitle + 16 : Theme.fontHuge

@@ -19,10 +19,16 @@ Window {
         width: parent.width
     }
 
+    GreetingStrip {
+        id: greeting
+        anchors.top: topBar.bottom
+        width: parent.width
+    }
+
     Loader {
         id: screen
         objectName: "screenLoader"
-        anchors.top: topBar.bottom
+        anchors.top: greeting.bottom
         anchors.bottom: parent.bottom
         width: parent.width
         focus: true
@@ -34,6 +40,12 @@ Window {
             }
             return files[vm.screen] || "HomeScreen.qml"
         }
+    }
+
+    CardErrorToast {
+        anchors.top: greeting.bottom
+        anchors.topMargin: Theme.spacing
+        anchors.horizontalCenter: parent.horizontalCenter
     }
 
     IdleOverlay { anchors.fill: parent }

@@ -1,21 +1,14 @@
 import QtQuick
+import QtQuick.Controls.Basic
 
-// For the technician: every device with its state, reason and details; a test print; language;
-// closing the app. Plain and dense on purpose, but still readable at arm's length.
+// For the technician: every device with its state, reason and details; a test print, a test read
+// per card reader; language; closing the app. Plain and dense on purpose, but still readable at
+// arm's length.
 Item {
     id: page
     objectName: "techScreen"
     readonly property var tech: vm.tech
     readonly property bool portrait: height > width
-
-    function stateColor(state) {
-        return state === "ok" ? Theme.stateOk : state === "warning" ? Theme.stateWarning
-             : state === "fault" ? Theme.stateFault : Theme.stateAbsent
-    }
-    function stateLabel(state) {
-        return state === "ok" ? qsTr("正常") : state === "warning" ? qsTr("注意")
-             : state === "fault" ? qsTr("故障") : qsTr("未连接")
-    }
 
     Text {
         id: title
@@ -26,80 +19,72 @@ Item {
         font.bold: true
     }
 
-    ListView {
+    // A Flickable rather than a ListView: the health is re-read every 2 s, and a ListView whose
+    // model is replaced jumps back to the top, taking the lower rows away from the technician.
+    Flickable {
         id: devices
         objectName: "deviceList"
         anchors.top: title.bottom
         anchors.topMargin: Theme.spacing
-        anchors.bottom: actions.top
+        anchors.bottom: page.portrait ? actions.top : parent.bottom
         anchors.bottomMargin: Theme.spacing
         x: Theme.margin
-        width: parent.width - 2 * Theme.margin
+        width: page.portrait ? parent.width - 2 * Theme.margin : actions.x - 2 * Theme.margin
         clip: true
-        spacing: Theme.spacing
-        model: page.tech.health
-        delegate: Rectangle {
-            id: device
-            required property var modelData
-            objectName: "deviceRow_" + modelData.role
+        contentWidth: width
+        contentHeight: rows.implicitHeight
+        boundsBehavior: Flickable.StopAtBounds
+        // More devices than fit (landscape): a bar that is always there says "scroll for more".
+        ScrollBar.vertical: ScrollBar {
+            policy: devices.contentHeight > devices.height ? ScrollBar.AlwaysOn : ScrollBar.AsNeeded
+        }
+
+        function reveal(item) {     // scroll just enough for the whole row to be seen
+            const top = item.y, bottom = item.y + item.height
+            if (bottom > contentY + height) contentY = Math.max(0, Math.min(top, bottom - height))
+            else if (top < contentY) contentY = top
+        }
+
+        Column {
+            id: rows
             width: devices.width
-            height: info.implicitHeight + 2 * Theme.spacing
-            radius: Theme.radius
-            color: Theme.surface
-            border.color: page.stateColor(modelData.state)
-            border.width: 4
-            Column {
-                id: info
-                x: Theme.spacing; y: Theme.spacing
-                width: parent.width - 2 * Theme.spacing
-                spacing: 10
-                Row {
-                    spacing: Theme.spacing
-                    Rectangle {
-                        objectName: "deviceState"
-                        readonly property string text: page.stateLabel(device.modelData.state)
-                        width: stateText.implicitWidth + 40; height: stateText.implicitHeight + 12
-                        radius: height / 2
-                        color: page.stateColor(device.modelData.state)
-                        Text { id: stateText; anchors.centerIn: parent; text: parent.text; color: "white"
-                               font.pixelSize: Theme.fontBody; font.bold: true }
-                    }
-                    Text {
-                        anchors.verticalCenter: parent.verticalCenter
-                        text: device.modelData.name
-                        width: info.width - 250
-                        wrapMode: Text.Wrap
-                        color: Theme.text
-                        font.pixelSize: Theme.fontSmall
-                    }
-                }
-                Text {
-                    objectName: "deviceReason"
-                    width: parent.width
-                    visible: text !== ""
-                    text: device.modelData.reason
-                    wrapMode: Text.Wrap
-                    color: Theme.text
-                    font.pixelSize: Theme.fontBody
-                }
-                Text {
-                    width: parent.width
-                    text: device.modelData.details
-                    wrapMode: Text.Wrap
-                    color: Theme.textSecondary
-                    font.pixelSize: 28
-                    font.family: "Noto Sans Mono CJK SC"
+            spacing: Theme.spacing
+            Repeater {
+                model: page.tech.health
+                DeviceRow {
+                    required property var modelData
+                    health: modelData
+                    tech: page.tech
+                    width: rows.width
                 }
             }
         }
     }
 
+    // A test read's answer appears in its reader's row: scroll it into view. For a moment, as
+    // the rows are rebuilt by the health refresh and grow to hold the answer.
+    Connections {
+        target: page.tech
+        function onTestReadChanged() { revealAnswer.ticks = 0; revealAnswer.restart() }
+    }
+    Timer {
+        id: revealAnswer
+        property int ticks: 0
+        interval: 50; repeat: true
+        onTriggered: {
+            for (const row of rows.children)
+                if (row.health && row.health.role === page.tech.testReadRole) devices.reveal(row)
+            if (++ticks >= 12) stop()
+        }
+    }
+
     Column {
         id: actions
+        // Portrait: under the list. Landscape: a column on the right, the list gets the height.
         anchors.bottom: parent.bottom
         anchors.bottomMargin: Theme.spacing
-        x: Theme.margin
-        width: parent.width - 2 * Theme.margin
+        x: page.portrait ? Theme.margin : parent.width - Theme.margin - width
+        width: page.portrait ? parent.width - 2 * Theme.margin : 440
         spacing: Theme.spacing
 
         Text {
@@ -114,7 +99,7 @@ Item {
             font.pixelSize: Theme.fontBody
         }
         Grid {
-            columns: page.portrait ? 2 : 4
+            columns: page.portrait ? 2 : 1
             spacing: Theme.spacing
             readonly property real cell: (parent.width - (columns - 1) * spacing) / columns
             BigButton {

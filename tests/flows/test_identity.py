@@ -90,3 +90,15 @@ def test_social_security_card_through_pcscd_identifies_and_pulling_it_ends_the_s
     assert shown["source"] == "social_security_card" and shown["name"] == "王*"
     kiosk.simulators.pull_ssc()
     assert wait_until(lambda: kiosk.identity() is None), "pulling the card out did not end the session"
+
+
+def test_card_pulled_while_the_ticket_prints_still_gives_the_ticket(kiosk):
+    assert wait_until(lambda: any(h.role == "ssc_reader" and h.state == "ok" for h in kiosk.health()))
+    kiosk.simulators.insert_ssc("elder_zhang")
+    assert wait_until(lambda: kiosk.identity() is not None)
+    kiosk.simulators.printer.set_state("ok")
+    flow = kiosk.take_number("SM001", TicketKind.ACCEPT)
+    kiosk._on_card_event("removed", None)      # what the reader reports the moment the card leaves
+    ticket = flow.result(timeout=10)
+    assert ticket.priority and ticket.number.startswith("A")
+    assert kiosk.identity() is None

@@ -17,15 +17,21 @@ from kiosk.config import load_config  # noqa: E402
 
 @pytest.fixture
 def start_kiosk(qapp, tmp_path):
-    """Factory: start_kiosk(orientation="portrait", config=None) → (ui, core).
+    """Factory: start_kiosk(orientation="portrait", config=None, ssc=False) → (ui, core).
 
-    The core runs on simulated devices (core.simulators.printer is the virtual printer) with
-    the hall's clock set to opening hours; the window is 1080×1920 or 1920×1080."""
+    The core runs on simulated devices (core.simulators.printer is the virtual printer,
+    .place_id_card() lays a citizen's ID card on the SAM reader) with the hall's clock set to
+    opening hours; the window is 1080×1920 or 1920×1080. The social-security card reader goes
+    through the machine's one pcscd and vpcd slot, which any other test run on the machine may be
+    using at the same moment, so only tests about that card (ssc=True) get it."""
     from screens import load_ui
     started = []
 
-    def start(orientation: str = "portrait", config=None, done_return_s: int = 15):
-        core = build_core(config or load_config(), sim=True, out_dir=tmp_path / f"sim{len(started)}")
+    def start(orientation: str = "portrait", config=None, done_return_s: int = 15, ssc: bool = False):
+        config = config or load_config()
+        if not ssc:
+            config = config.model_copy(update={"devices": config.devices.model_copy(update={"ssc_reader": None})})
+        core = build_core(config, sim=True, out_dir=tmp_path / f"sim{len(started)}")
         quits = []
         # Windowed at the kiosk's real size, but locked down exactly as deployed.
         ui = load_ui(qapp, core, fullscreen=False, orientation=orientation, locked=True,

@@ -170,10 +170,18 @@ def test_both_orientations_fit_every_screen_on_the_glass(start_kiosk, orientatio
         return named
 
     named_items_inside()
-    assert find(w, "takeNumberButton").height() >= 120
-    tap(w, "takeNumberButton")
-    wait_for(w, "categoryTile_tax")
-    assert all(find(w, f"categoryTile_{c.code}") for c in core.config.categories)
+    assert find(w, "takeNumberButton").height() >= 120 and find(w, "cardPrompt")
+    tap(w, "languageButton")                          # English runs longer: the card prompt wraps
+    wait_until(lambda: text_of(find(w, "takeNumberButton")) == "Take a number", what="English home")
+    named_items_inside()
+    tap(w, "languageButton")
+    # An identified elder: the greeting strip takes room from every screen after this.
+    core.simulators.place_id_card("elder_zhang")
+    wait_for(w, "categoryTile_tax", timeout=5)
+    assert find(w, "identityGreeting") and find(w, "priorityBadge")
+    for c in core.config.categories:                 # each tile holds its name and count
+        tile = find(w, f"categoryTile_{c.code}")
+        assert tile.height() >= max(120, tile.implicitHeight()), c.code
     named_items_inside()
     tap(w, "categoryTile_social")
     tap(w, "itemRow_SM001")
@@ -181,3 +189,6 @@ def test_both_orientations_fit_every_screen_on_the_glass(start_kiosk, orientatio
     named_items_inside()
     for name in ("kindButton_accept", "kindButton_consult", "kindButton_pickup", "backButton", "homeButton"):
         assert find(w, name).height() >= 120, name
+    tap(w, "kindButton_accept")
+    wait_for(w, "priorityNote", timeout=10)
+    named_items_inside()

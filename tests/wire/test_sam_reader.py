@@ -100,7 +100,7 @@ def test_card_removed_between_select_and_read(virtual_reader, reader):
     virtual_reader.inject("removed_after_select")
     with pytest.raises(CardRemovedTooEarly) as e:
         reader.read_if_present()
-    assert "读完前请不要拿走" in e.value.message_zh
+    assert "读完前请不要拿开" in e.value.message_zh
     assert reader.read_if_present() is None        # the card is gone
     virtual_reader.place_card(CITIZENS["elder_zhang"])
     assert reader.read_if_present().name == "张建国"
