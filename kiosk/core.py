@@ -32,6 +32,7 @@ from kiosk.session import Session
 
 log = logging.getLogger(__name__)
 HOURS_CHECK_S = 15
+INDEX_DELAY_S = 3.0
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,11 @@ class KioskCore:
     # ---------------------------------------------------------------- life cycle
     def start(self) -> None:
         self._loop_thread.start()
-        threading.Thread(target=self.catalogue.prepare, name="catalogue-index", daemon=True).start()
+        # The search index needs pypinyin (~0.5 s of Python): build it once the home screen is up,
+        # not while it is being drawn; a search before then builds it on the spot.
+        index = threading.Timer(INDEX_DELAY_S, self.catalogue.prepare)
+        index.daemon = True
+        index.start()
         self.printer.add_listener(self._on_printer_health)
         self.printer.check_now().result(timeout=10)   # know the printer before the first citizen
         self._refresh_availability()
