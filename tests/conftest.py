@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -16,3 +17,18 @@ def config_dir(tmp_path) -> Path:
     target = tmp_path / "config"
     shutil.copytree(CONFIG, target, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
     return target
+
+
+def _wait_until(condition, timeout: float = 6.0) -> bool:
+    """Poll until condition() is true (devices answer on their own threads); False on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+@pytest.fixture
+def wait_until():
+    return _wait_until

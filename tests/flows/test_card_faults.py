@@ -1,20 +1,10 @@
 """Card faults scripted by scenario files reach the kiosk as calm messages; the kiosk keeps going."""
-import time
 
 import pytest
 
 from kiosk.app import build_core
 from kiosk.config import load_config
 from sim.scenario import ScenarioError
-
-
-def wait_until(condition, timeout=6.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 @pytest.fixture
@@ -39,7 +29,7 @@ def reader(core, role):
     return next(h for h in core.health() if h.role == role)
 
 
-def test_sam_self_test_failure_is_a_reader_fault_and_recovers(start):
+def test_sam_self_test_failure_is_a_reader_fault_and_recovers(start, wait_until):
     core, _ = start("id_card:\n  faults: [sam_self_test]\n")
     assert wait_until(lambda: reader(core, "id_card_reader").state == "fault")
     assert reader(core, "id_card_reader").reason_zh
@@ -49,7 +39,7 @@ def test_sam_self_test_failure_is_a_reader_fault_and_recovers(start):
     assert wait_until(lambda: core.identity() is not None)
 
 
-def test_garbage_from_the_reader_is_a_calm_card_error(start):
+def test_garbage_from_the_reader_is_a_calm_card_error(start, wait_until):
     core, events = start("id_card:\n  citizen: young_wang\n  faults: [garbage]\n")
     assert wait_until(lambda: any(e == "card_error" for e, _ in events))
     error = next(p for e, p in events if e == "card_error")
@@ -57,7 +47,7 @@ def test_garbage_from_the_reader_is_a_calm_card_error(start):
     assert core.ticket_service().available                     # taking a number still works
 
 
-def test_social_security_card_pulled_mid_read_asks_to_insert_again(start):
+def test_social_security_card_pulled_mid_read_asks_to_insert_again(start, wait_until):
     core, events = start("social_security_card:\n  citizen: young_wang\n  faults: {pull_after_apdus: 5}\n")
     assert wait_until(lambda: any(e == "card_error" for e, _ in events)), "the half-read card went unnoticed"
     error = next(p for e, p in events if e == "card_error")

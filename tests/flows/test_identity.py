@@ -1,18 +1,8 @@
 """A citizen swipes a card: the session knows them, dedupe and 70+ priority follow, nothing stays."""
-import time
 
 import pytest
 
 from kiosk.hall.model import TicketKind
-
-
-def wait_until(condition, timeout=5.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 @pytest.fixture
@@ -22,7 +12,7 @@ def events(kiosk):
     return seen
 
 
-def test_id_card_on_the_reader_identifies_the_citizen_masked(kiosk, events):
+def test_id_card_on_the_reader_identifies_the_citizen_masked(kiosk, events, wait_until):
     kiosk.simulators.place_id_card("elder_zhang")
     assert wait_until(lambda: kiosk.identity() is not None), "the ID card was never read"
     shown = kiosk.identity()
@@ -31,7 +21,7 @@ def test_id_card_on_the_reader_identifies_the_citizen_masked(kiosk, events):
     assert ("identity", shown) in events
 
 
-def test_elder_with_id_card_gets_priority_and_a_reprint_not_a_second_number(kiosk):
+def test_elder_with_id_card_gets_priority_and_a_reprint_not_a_second_number(kiosk, wait_until):
     kiosk.simulators.place_id_card("elder_zhang")
     assert wait_until(lambda: kiosk.identity() is not None)
     first = kiosk.take_number("SM001", TicketKind.ACCEPT).result(timeout=10)
@@ -39,21 +29,21 @@ def test_elder_with_id_card_gets_priority_and_a_reprint_not_a_second_number(kios
     assert first.priority and again.reprint and again.number == first.number
 
 
-def test_younger_citizen_is_not_prioritised(kiosk):
+def test_younger_citizen_is_not_prioritised(kiosk, wait_until):
     kiosk.simulators.place_id_card("young_wang")
     assert wait_until(lambda: kiosk.identity() is not None)
     assert kiosk.identity()["priority"] is False
     assert not kiosk.take_number("SM001", TicketKind.CONSULT).result(timeout=10).priority
 
 
-def test_session_end_wipes_the_identity(kiosk):
+def test_session_end_wipes_the_identity(kiosk, wait_until):
     kiosk.simulators.place_id_card("young_wang")
     assert wait_until(lambda: kiosk.identity() is not None)
     kiosk.end_session()
     assert kiosk.identity() is None and kiosk.session.identity is None
 
 
-def test_next_citizen_replaces_the_last_one(kiosk):
+def test_next_citizen_replaces_the_last_one(kiosk, wait_until):
     kiosk.simulators.place_id_card("young_wang")
     assert wait_until(lambda: kiosk.identity() is not None)
     kiosk.simulators.take_id_card()
@@ -66,7 +56,7 @@ def test_anonymous_citizen_still_gets_a_number(kiosk):
     assert ticket.number.startswith("C") and not ticket.priority
 
 
-def test_reader_shows_up_healthy_with_its_sam_id(kiosk):
+def test_reader_shows_up_healthy_with_its_sam_id(kiosk, wait_until):
     assert wait_until(lambda: any(h.role == "id_card_reader" and h.state == "ok" for h in kiosk.health()))
     reader = next(h for h in kiosk.health() if h.role == "id_card_reader")
     assert reader.details["sam_id"]
@@ -81,7 +71,8 @@ def test_technician_test_read_shows_only_masked_data(kiosk):
     assert summary["frames"] == 3
 
 
-def test_social_security_card_through_pcscd_identifies_and_pulling_it_ends_the_session(kiosk):
+def test_social_security_card_through_pcscd_identifies_and_pulling_it_ends_the_session(
+        kiosk, wait_until):
     assert wait_until(lambda: any(h.role == "ssc_reader" and h.state == "ok" for h in kiosk.health())), \
         f"the PC/SC reader never came up: {[h for h in kiosk.health() if h.role == 'ssc_reader']}"
     kiosk.simulators.insert_ssc("young_wang")
@@ -92,7 +83,7 @@ def test_social_security_card_through_pcscd_identifies_and_pulling_it_ends_the_s
     assert wait_until(lambda: kiosk.identity() is None), "pulling the card out did not end the session"
 
 
-def test_card_pulled_while_the_ticket_prints_still_gives_the_ticket(kiosk):
+def test_card_pulled_while_the_ticket_prints_still_gives_the_ticket(kiosk, wait_until):
     assert wait_until(lambda: any(h.role == "ssc_reader" and h.state == "ok" for h in kiosk.health()))
     kiosk.simulators.insert_ssc("elder_zhang")
     assert wait_until(lambda: kiosk.identity() is not None)

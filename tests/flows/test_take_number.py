@@ -1,5 +1,4 @@
 """Take a number end to end: embedded hall + real printer driver + printer simulator on a pty."""
-import time
 from datetime import date
 
 import pytest
@@ -7,15 +6,6 @@ import pytest
 from drivers.printer.errors import PrinterError
 from kiosk.hall.model import HallRefusal, RefusalReason, TicketKind
 from kiosk.session import Identity
-
-
-def wait_until(condition, timeout=6.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_citizen_gets_a_printed_ticket_the_hall_knows(kiosk):
@@ -35,7 +25,7 @@ def test_three_kinds_have_their_own_series(kiosk):
     assert numbers[0] != numbers[3]
 
 
-def test_paper_out_refuses_then_recovers_without_a_gap(kiosk):
+def test_paper_out_refuses_then_recovers_without_a_gap(kiosk, wait_until):
     printer = kiosk.simulators.printer
     printer.set_state("paper_out")
     assert wait_until(lambda: not kiosk.ticket_service().available), "home screen never heard of the paper"

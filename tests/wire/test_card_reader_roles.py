@@ -1,5 +1,4 @@
 """The kiosk's ID card reader role over a real TCP link: unplugged, it says so; back, it reads again."""
-import time
 
 import pytest
 
@@ -12,16 +11,7 @@ from sim.citizens import load_citizens
 pytestmark = pytest.mark.wire
 
 
-def wait_until(condition, timeout=6.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False
-
-
-def test_reader_unplugged_then_back_recovers_by_itself():
+def test_reader_unplugged_then_back_recovers_by_itself(wait_until):
     device = VirtualSamReader()
     server = TcpSamServer(device)
     port = server.start()
