@@ -209,7 +209,7 @@ class SscReaderRole(CardReaderRole):
         if self._ours(reader):
             self.details.update(card_present=True, last_atr=atr.hex(" ").upper())
             self._set_health("ok")
-            self._worker.submit(self._read, reader)
+            self._worker.submit(self._read, reader, time.perf_counter())
 
     def _on_removed(self, reader: str) -> None:
         if self._ours(reader):
@@ -217,13 +217,16 @@ class SscReaderRole(CardReaderRole):
             self._set_health(self.health.state, self.health.reason_zh, self.health.reason_en)
             self._emit("removed", None)
 
-    def _read(self, reader: str):
+    def _read(self, reader: str, seen_at: float | None = None):
+        """seen_at: when pcscd reported the card; the technician sees how long it took from there."""
         try:
             card = SocialSecurityCardReader(reader, self._access).read()
         except CardError as e:
             self._failed(e)
             self._emit("card_error", e)
             return None
+        if seen_at is not None:
+            self.details["seen_to_identity_ms"] = round((time.perf_counter() - seen_at) * 1000, 1)
         self._identified(card)
         return card
 
