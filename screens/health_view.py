@@ -20,6 +20,7 @@ DETAIL_LABELS = {
     "reads": ("读卡次数", "Reads"),
     "failures": ("失败次数", "Failures"),
     "last_read_ms": ("上次读卡", "Last read"),
+    "seen_to_identity_ms": ("插卡到识别", "Card in → identified"),
     "sam_id": ("SAM 编号", "SAM ID"),
     "readers": ("读卡器", "Readers"),
     "last_atr": ("上次 ATR", "Last ATR"),
@@ -27,7 +28,7 @@ DETAIL_LABELS = {
 }
 # Long values get a whole line on the screen (when there is one); the rest sit two or three to a line.
 WIDE_KEYS = {"sam_id", "readers", "last_atr", "last_error"}
-UNITS = {"last_read_ms": " ms"}
+UNITS = {"last_read_ms": " ms", "seen_to_identity_ms": " ms"}
 
 
 def format_value(value, english: bool, unit: str = "") -> str:
