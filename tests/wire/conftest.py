@@ -1,5 +1,5 @@
-"""Wire fixtures for the ticket printer: the real driver and the virtual printer, joined by a
-real pseudo-terminal or a real TCP socket - and peers that misbehave on purpose."""
+"""Wire fixtures: the ticket printer's real driver and the virtual printer, joined by a real
+pseudo-terminal or a real TCP socket - and peers that misbehave on purpose; the real pcscd."""
 from __future__ import annotations
 
 import os
@@ -11,10 +11,21 @@ from dataclasses import dataclass
 import pytest
 
 from drivers.printer.ticket_printer import TicketPrinter
+from sim.card.ssc_pcscd import PcscdUnavailable, ensure_pcscd
 from sim.printer.transports import PtyPrinterServer, TcpPrinterServer
 from sim.printer.virtual_printer import VirtualPrinter
 
 WIRE_TIMEOUT = 0.5     # seconds the driver waits for an answer in these tests
+
+
+@pytest.fixture(scope="session")
+def pcscd(tmp_path_factory):
+    """The real pcscd with vpcd (reused if running, else started): a test needing it fails,
+    never skips, when it cannot start."""
+    try:
+        return ensure_pcscd(tmp_path_factory.getbasetemp() / "pcscd.log")
+    except PcscdUnavailable as e:
+        pytest.fail(f"pcscd could not be started: {e}")
 
 
 @dataclass

@@ -53,10 +53,9 @@ def test_missing_port_is_a_json_error():
     assert code == 1 and result["error"] == "ReaderUnavailable"
 
 
-def test_pcsc_read_prints_masked_identity(tmp_path):
+def test_pcsc_read_prints_masked_identity(pcscd):
     from sim.card.ssc_card import VirtualSocialSecurityCard
-    from sim.card.ssc_pcscd import VIRTUAL_READER, ensure_pcscd, insert_and_wait, remove_and_wait
-    ensure_pcscd(log_path=tmp_path / "pcscd.log")        # fails loudly, with the log, if pcscd cannot start
+    from sim.card.ssc_pcscd import VIRTUAL_READER, insert_and_wait, remove_and_wait
     citizen = load_citizens()["young_wang"]
     card = VirtualSocialSecurityCard(citizen)
     insert_and_wait(card)
@@ -71,8 +70,6 @@ def test_pcsc_read_prints_masked_identity(tmp_path):
     assert citizen.name not in json.dumps(result, ensure_ascii=False)
 
 
-def test_pcsc_unknown_reader_is_a_json_error(tmp_path):
-    from sim.card.ssc_pcscd import ensure_pcscd
-    ensure_pcscd(log_path=tmp_path / "pcscd.log")
+def test_pcsc_unknown_reader_is_a_json_error(pcscd):
     code, result = read_card("--pcsc", "No Such Reader 99")
     assert code == 1 and result["error"] == "ReaderUnavailable"

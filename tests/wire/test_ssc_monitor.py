@@ -11,22 +11,13 @@ import pytest
 from drivers.card.pcsc_monitor import PcscMonitor
 from drivers.card.ssc_reader import SocialSecurityCardReader
 from sim.card.ssc_card import SscFaults, VirtualSocialSecurityCard
-from sim.card.ssc_pcscd import (VIRTUAL_READER, VIRTUAL_READER_SLOT1, PcscdUnavailable, ensure_pcscd,
-                                wait_for_slot)
+from sim.card.ssc_pcscd import VIRTUAL_READER, VIRTUAL_READER_SLOT1, wait_for_slot
 from sim.citizens import load_citizens
 
 pytestmark = pytest.mark.wire
 
 CITIZENS = load_citizens()
 EVENT_TIMEOUT = 3.0       # pcscd polls vpcd every 0.4 s
-
-
-@pytest.fixture(scope="module")
-def pcscd(tmp_path_factory):
-    try:
-        return ensure_pcscd(tmp_path_factory.getbasetemp() / "pcscd.log")
-    except PcscdUnavailable as e:
-        pytest.fail(f"pcscd could not be started: {e}")
 
 
 @pytest.fixture

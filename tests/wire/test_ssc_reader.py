@@ -20,22 +20,13 @@ from drivers.card.ssc_apdu import ADDRESSINGS
 from drivers.card.ssc_reader import SocialSecurityCardReader, SscAccessRules
 from sim.card.ssc_applet import SimCardAccess
 from sim.card.ssc_card import BANK_CARD_ATR, SscFaults, VirtualSocialSecurityCard
-from sim.card.ssc_pcscd import (VIRTUAL_READER, VIRTUAL_READER_SLOT1, PcscdUnavailable, ensure_pcscd,
-                                wait_for_slot)
+from sim.card.ssc_pcscd import VIRTUAL_READER, VIRTUAL_READER_SLOT1, wait_for_slot
 from sim.citizens import load_citizens
 
 pytestmark = pytest.mark.wire
 
 CITIZENS = load_citizens()
 KEY = "00112233445566778899AABBCCDDEEFF"
-
-
-@pytest.fixture(scope="module")
-def pcscd(tmp_path_factory):
-    try:
-        return ensure_pcscd(tmp_path_factory.getbasetemp() / "pcscd.log")
-    except PcscdUnavailable as e:
-        pytest.fail(f"pcscd could not be started: {e}")
 
 
 @pytest.fixture
