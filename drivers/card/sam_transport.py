@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import socket
 import termios
-import time
 from typing import Protocol
 
 import serial
+
+from drivers.socket_io import discard_pending, recv_up_to
 
 # termios.error is not an OSError: a pty or adapter that vanished raises it from tcflush/tcsetattr.
 _PORT_ERRORS = (serial.SerialException, OSError, termios.error)
@@ -92,35 +93,16 @@ class TcpTransport:
             raise TransportLost(f"{self.address}: {e}") from None
 
     def read(self, count: int, timeout: float) -> bytes:
-        deadline = time.monotonic() + timeout
-        data = bytearray()
-        while len(data) < count:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            self._sock.settimeout(left)
-            try:
-                chunk = self._sock.recv(count - len(data))
-            except socket.timeout:
-                break
-            except OSError as e:
-                raise TransportLost(f"{self.address}: {e}") from None
-            if not chunk:
-                raise TransportLost(f"{self.address}: connection closed by the reader")
-            data += chunk
-        return bytes(data)
-
-    def discard_input(self) -> None:
-        self._sock.setblocking(False)
         try:
-            while self._sock.recv(65536):
-                pass
-        except (BlockingIOError, InterruptedError):
-            pass
+            return recv_up_to(self._sock, count, timeout)
         except OSError as e:
             raise TransportLost(f"{self.address}: {e}") from None
-        finally:
-            self._sock.setblocking(True)
+
+    def discard_input(self) -> None:
+        try:
+            discard_pending(self._sock)
+        except OSError as e:
+            raise TransportLost(f"{self.address}: {e}") from None
 
     def close(self) -> None:
         try:

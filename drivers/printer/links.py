@@ -18,6 +18,8 @@ import time
 from escpos.exceptions import DeviceNotFoundError
 from escpos.printer import Network, Serial, Usb
 
+from drivers.socket_io import discard_pending, recv_up_to
+
 log = logging.getLogger(__name__)
 
 
@@ -135,39 +137,16 @@ class TcpLink(Link):
             raise LinkLost(f"{self.address}: {e}") from None
 
     def read(self, count: int, timeout: float) -> bytes:
-        sock = self.escpos.device
-        got = b""
-        deadline = time.monotonic() + timeout
-        while len(got) < count:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break
-            sock.settimeout(remaining)
-            try:
-                chunk = sock.recv(count - len(got))
-            except socket.timeout:
-                break
-            except OSError as e:
-                raise LinkLost(f"{self.address}: {e}") from None
-            if not chunk:
-                raise LinkLost(f"{self.address}: the printer closed the connection")
-            got += chunk
-        return got
-
-    def discard_input(self) -> None:
-        sock = self.escpos.device
-        sock.setblocking(False)
         try:
-            while True:
-                chunk = sock.recv(4096)
-                if not chunk:
-                    raise LinkLost(f"{self.address}: the printer closed the connection")
-        except BlockingIOError:
-            pass
+            return recv_up_to(self.escpos.device, count, timeout)
         except OSError as e:
             raise LinkLost(f"{self.address}: {e}") from None
-        finally:
-            sock.setblocking(True)
+
+    def discard_input(self) -> None:
+        try:
+            discard_pending(self.escpos.device)
+        except OSError as e:
+            raise LinkLost(f"{self.address}: {e}") from None
 
 
 class UsbLink(Link):
