@@ -71,8 +71,10 @@ class CardReaderRole:
         self.details["reads"] += 1
         self.details["last_read_ms"] = round(getattr(card, "ms", 0.0), 1)
         self._set_health("ok")                 # the counts a technician sees, up to date
-        identity = identity_from_id_card(card) if self.role == "id_card_reader" else identity_from_ssc(card)
-        self._emit("identity", identity)
+        self._emit("identity", self.identity_of(card))
+
+    def identity_of(self, card):
+        raise NotImplementedError
 
     def stop(self) -> None:
         self._stop.set()
@@ -94,6 +96,9 @@ class IdCardReaderRole(CardReaderRole):
         self._poller: threading.Thread | None = None
         self._testing = threading.Event()      # a technician's test read owns the reader
         self._read_during_test = None
+
+    def identity_of(self, card):
+        return identity_from_id_card(card)
 
     def _driver(self) -> SamIdReader:
         if self._reader is None:
@@ -194,6 +199,9 @@ class SscReaderRole(CardReaderRole):
             if (a.verify_pin or a.external_auth_key_hex) else None
         self._monitor = PcscMonitor(self._on_inserted, self._on_removed, self._on_readers)
         self.details.update(readers=[], card_present=False, last_atr="")
+
+    def identity_of(self, card):
+        return identity_from_ssc(card)
 
     def _ours(self, reader: str) -> bool:
         return self.settings.reader.lower() in reader.lower()

@@ -26,7 +26,7 @@ from kiosk.flows.take_number import take_number
 from kiosk.hall.hours import hall_open
 from kiosk.hall.model import TicketKind
 from kiosk.hall.routing import is_priority
-from kiosk.identity import identity_from_id_card, identity_from_ssc, masked_summary
+from kiosk.identity import masked_summary
 from kiosk.hall.service import HallService
 from kiosk.session import Session
 
@@ -213,8 +213,7 @@ class KioskCore:
             if card is None:
                 result.set_result(None)
                 return
-            identity = identity_from_id_card(card) if role == "id_card_reader" else identity_from_ssc(card)
-            result.set_result(masked_summary(identity, ms=round(card.ms, 1),
+            result.set_result(masked_summary(reader.identity_of(card), ms=round(card.ms, 1),
                                              frames=getattr(card, "frames", None) or getattr(card, "apdu_count", None)))
         reader.test_read().add_done_callback(done)
         return result
