@@ -78,8 +78,26 @@ class HallInfo(Strict):
         default_factory=lambda: {TicketKind.ACCEPT: 12.0, TicketKind.CONSULT: 5.0, TicketKind.PICKUP: 3.0})
 
 
+class AppointmentKey(Strict):
+    """A key that appointment QR tokens may be signed with, found by the token's key id.
+
+    HMAC-SHA256 keys are secrets shared with the booking system (only the hall verifies);
+    Ed25519 keys are public keys, so a kiosk can verify offline without holding a secret."""
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,16}$")
+    algorithm: Literal["hmac-sha256", "ed25519"]
+    key: str = Field(description="base64url: the HMAC secret, or the Ed25519 public key")
+    retired: bool = Field(default=False, description="kept so its tokens get a clear refusal, never accepted")
+
+
+class AppointmentRules(Strict):
+    check_in_early_min: int = Field(default=30, ge=0, description="how long before the slot a citizen may check in")
+    check_in_late_min: int = Field(default=15, ge=0, description="how long after the slot starts before it lapses")
+    keys: list[AppointmentKey] = Field(default_factory=list)
+
+
 class HallFile(Strict):
     hall: HallInfo
+    appointments: AppointmentRules = Field(default_factory=AppointmentRules)
     departments: list[Department]
     window_groups: list[WindowGroup]
     windows: list[Window]
@@ -177,10 +195,21 @@ class SscReaderDevice(Strict):
     access: SscAccess = Field(default_factory=SscAccess)
 
 
+class CameraDevice(Strict):
+    """The QR camera: a V4L2 camera index ("0"), a device path (/dev/video0) or a video URL."""
+    driver: Literal["opencv"] = "opencv"
+    source: str = "0"
+    width: int = Field(default=1280, ge=160)
+    height: int = Field(default=720, ge=120)
+    fps: int = Field(default=30, ge=1, le=120)
+    repeat_window_s: float = Field(default=3.0, ge=0, description="the same code read again within this counts once")
+
+
 class Devices(Strict):
     ticket_printer: TicketPrinterDevice | None = None
     id_card_reader: IdCardReaderDevice | None = None
     ssc_reader: SscReaderDevice | None = None
+    camera: CameraDevice | None = None
 
 
 class KioskInfo(Strict):
@@ -211,6 +240,7 @@ class KioskFile(Strict):
 class KioskConfig(Strict):
     directory: Path
     hall: HallInfo
+    appointments: AppointmentRules
     departments: dict[str, Department]
     window_groups: dict[str, WindowGroup]
     windows: list[Window]
@@ -313,7 +343,13 @@ def load_config(directory: Path | str | None = None) -> KioskConfig:
         raise ConfigError(directory / "kiosk.yaml", "devices.ticket_printer.profile",
                           f"unknown printer profile '{printer.profile}'")
 
-    return KioskConfig(directory=directory, hall=hall_file.hall, departments=departments, window_groups=groups,
+    key_ids = [k.id for k in hall_file.appointments.keys]
+    for i, key_id in enumerate(key_ids):
+        if key_ids.index(key_id) != i:
+            raise ConfigError(directory / "hall.yaml", f"appointments.keys.{i}.id", f"duplicate key id '{key_id}'")
+
+    return KioskConfig(directory=directory, hall=hall_file.hall, appointments=hall_file.appointments,
+                       departments=departments, window_groups=groups,
                        windows=hall_file.windows, categories=categories, items=items, kiosk=kiosk_file.kiosk,
                        devices=kiosk_file.devices, printer_profiles=kiosk_file.printer_profiles)
 

@@ -223,6 +223,7 @@ class KioskCore:
         fields = {"hall_name": self.config.hall.name, "number": "TEST", "kind_label": "打印测试 Test print",
                   "item_name": "设备自检 Device self-test", "window_group_name": self.config.kiosk.id,
                   "people_ahead": "0", "estimated_wait_min": "0", "issued_at": now,
-                  "ticket_id": f"TEST-{self.config.kiosk.id}", "reprint_mark": "", "priority_mark": ""}
+                  "ticket_id": f"TEST-{self.config.kiosk.id}", "reprint_mark": "", "priority_mark": "",
+                  "appointment_mark": ""}
         data = self.flow_context.compose(fields)
         return asyncio.run_coroutine_threadsafe(self.printer.print(data), self._loop)

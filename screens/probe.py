@@ -9,8 +9,7 @@ from __future__ import annotations
 import time
 from typing import Callable, Iterator
 
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QEventLoop, QPoint, QPointF, Qt, QTimer
 from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
 
@@ -62,7 +61,16 @@ def tap(window, target: str | QQuickItem, timeout: float = 5.0) -> QQuickItem:
 
 def settle(ms: int = 30) -> None:
     """Let queued signals, bindings and a frame happen."""
-    QTest.qWait(ms)
+    spin(ms)
+
+
+def spin(ms: int) -> None:
+    """Run the Qt event loop for ms milliseconds. Not QTest.qWait: it keeps Python's GIL while
+    it sleeps, so the kiosk's device threads (and the simulators in this process) stall for
+    whole waits, and a 3 ms card read turns into 300 ms."""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
 
 
 def wait_until(condition: Callable[[], object], timeout: float = 5.0, what: str = "condition"):
@@ -73,8 +81,7 @@ def wait_until(condition: Callable[[], object], timeout: float = 5.0, what: str 
             return value
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
-        QGuiApplication.processEvents()
-        QTest.qWait(20)
+        spin(5)
 
 
 def wait_for(window, name: str, timeout: float = 5.0) -> QQuickItem:

@@ -158,6 +158,7 @@ def example_fields(**overrides: str) -> dict[str, str]:
         "ticket_id": "T20240506-dg-ssl-A012-7f3a",
         "reprint_mark": "",
         "priority_mark": "",
+        "appointment_mark": "",
     }
     fields.update(overrides)
     return fields

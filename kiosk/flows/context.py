@@ -35,4 +35,13 @@ def ticket_fields(ticket: Ticket, config: KioskConfig) -> dict[str, str]:
         "ticket_id": ticket.ticket_id,
         "reprint_mark": "补打 Reprint" if ticket.reprint else "",
         "priority_mark": "优先 Priority" if ticket.priority else "",
+        "appointment_mark": appointment_mark(ticket),
     }
+
+
+def appointment_mark(ticket: Ticket) -> str:
+    """"预约 Appointment 10:00-10:30" on a checked-in appointment's ticket, else ""."""
+    start, end = getattr(ticket, "slot_start", None), getattr(ticket, "slot_end", None)
+    if start is None or end is None:
+        return ""
+    return f"预约 Appointment {start:%H:%M}-{end:%H:%M}"

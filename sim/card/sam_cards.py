@@ -1,9 +1,7 @@
 """Identity cards for the simulated SAM reader, made from the hall's invented citizens.
 
 The 256 bytes of text come from drivers.card.id_text.encode_text, the same field tables the
-driver decodes with. Until SimCitizen grows name_en / nationality fields, a foreigner's
-`name` in demo.yaml is written "ENGLISH NAME / 中文名" (the Chinese part optional) and the
-nationality is taken from the permanent residence number itself.
+driver decodes with.
 """
 from __future__ import annotations
 
@@ -14,9 +12,6 @@ from drivers.card.id_text import ResidentIdCard, encode_text
 from sim.citizens import SimCitizen
 
 PHOTO_LEN = 1024
-# ISO 3166-1 numeric → alpha-3, for the 2023 numbers (digits 4-6) of the demo's foreigners.
-ISO_NUMERIC = {"036": "AUS", "124": "CAN", "250": "FRA", "276": "DEU", "356": "IND", "392": "JPN",
-               "410": "KOR", "643": "RUS", "704": "VNM", "764": "THA", "826": "GBR", "840": "USA"}
 
 
 def card_for(citizen: SimCitizen) -> ResidentIdCard:
@@ -31,14 +26,11 @@ def card_for(citizen: SimCitizen) -> ResidentIdCard:
         return ResidentIdCard(name=citizen.name, address=citizen.address,
                               issuing_authority=citizen.issuing_authority,
                               extra={"pass_number": _pass_number(citizen), "issue_count": "01"}, **common)
-    name_en, _, name_zh = (part.strip() for part in citizen.name.partition(" / "))
-    number = citizen.id_number
+    foreigner = dict(name=citizen.name, name_en=citizen.name_en, nationality=citizen.nationality, **common)
     if citizen.id_layout == "foreign_2017":
         # The accepting authority's code is the 4-digit region inside the number.
-        return ResidentIdCard(name=name_zh, name_en=name_en, nationality=number[:3],
-                              extra={"card_version": "01", "authority_code": number[3:7]}, **common)
-    return ResidentIdCard(name=name_zh, name_en=name_en, nationality=ISO_NUMERIC.get(number[3:6], number[3:6]),
-                          extra={"renewal_count": "00", "previous_number_link": ""}, **common)
+        return ResidentIdCard(extra={"card_version": "01", "authority_code": citizen.id_number[3:7]}, **foreigner)
+    return ResidentIdCard(extra={"renewal_count": "00", "previous_number_link": ""}, **foreigner)
 
 
 def card_text(citizen: SimCitizen) -> bytes:

@@ -17,7 +17,9 @@ DEMO_CITIZENS = Path(__file__).resolve().parent / "demo.yaml"
 class SimCitizen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     key: str
-    name: str
+    name: str                  # as printed in Chinese ("" for a foreigner without a Chinese name)
+    name_en: str = ""          # foreigners' cards: the name in Latin letters, SURNAME, GIVEN NAMES
+    nationality: str = ""      # foreigners' cards: ISO 3166-1 alpha-3, as on the card
     sex: Literal[1, 2] = 1
     nation: int = 1
     birth_date: date
@@ -41,6 +43,8 @@ class SimCitizen(BaseModel):
                 raise ValueError("birth_date differs from the one in id_number")
             if int(self.id_number[16]) % 2 != self.sex % 2:     # odd 17th digit: male
                 raise ValueError("sex differs from the one in id_number (17th digit)")
+        elif not (self.name_en and len(self.nationality) == 3):
+            raise ValueError("a foreigner's card needs name_en and a 3-letter nationality")
         return self
 
 

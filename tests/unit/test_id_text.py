@@ -205,3 +205,11 @@ def test_random_field_values_of_every_layout(layout, data):
     _, back = unpack_fields(text)
     for name, value in values.items():
         assert back[name] == value.strip(" \x00")
+
+
+def test_a_foreigner_in_the_citizens_file_needs_the_latin_name_and_nationality():
+    from pydantic import ValidationError
+    from sim.citizens import SimCitizen
+    smith = CITIZENS["foreign_smith"].model_dump()
+    with pytest.raises(ValidationError, match="name_en and a 3-letter nationality"):
+        SimCitizen.model_validate(smith | {"nationality": ""})

@@ -48,6 +48,7 @@ def test_ticket_has_a_native_qr_code_of_the_ticket_id(template, profile):
 
 def test_typical_ticket_fits_in_two_kilobytes(template, profile):
     busiest = example_fields(priority_mark="优先 Priority", reprint_mark="补打 Reprint",
+                             appointment_mark="预约 Appointment 10:00-10:30",
                              item_name="企业开办（设立登记、公章刻制、申领发票、社保登记）一网通办",
                              window_group_name="企业开办专区 (7-9号窗口)")
     for fields in (example_fields(), busiest):
