@@ -37,9 +37,14 @@ def build_core(config: KioskConfig, sim: bool = False, scenario: str | Path | No
         clock = clock or simulators.clock
     db_path.parent.mkdir(parents=True, exist_ok=True)
     hall = SqliteHall(config, db_path, clock=clock or datetime.now)
+    camera = None
+    if config.devices.camera is not None:
+        from kiosk.camera import CameraRole
+        camera = CameraRole(config.devices.camera)
     core = KioskCore(config, hall, TicketPrinterRole(config.devices.ticket_printer), clock=clock or datetime.now,
-                     card_readers=card_reader_roles(config))
+                     card_readers=card_reader_roles(config), camera=camera)
     if simulators:
+        simulators.book_demo_appointments(hall)
         core.simulators = simulators
         core.add_closer(simulators.stop)
     if start:

@@ -240,7 +240,7 @@ class KioskFile(Strict):
 class KioskConfig(Strict):
     directory: Path
     hall: HallInfo
-    appointments: AppointmentRules
+    appointments: AppointmentRules = Field(default_factory=AppointmentRules)
     departments: dict[str, Department]
     window_groups: dict[str, WindowGroup]
     windows: list[Window]
@@ -348,10 +348,13 @@ def load_config(directory: Path | str | None = None) -> KioskConfig:
         if key_ids.index(key_id) != i:
             raise ConfigError(directory / "hall.yaml", f"appointments.keys.{i}.id", f"duplicate key id '{key_id}'")
 
-    return KioskConfig(directory=directory, hall=hall_file.hall, appointments=hall_file.appointments,
+    config = KioskConfig(directory=directory, hall=hall_file.hall, appointments=hall_file.appointments,
                        departments=departments, window_groups=groups,
                        windows=hall_file.windows, categories=categories, items=items, kiosk=kiosk_file.kiosk,
                        devices=kiosk_file.devices, printer_profiles=kiosk_file.printer_profiles)
+    from kiosk.hall.tokens import KeyRing
+    KeyRing.from_config(config)      # a key that cannot be loaded is a configuration error now, not at a scan
+    return config
 
 
 # ---------------------------------------------------------------- technician PIN

@@ -21,10 +21,11 @@ from kiosk.catalogue import Catalogue
 from kiosk.config import KioskConfig, check_pin
 from kiosk.card_readers import CardReaderRole
 from kiosk.devices import DeviceHealth, TicketPrinterRole
+from kiosk.flows.check_in import check_in, find_by_card, find_by_token
 from kiosk.flows.context import FlowContext
 from kiosk.flows.take_number import take_number
 from kiosk.hall.hours import hall_open
-from kiosk.hall.model import TicketKind
+from kiosk.hall.model import Appointment, TicketKind
 from kiosk.hall.routing import is_priority
 from kiosk.identity import masked_summary
 from kiosk.hall.service import HallService
@@ -33,6 +34,7 @@ from kiosk.session import Session
 log = logging.getLogger(__name__)
 HOURS_CHECK_S = 15
 INDEX_DELAY_S = 3.0
+CAMERA_DELAY_S = 1.5
 
 
 @dataclass(frozen=True)
@@ -52,13 +54,23 @@ def citizen_printer_notice(printer: DeviceHealth) -> tuple[str, str]:
     return "取号机暂时不能出票", "The ticket machine cannot print right now"
 
 
+def _appointment_event(found: Future, seen_at: float) -> tuple[str, object]:
+    if found.cancelled():
+        return "appointment_refused", None
+    if found.exception() is not None:
+        return "appointment_refused", found.exception()
+    return "appointment", (found.result(), seen_at)
+
+
 class KioskCore:
     def __init__(self, config: KioskConfig, hall: HallService, printer: TicketPrinterRole,
-                 clock: Callable[[], datetime] = datetime.now, card_readers: list[CardReaderRole] = ()):
+                 clock: Callable[[], datetime] = datetime.now, card_readers: list[CardReaderRole] = (),
+                 camera=None):
         self.config = config
         self.hall = hall
         self.printer = printer
         self.card_readers = list(card_readers)
+        self.camera = camera              # kiosk.camera.CameraRole, or None: no QR check-in
         self.clock = clock
         self.catalogue = Catalogue(config.categories)
         self.session = Session(hall_id=config.hall.id)
@@ -71,6 +83,8 @@ class KioskCore:
         self._flow: Future | None = None
         self._availability = Availability(False, "正在检查设备，请稍候", "Checking the devices, one moment")
         self._availability_lock = threading.Lock()
+        self._scanning = False
+        self._camera_opener: threading.Timer | None = None
         self.simulators = None            # set by the composition root in --sim mode
         self._closers: list[Callable[[], None]] = []
 
@@ -89,6 +103,13 @@ class KioskCore:
         for reader in self.card_readers:
             reader.add_listener(self._on_card_event)
             reader.start()
+        if self.camera is not None:
+            # Nobody scans on the home screen: open the camera once the screen is up, so loading
+            # OpenCV and the decoders (~0.3 s) does not delay the first frame.
+            self.camera.add_listener(self._on_camera_event)
+            self._camera_opener = threading.Timer(CAMERA_DELAY_S, self.camera.start)
+            self._camera_opener.daemon = True
+            self._camera_opener.start()
         self._loop.call_soon_threadsafe(self._watch_opening_hours)
 
     def _watch_opening_hours(self) -> None:
@@ -100,6 +121,10 @@ class KioskCore:
         self.end_session()
         for reader in self.card_readers:
             reader.stop()
+        if self.camera is not None:
+            if self._camera_opener is not None:
+                self._camera_opener.cancel()
+            self.camera.stop()
         self.printer.stop()
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._loop_thread.join(timeout=5)
@@ -123,7 +148,8 @@ class KioskCore:
                 log.exception("listener failed on %s", event)
 
     def health(self) -> list[DeviceHealth]:
-        return [self.printer.health, *(reader.health for reader in self.card_readers)]
+        cameras = [self.camera.health] if self.camera is not None else []
+        return [self.printer.health, *(reader.health for reader in self.card_readers), *cameras]
 
     def identity(self) -> dict | None:
         """The citizen identified in this session, masked for the screen (None: anonymous)."""
@@ -192,8 +218,40 @@ class KioskCore:
         if self._flow is not None and not self._flow.done():
             self._flow.cancel()
         self._flow = None
+        self.scan_for_appointments(False)
         self.session.wipe()
         self._emit("session_ended", None)
+
+    # ---------------------------------------------------------------- appointment check-in
+    def scanner_usable(self) -> bool:
+        return self.camera is not None and self.camera.usable
+
+    def scan_for_appointments(self, on: bool) -> None:
+        """The check-in screen is open (or closed): decode what the camera sees only meanwhile.
+        Each code shown then is looked up and answered with ("appointment", (Appointment,
+        seen_at)) or ("appointment_refused", error) - the error carries a calm sentence."""
+        self._scanning = on
+        if self.camera is not None:
+            self.camera.set_scanning(on)
+
+    def _on_camera_event(self, event: str, payload: object) -> None:
+        if event == "health":
+            self._emit("health", self.health())
+        elif event == "qr_code" and self._scanning:
+            code, seen_at = payload
+            found = asyncio.run_coroutine_threadsafe(find_by_token(self.flow_context, code), self._loop)
+            found.add_done_callback(lambda f: self._emit(*_appointment_event(f, seen_at)))
+
+    def appointments_today(self) -> Future:
+        """Today's appointments of the citizen whose card was read: list[Appointment]."""
+        return asyncio.run_coroutine_threadsafe(find_by_card(self.flow_context), self._loop)
+
+    def check_in(self, appointment: Appointment) -> Future:
+        """Print the appointment's ticket; the future gives the Ticket or a calm error."""
+        self._refresh_availability()
+        self._flow = asyncio.run_coroutine_threadsafe(
+            check_in(self.flow_context, appointment, self.session.citizen()), self._loop)
+        return self._flow
 
     # ---------------------------------------------------------------- technician
     def check_technician_pin(self, pin: str) -> bool:

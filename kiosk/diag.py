@@ -5,6 +5,7 @@
     kiosk-diag hash-pin          make the hashed technician PIN for config/kiosk.yaml
     kiosk-diag read-card --pcsc "READER NAME" --json    test-read a social-security card
     kiosk-diag read-card --sam /dev/ttyUSB0 --json      test-read an ID card through a SAM reader
+    kiosk-diag scan-image FILE...                       decode QR codes in still images, one JSON line each
 The same health model feeds the in-app technician screen.
 """
 from __future__ import annotations
@@ -64,9 +65,37 @@ def _print_table(healths: list[DeviceHealth]) -> None:
             print(f"{'':16}   {key}: {value}")
 
 
+def scan_images(files: list[str]) -> int:
+    """Decode each still with the scanner's default decoder: one JSON object per line. A payload
+    is a string when it is valid UTF-8, else {"base64": "..."}. Exit 1 if a file cannot be read."""
+    import cv2
+    import numpy as np
+    from drivers.scanner.decoders import default_decoder, payload_to_json
+    decoder, code = default_decoder(), 0
+    for name in files:
+        gray, why = None, "not an image OpenCV can read"
+        try:
+            data = np.fromfile(name, dtype=np.uint8)
+            if data.size:
+                gray = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
+        except OSError as e:
+            why = e.strerror or str(e)
+        if gray is None:
+            print(json.dumps({"file": name, "error": why}, ensure_ascii=False))
+            code = 1
+            continue
+        start = time.perf_counter()
+        payloads = decoder.decode(gray)
+        ms = round((time.perf_counter() - start) * 1000, 1)
+        print(json.dumps({"file": name, "payloads": [payload_to_json(x) for x in payloads], "ms": ms},
+                         ensure_ascii=False))
+    return code
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="kiosk-diag", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("command", nargs="?", default="devices", choices=["devices", "hash-pin", "read-card"])
+    p.add_argument("command", nargs="?", default="devices", choices=["devices", "hash-pin", "read-card", "scan-image"])
+    p.add_argument("files", nargs="*", metavar="FILE", help="scan-image: still images (PNG, JPEG, ...)")
     p.add_argument("--sim", action="store_true", help="check the simulators instead of real hardware")
     p.add_argument("--scenario", help="simulator scenario file (with --sim)")
     p.add_argument("--config", help="configuration directory")
@@ -75,6 +104,13 @@ def main(argv=None) -> int:
     p.add_argument("--sam", metavar="PORT", help="read-card: serial port of a SAM ID card reader")
     p.add_argument("--wait", type=float, default=5.0, help="read-card: seconds to wait for an ID card")
     args = p.parse_args(argv)
+
+    if args.files and args.command != "scan-image":
+        p.error(f"unexpected arguments: {' '.join(args.files)}")
+    if args.command == "scan-image":
+        if not args.files:
+            p.error("scan-image needs at least one image file")
+        return scan_images(args.files)
 
     if args.command == "read-card":
         if (args.pcsc is None) == (args.sam is None):

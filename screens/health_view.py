@@ -24,11 +24,19 @@ DETAIL_LABELS = {
     "sam_id": ("SAM 编号", "SAM ID"),
     "readers": ("读卡器", "Readers"),
     "last_atr": ("上次 ATR", "Last ATR"),
+    "opened": ("已打开", "Opened"),
+    "resolution": ("分辨率", "Resolution"),
+    "fps": ("帧率", "Frame rate"),
+    "frames_decoded": ("已识别帧", "Frames decoded"),
+    "codes_read": ("读到的码", "Codes read"),
+    "decode_ms": ("识别耗时", "Decode time"),
+    "decoder": ("解码器", "Decoder"),
+    "source": ("视频源", "Source"),
     "last_error": ("最近错误", "Last error"),
 }
 # Long values get a whole line on the screen (when there is one); the rest sit two or three to a line.
-WIDE_KEYS = {"sam_id", "readers", "last_atr", "last_error"}
-UNITS = {"last_read_ms": " ms", "seen_to_identity_ms": " ms"}
+WIDE_KEYS = {"sam_id", "readers", "last_atr", "source", "last_error"}
+UNITS = {"last_read_ms": " ms", "seen_to_identity_ms": " ms", "decode_ms": " ms", "fps": " fps"}
 
 
 def format_value(value, english: bool, unit: str = "") -> str:

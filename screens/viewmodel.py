@@ -11,17 +11,23 @@ from concurrent.futures import Future
 
 from PySide6.QtCore import QObject, Property, Qt, QTimer, Signal, Slot
 
+from screens.appointments import CHECK_IN_SCREENS, AppointmentModel
 from screens.citizen import CitizenModel
 from screens.idle import IdleWatcher
 from screens.technician import TechnicianModel
 
 log = logging.getLogger(__name__)
 
-SCREENS = ("home", "categories", "items", "kind", "printing", "done", "message", "pin", "tech")
+SCREENS = ("home", "categories", "items", "kind", "printing", "done", "message", "pin", "tech",
+           "checkin", "appointments", "appointment")
 # Screens where an unattended kiosk counts down back home. Home has nothing to reset, the
 # printing screen must not be left mid-print, and the done screen returns by itself.
-_IDLE_SCREENS = {"categories", "items", "kind", "message", "pin", "tech"}
-_BACK = {"categories": "home", "items": "categories", "kind": "items"}
+_IDLE_SCREENS = {"categories", "items", "kind", "message", "pin", "tech", "checkin", "appointments", "appointment"}
+_BACK = {"categories": "home", "items": "categories", "kind": "items", "appointments": "checkin",
+         "appointment": "checkin"}
+# Screens of a visit under way: when the core ends the visit (card pulled out, another person's
+# card) they go back home.
+_VISIT_SCREENS = {"categories", "items", "kind", *CHECK_IN_SCREENS}
 # Screens where a card read starts the journey: nothing of a visit is under way there.
 _START_ON_CARD = {"home", "done", "message"}
 
@@ -70,6 +76,9 @@ class KioskViewModel(QObject):
         self._tech.gestureDone.connect(self._on_gesture)
         self._tech.unlocked.connect(self._on_unlocked)
         self._citizen = CitizenModel(lambda: self.english, card_error_s=card_error_s, parent=self)
+        self._appointments = AppointmentModel(core, lambda: self.english, show=self._set_screen,
+                                              clock=core.clock, parent=self)
+        self._walk_in_item = ""       # a lapsed appointment's item: the message screen offers it
 
         self.done_return_s = done_return_s
         self._done_left = done_return_s
@@ -113,6 +122,8 @@ class KioskViewModel(QObject):
     idle = Property(QObject, lambda self: self._idle, constant=True)
     tech = Property(QObject, lambda self: self._tech, constant=True)
     citizen = Property(QObject, lambda self: self._citizen, constant=True)
+    appointments = Property(QObject, lambda self: self._appointments, constant=True)
+    walkInItem = Property(str, lambda self: self._walk_in_item, notify=messageChanged)
     priorityAge = Property(int, lambda self: self.config.hall.priority_age, constant=True)
 
     def _categories(self) -> list:
@@ -143,14 +154,15 @@ class KioskViewModel(QObject):
         t = self._ticket
         if t is None:
             return {"number": "", "kind": "", "kindLabel": "", "itemName": "", "windowGroupName": "",
-                    "peopleAhead": 0, "waitMin": 0, "priority": False, "reprint": False}
+                    "peopleAhead": 0, "waitMin": 0, "priority": False, "reprint": False, "appointmentSlot": ""}
         item = self.config.items.get(t.item_code)
         group = self.config.window_groups.get(t.window_group)
         return {"number": t.number, "kind": t.kind.value, "kindLabel": self._pick(t.kind.label_zh, t.kind.label_en),
                 "itemName": self._pick(t.item_name, item.name_en if item else ""),
                 "windowGroupName": self._pick(t.window_group_name, group.name_en if group else ""),
                 "peopleAhead": t.people_ahead, "waitMin": t.estimated_wait_min,
-                "priority": bool(t.priority), "reprint": bool(t.reprint)}
+                "priority": bool(t.priority), "reprint": bool(t.reprint),
+                "appointmentSlot": f"{t.slot_start:%H:%M}–{t.slot_end:%H:%M}" if t.slot_start and t.slot_end else ""}
 
     ticket = Property("QVariantMap", _ticket_view, notify=ticketChanged)
 
@@ -170,6 +182,7 @@ class KioskViewModel(QObject):
         if name not in ("pin", "tech"):
             self._tech.reset()
         self._tech.set_watching(name == "tech")
+        self._appointments.screen_changed(name)
         log.debug("screen: %s", name)
         self.screenChanged.emit()
 
@@ -178,6 +191,29 @@ class KioskViewModel(QObject):
         if not self._availability.available:
             return          # the button is greyed out; a stale tap must not slip through
         self._set_screen("categories")
+
+    @Slot()
+    def openCheckIn(self) -> None:
+        """预约取号: scan the appointment's code, or swipe a card."""
+        if not self._availability.available:
+            return
+        self._set_screen("checkin")
+
+    @Slot()
+    def confirmCheckIn(self) -> None:
+        appointment = self._appointments.chosen
+        if appointment is None or self._screen != "appointment" or not self._availability.available:
+            return
+        self._start_printing(lambda: self.core.check_in(appointment))
+
+    @Slot()
+    def walkIn(self) -> None:
+        """No appointment (or a lapsed one): take an ordinary number, for that item if known."""
+        item = self._walk_in_item or (self._appointments.chosen.item_code if self._appointments.chosen else "")
+        if item in self.config.items:
+            self.openItem(item)
+        else:
+            self.openCategories()
 
     @Slot(str)
     def openCategory(self, code: str) -> None:
@@ -261,11 +297,16 @@ class KioskViewModel(QObject):
     def chooseKind(self, kind: str) -> None:
         if self._item is None or self._screen != "kind" or not self._availability.available:
             return
+        item_code = self._item.code
+        self._start_printing(lambda: self.core.take_number(item_code, kind))
+
+    def _start_printing(self, start_flow) -> None:
+        """Show the printing screen and wait for the flow's ticket (or its calm error)."""
         self._request += 1
         request = self._request
         self._set_screen("printing")
         try:
-            future: Future = self.core.take_number(self._item.code, kind)
+            future: Future = start_flow()
         except Exception as e:      # refused before any flow started: same calm screen
             future = Future()
             future.set_exception(e)
@@ -278,6 +319,9 @@ class KioskViewModel(QObject):
             self._show_message(_SOMETHING_WRONG)
             return
         error = future.exception()
+        lapsed = getattr(getattr(error, "reason", None), "value", "") == "appointment_lapsed"
+        chosen = self._appointments.chosen
+        self._walk_in_item = chosen.item_code if lapsed and chosen is not None else ""
         if error is None:
             self._ticket = future.result()
             self.ticketChanged.emit()
@@ -327,6 +371,9 @@ class KioskViewModel(QObject):
             self.availabilityChanged.emit()
         elif event == "health":
             self._tech.set_health(payload)
+            self._appointments.health_changed()
+        elif event in ("appointment", "appointment_refused"):
+            self._appointments.on_core_event(event, payload)
         elif event == "identity":
             self._on_identified()
         elif event == "card_error":
@@ -336,7 +383,7 @@ class KioskViewModel(QObject):
             # The core ended the visit: a social-security card was pulled out, or another
             # person's card was read. Nothing of this citizen stays on screen.
             self._citizen.clear()
-            if self._screen in ("categories", "items", "kind"):
+            if self._screen in _VISIT_SCREENS:
                 self._set_screen("home")
 
     def _on_identified(self) -> None:
@@ -350,7 +397,9 @@ class KioskViewModel(QObject):
             return
         self._idle.touch()
         self._citizen.set_identity(identity)
-        if self._screen in _START_ON_CARD and self._availability.available:
+        if self._screen == "checkin":
+            self._appointments.find_by_card()
+        elif self._screen in _START_ON_CARD and self._availability.available:
             self._set_screen("categories")
 
     # ---------------------------------------------------------------- technician

@@ -2,6 +2,8 @@
 
     kiosk-sim printer --pty            a virtual ESC/POS printer on a pseudo-terminal
     kiosk-sim tour --out DIR           walk every screen offscreen; PNGs + tour.json in DIR
+    kiosk-sim camera-stills --out DIR  labelled camera frames of phones showing QR codes (--count, --seed)
+    kiosk-sim appointment --qr FILE    book a demo appointment; its token as JSON, its QR code as PNG
 """
 from __future__ import annotations
 
@@ -16,6 +18,10 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="kiosk-sim", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
     printer_cli.add_parser(sub)
+    import sim.camera as camera_stills
+    camera_stills.add_parser(sub)
+    from sim.appointments import cli as appointment_cli
+    appointment_cli.add_parser(sub)
     tour = sub.add_parser("tour", help="screenshot tour: every screen and printed ticket as PNG, plus tour.json")
     tour.add_argument("--out", required=True, help="directory for the PNGs and tour.json")
     tour.add_argument("--orientation", choices=["portrait", "landscape", "both"], default="portrait")
@@ -23,6 +29,10 @@ def main(argv=None) -> int:
 
     if args.command == "printer":
         return printer_cli.run(args)
+    if args.command == "camera-stills":
+        return camera_stills.run(args)
+    if args.command == "appointment":
+        return appointment_cli.run(args)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from sim.tour import run_tour
     orientations = ["portrait", "landscape"] if args.orientation == "both" else [args.orientation]

@@ -13,6 +13,7 @@ from typing import Callable
 
 from kiosk.config import KioskConfig, TicketPrinterDevice
 from kiosk.hall.hours import hall_open
+from sim.camera.stream import CameraStream
 from sim.card.sam_device import VirtualSamReader
 from sim.card.sam_pty import PtySamServer
 from sim.card.ssc_card import VirtualSocialSecurityCard
@@ -37,12 +38,36 @@ class SimulatedDevices:
     id_reader_server: PtySamServer | None = None
     citizens: dict = field(default_factory=dict)
     ssc_card: VirtualSocialSecurityCard | None = None
+    camera: CameraStream | None = None
+    appointment_tokens: dict = field(default_factory=dict)    # citizen key → today's QR token
 
     def describe(self) -> str:
         text = f"ticket printer on {self.printer_port} (state {self.printer.state})"
         if self.id_reader_server:
             text += f", ID card reader on {self.id_reader_port}"
+        if self.camera is not None:
+            text += f", QR camera at {self.camera.url}"
         return text
+
+    def book_demo_appointments(self, hall) -> None:
+        """Today's demo appointments in this hall, so a QR code or a card can check in."""
+        from kiosk.hall.tokens import Signer
+        from kiosk.privacy import person_key
+        from sim.appointments import SIGNING_KEYS
+        from sim.appointments.demo import book_demo_appointments
+        booked = book_demo_appointments(hall, Signer.from_file(SIGNING_KEYS), self.clock())
+        whose = {person_key(c.id_number, hall.config.hall.id): key for key, c in self.citizens.items()}
+        self.appointment_tokens = {whose[a.person_key]: token for a, token in booked}
+
+    # -------------------------------------------------------------- a phone at the camera
+    def show_code(self, code: str | bytes) -> None:
+        """Hold up a phone showing this QR payload, or a citizen key: their appointment's code."""
+        if isinstance(code, str):
+            code = self.appointment_tokens.get(code, code).encode("utf-8")
+        self.camera.show([code])
+
+    def hide_code(self) -> None:
+        self.camera.clear()
 
     # -------------------------------------------------------------- a citizen at the kiosk
     def place_id_card(self, citizen_key: str) -> None:
@@ -70,6 +95,8 @@ class SimulatedDevices:
 
     def stop(self) -> None:
         self.pull_ssc()
+        if self.camera is not None:
+            self.camera.stop()
         self.printer_server.stop()
         if self.id_reader_server:
             self.id_reader_server.stop()
@@ -124,8 +151,15 @@ def start_simulators(config: KioskConfig, out_dir: Path, scenario: str | Path | 
         except PcscdUnavailable as e:     # the kiosk still runs; the reader shows as faulty
             log.warning("social-security card simulator unavailable: %s", e)
         devices["ssc_reader"] = config.devices.ssc_reader.model_copy(update={"reader": VIRTUAL_READER})
+    camera = None
+    if config.devices.camera is not None:
+        camera = CameraStream(settings.camera)
+        devices["camera"] = config.devices.camera.model_copy(update={
+            "source": camera.start(), "width": settings.camera.width, "height": settings.camera.height,
+            "fps": settings.camera.fps})
     config = config.model_copy(update={"devices": config.devices.model_copy(update=devices)})
-    sims = SimulatedDevices(out_dir, printer, server, port, demo_clock(config), id_reader, id_server, citizens)
+    sims = SimulatedDevices(out_dir, printer, server, port, demo_clock(config), id_reader, id_server, citizens,
+                            camera=camera)
     if settings.social_security_card is not None and config.devices.ssc_reader is not None:
         _citizen(citizens, settings.social_security_card.citizen, "social_security_card.citizen")
         sims.ssc_card = settings.social_security_card.make_card(citizens)
@@ -141,7 +175,8 @@ def _citizen(citizens: dict, key: str, where: str):
 
 
 CONSOLE_HELP = ("commands: id KEY (lay an ID card on the reader) | ssc KEY (insert a social-security card) | "
-                "pull (take the cards away) | paper_out | cover_open | offline | ok | citizens | help")
+                "pull (take the cards away) | scan KEY (show KEY's appointment QR code to the camera) | "
+                "hide (take the phone away) | paper_out | cover_open | offline | ok | citizens | help")
 
 
 def console(sims: SimulatedDevices, lines, say=print) -> None:
@@ -158,6 +193,13 @@ def console(sims: SimulatedDevices, lines, say=print) -> None:
             elif word == "pull":
                 sims.pull_ssc()
                 sims.take_id_card()
+            elif word == "scan":
+                if arg.strip() not in sims.appointment_tokens:
+                    say(f"appointments today: {', '.join(sims.appointment_tokens) or 'none'}")
+                    continue
+                sims.show_code(arg.strip())
+            elif word == "hide":
+                sims.hide_code()
             elif word in ("paper_out", "paper_near_end", "cover_open", "offline", "cutter_error", "ok"):
                 sims.printer.set_state(word)
             elif word == "citizens":

@@ -11,6 +11,9 @@ they script, like pyvisa-sim's device files. One top-level key per device:
     social_security_card:       # a card in the PC/SC reader at start (sim/card/ssc_scenario.py)
       citizen: young_wang
       faults: {pull_after_apdus: 5}
+    camera:                     # the QR camera's MJPEG stream (sim/camera/scenario.py)
+      fps: 15
+      script: [{nothing: 1.0}, {phone: "v1.…", seconds: 2}, {gone: true}]
 
 The same file drives the tests, the demo (`kiosk --sim`) and the screenshot tour. A key this
 module does not know is an error naming the file and the key, never silently ignored.
@@ -23,6 +26,7 @@ from typing import Literal
 from pydantic import Field
 
 from kiosk.config import ConfigError, Strict as _Strict, read_yaml
+from sim.camera.scenario import CameraScenario
 from sim.card.ssc_scenario import SscCardScenario
 from sim.printer.states import PRINTER_STATES
 
@@ -58,6 +62,7 @@ class Scenario(_Strict):
     printer: PrinterScenario = Field(default_factory=PrinterScenario)
     id_card: IdCardScenario = Field(default_factory=IdCardScenario)
     social_security_card: SscCardScenario | None = None   # a card in the reader at start
+    camera: CameraScenario = Field(default_factory=CameraScenario)
     source: str = ""     # the file it came from (set by load_scenario, not written in the file)
 
 

@@ -155,6 +155,30 @@ def _walk(ui, core, out_dir: Path, probe) -> list[dict]:
     probe.tap(w, "cardErrorToast")
     probe.wait_until(lambda: probe.find(w, "cardErrorToast") is None, timeout=5, what="the note gone")
 
+    # Appointment check-in: the camera's picture with a phone held up to it (decoding held back
+    # for the picture), the appointment found, its ticket; then a card with no appointment today.
+    probe.tap(w, "checkInButton")
+    probe.wait_until(lambda: vm.appointments.previewFrame > 2, timeout=10, what="the camera's picture")
+    core.scan_for_appointments(False)
+    core.simulators.show_code("young_wang")
+    probe.settle(800)
+    shot("checkin_scan")
+    core.scan_for_appointments(True)
+    probe.wait_for(w, "appointmentScreen", timeout=10)
+    shot("appointment_found")
+    probe.tap(w, "checkInButton")
+    number = probe.text_of(probe.wait_for(w, "ticketNumber", timeout=20))
+    shot("done_appointment", ticket_number=number)
+    core.simulators.hide_code()
+    probe.tap(w, "doneTapArea")
+    home()
+    probe.tap(w, "checkInButton")
+    replace_card("elder_chen")
+    probe.wait_for(w, "appointmentsScreen", timeout=10)
+    shot("appointments_none")
+    probe.tap(w, "homeButton")
+    home()
+
     # An unattended kiosk counts down (shortened here from the hall's setting).
     vm.idle.timeout_s, vm.idle.warning_s = 4.0, 3.0
     probe.tap(w, "takeNumberButton")

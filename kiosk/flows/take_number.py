@@ -11,7 +11,7 @@ import asyncio
 import logging
 import uuid
 
-from kiosk.hall.model import Citizen, HallUnavailable, Ticket, TicketKind, TicketRequest
+from kiosk.hall.model import Citizen, HallUnavailable, Reservation, Ticket, TicketKind, TicketRequest
 from kiosk.flows.context import FlowContext, ticket_fields
 
 log = logging.getLogger(__name__)
@@ -31,15 +31,10 @@ async def confirm_printed(kiosk: FlowContext, reservation_id: str) -> Ticket:
             await asyncio.sleep(pause)
 
 
-async def take_number(kiosk: FlowContext, item_code: str, kind: TicketKind,
-                      citizen: Citizen | None = None) -> Ticket:
-    """`citizen`: who chose, as they were when they tapped (a card pulled out a moment later
-    must not turn a priority ticket into an ordinary one); default: the session's citizen now."""
-    session = kiosk.session
-    session.item_code, session.kind = item_code, kind
-    request = TicketRequest(item_code=item_code, kind=kind, citizen=citizen or session.citizen(),
-                            kiosk_id=kiosk.config.kiosk.id, idempotency_key=uuid.uuid4().hex)
-    reservation = await asyncio.to_thread(kiosk.hall.reserve_ticket, request)
+async def print_reserved(kiosk: FlowContext, reservation: Reservation) -> Ticket:
+    """Print a held number, then confirm it; a failed print gives the number back. Shielded
+    from cancellation: once paper is coming out, an idle timeout must not turn it into a ticket
+    the hall does not know about."""
     data = kiosk.compose(ticket_fields(reservation.ticket, kiosk.config))
 
     async def print_then_confirm() -> Ticket:
@@ -53,7 +48,19 @@ async def take_number(kiosk: FlowContext, item_code: str, kind: TicketKind,
             raise
         return await confirm_printed(kiosk, reservation.reservation_id)
 
-    ticket = await asyncio.shield(print_then_confirm())
+    return await asyncio.shield(print_then_confirm())
+
+
+async def take_number(kiosk: FlowContext, item_code: str, kind: TicketKind,
+                      citizen: Citizen | None = None) -> Ticket:
+    """`citizen`: who chose, as they were when they tapped (a card pulled out a moment later
+    must not turn a priority ticket into an ordinary one); default: the session's citizen now."""
+    session = kiosk.session
+    session.item_code, session.kind = item_code, kind
+    request = TicketRequest(item_code=item_code, kind=kind, citizen=citizen or session.citizen(),
+                            kiosk_id=kiosk.config.kiosk.id, idempotency_key=uuid.uuid4().hex)
+    reservation = await asyncio.to_thread(kiosk.hall.reserve_ticket, request)
+    ticket = await print_reserved(kiosk, reservation)
     session.ticket = ticket
     log.info("ticket %s issued for %s (%s)%s", ticket.number, item_code, kind.value,
              " reprint" if ticket.reprint else "")

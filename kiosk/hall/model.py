@@ -71,10 +71,18 @@ class Ticket:
     people_ahead: int
     estimated_wait_min: int
     issued_at: datetime
-    priority: bool = False     # 70+ citizens and (later) appointments
+    priority: bool = False     # 70+ citizens (by birth date)
     reprint: bool = False      # 补打: the citizen already held an open ticket for this item
     state: TicketState = TicketState.WAITING
     window: str | None = None  # set once called
+    # An appointment check-in: called before the walk-ins of its group while the slot lasts.
+    appointment_id: str | None = None
+    slot_start: datetime | None = None
+    slot_end: datetime | None = None
+
+    @property
+    def is_appointment(self) -> bool:
+        return self.appointment_id is not None
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,11 @@ class RefusalReason(str, enum.Enum):
     UNKNOWN_ITEM = "unknown_item"
     NO_WINDOW = "no_window"            # no window group serves this department today
     RESERVATION_VOIDED = "reservation_voided"  # confirm came after the number was given back
+    APPOINTMENT_NOT_FOUND = "appointment_not_found"
+    APPOINTMENT_CANCELLED = "appointment_cancelled"
+    APPOINTMENT_TOO_EARLY = "appointment_too_early"          # check-in has not opened yet
+    APPOINTMENT_LAPSED = "appointment_lapsed"                # too late: a walk-in ticket instead
+    APPOINTMENT_CHECKED_IN = "appointment_checked_in"        # already has its ticket
 
 
 _REFUSAL_TEXT = {
@@ -107,6 +120,20 @@ _REFUSAL_TEXT = {
                               "No window handles this service today. Please ask at the information desk."),
     RefusalReason.RESERVATION_VOIDED: ("这张号打印得太久，已经作废了，请重新取一张号。",
                                        "This ticket took too long to print and was cancelled. Please take a new one."),
+    RefusalReason.APPOINTMENT_NOT_FOUND: ("没有找到这个预约，可能已经取消了，请到咨询台问一下。",
+                                          "We could not find this appointment; it may have been cancelled. "
+                                          "Please ask at the information desk."),
+    RefusalReason.APPOINTMENT_CANCELLED: ("这个预约已经取消了。您可以在这里取一张现场号。",
+                                          "This appointment was cancelled. You can take a walk-in ticket here."),
+    RefusalReason.APPOINTMENT_TOO_EARLY: ("现在还不能签到：{detail}。请到时候再来，或者先取一张现场号。",
+                                          "It is too early to check in: {detail_en}. Please come back then, "
+                                          "or take a walk-in ticket now."),
+    RefusalReason.APPOINTMENT_LAPSED: ("预约已经过时失效了：{detail}。您可以取一张现场号，按顺序办理。",
+                                       "This appointment has lapsed: {detail_en}. You can take a walk-in ticket "
+                                       "and be served in turn."),
+    RefusalReason.APPOINTMENT_CHECKED_IN: ("这个预约已经签到过了{detail}。号票丢了的话请到咨询台。",
+                                           "This appointment is already checked in{detail_en}. If you lost the "
+                                           "ticket, please ask at the information desk."),
 }
 
 
@@ -140,6 +167,44 @@ class HallLocked(HallUnavailable):
         holder = f"pid {pid}" if pid else "pid unknown"
         super().__init__(f"hall database {path} is already open in another process ({holder}); "
                          "stop that process or point this kiosk at another database")
+
+
+class AppointmentStatus(str, enum.Enum):
+    BOOKED = "booked"
+    CHECKED_IN = "checked_in"      # its ticket was printed
+    LAPSED = "lapsed"              # not checked in by slot start + check_in_late_min
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class AppointmentRequest:
+    """What the booking system (WeChat) sends the hall. No name, no ID number: only person_key
+    (kiosk.privacy.person_key), so a card swiped at the kiosk finds the same appointments."""
+
+    person_key: str
+    item_code: str
+    slot_start: datetime           # hall-local wall clock
+    slot_end: datetime
+    kind: TicketKind = TicketKind.ACCEPT
+    appointment_id: str = ""       # the booking system's id; the hall makes one when empty
+
+
+@dataclass(frozen=True)
+class Appointment:
+    appointment_id: str
+    hall_id: str
+    person_key: str
+    item_code: str
+    item_name: str
+    kind: TicketKind
+    slot_start: datetime
+    slot_end: datetime
+    status: AppointmentStatus      # as of the `now` it was read at: a booking past its time reads LAPSED
+    check_in_opens: datetime       # slot start - check_in_early_min
+    check_in_closes: datetime      # slot start + check_in_late_min
+    ticket_id: str | None = None   # set at check-in
+    ticket_number: str | None = None
+    token_nonce: str | None = None  # the nonce of the token it was found by (pass it on to check_in)
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,16 @@ this citizen would wait least. The expected wait in a group is the work queued a
 citizen (minutes per ticket, by kind) shared by the windows of that group. Priority citizens
 (70+) are called before everyone else in their group, so for them only the priority work ahead
 counts. Ties go to the group listed first in hall.yaml, so routing is repeatable.
+
+Appointment tickets jump the queue only while their slot runs; routing a new walk-in ignores them
+(they are few and their slots come and go), but the people-ahead figure printed on a ticket
+counts those that will step in front of it (ahead_of_each).
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Iterable, Mapping, Sequence
 
 from kiosk.config import HallInfo, Window, WindowGroup
@@ -86,19 +90,49 @@ class QueuedTicket:
     priority: bool
     position: int       # issue order: smaller is earlier
     minutes: float      # expected service time of this ticket
+    slot_start: datetime | None = None    # appointment tickets only
+    slot_end: datetime | None = None
+
+    def in_slot(self, at: datetime) -> bool:
+        return self.slot_start is not None and self.slot_start <= at < self.slot_end
 
 
 def call_order(queue: Iterable[QueuedTicket]) -> list[QueuedTicket]:
-    """The order a group's windows will call these tickets: priority first, then issue order."""
+    """The order a group's windows will call these tickets, slots aside: priority first, then
+    issue order."""
     return sorted(queue, key=lambda t: (not t.priority, t.position))
 
 
-def ahead_of_each(queue: Iterable[QueuedTicket]) -> dict[str, tuple[int, float]]:
-    """ticket_id → (people ahead, minutes of work ahead), as the queue stands now."""
+def ahead_of_each(queue: Iterable[QueuedTicket], now: datetime | None = None,
+                  windows: int = 1) -> dict[str, tuple[int, float]]:
+    """ticket_id → (people ahead, minutes of work ahead), as the queue stands at `now`.
+
+    Without appointment slots still to come this is call_order. With them the queue is played
+    forward the way call_next() will take it: the group's windows share the work (the same model
+    as expected_wait_min), so the n-th call happens at now + work before it / windows, and at
+    each call an appointment whose slot contains that moment goes first. Cost O(tickets ×
+    appointments), paid only while appointments wait.
+    """
+    ordered = call_order(queue)
+    pending = [t for t in ordered if now is not None and t.slot_end is not None and t.slot_end > now]
     result, people, work = {}, 0, 0.0
-    for t in call_order(queue):
-        result[t.ticket_id] = (people, work)
-        people, work = people + 1, work + t.minutes
+    if not pending:
+        for t in ordered:
+            result[t.ticket_id] = (people, work)
+            people, work = people + 1, work + t.minutes
+        return result
+    walk = iter(ordered)
+    while len(result) < len(ordered):
+        at = now + timedelta(minutes=work / windows) if windows > 0 else now
+        pick = next((t for t in pending if t.in_slot(at)), None)
+        if pick is not None:
+            pending.remove(pick)
+        else:
+            pick = next(t for t in walk if t.ticket_id not in result)
+            if pick in pending:
+                pending.remove(pick)
+        result[pick.ticket_id] = (people, work)
+        people, work = people + 1, work + pick.minutes
     return result
 
 

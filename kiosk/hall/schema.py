@@ -1,6 +1,26 @@
-"""The embedded hall's SQLite schema (see sqlite_hall.py for how the rules map onto it)."""
+"""The embedded hall's SQLite schema (see sqlite_hall.py for how the rules map onto it).
 
-SCHEMA_VERSION = 1
+Kiosks in the field keep their database across upgrades, so the version lives in
+`PRAGMA user_version` and upgrade() brings an older file forward step by step, inside the
+transaction that opens it: a failed step leaves the file as it was.
+"""
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+SCHEMA_VERSION = 2
+
+
+def iso_time(moment: datetime) -> str:
+    """How a moment is stored: hall-local ISO text with microseconds, always the same width, so
+    SQL can compare moments as strings."""
+    return moment.isoformat(timespec="microseconds")
+
+
+def parse_time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tickets (
     position     INTEGER PRIMARY KEY AUTOINCREMENT,  -- place in the queue: issue order
@@ -20,11 +40,15 @@ CREATE TABLE IF NOT EXISTS tickets (
     called_at    TEXT,
     window       TEXT,
     finished_at  TEXT,
+    appointment_id TEXT,                             -- v2: set for an appointment check-in
+    slot_start   TEXT,                               -- v2: the appointment's slot, hall-local ISO time
+    slot_end     TEXT,
     UNIQUE (day, series, seq)
 );
 CREATE INDEX IF NOT EXISTS tickets_queue ON tickets (day, window_group, state, priority, position, kind);
 CREATE INDEX IF NOT EXISTS tickets_item ON tickets (day, item_code, kind);
 CREATE INDEX IF NOT EXISTS tickets_person ON tickets (person_key, day, item_code) WHERE person_key IS NOT NULL;
+CREATE INDEX IF NOT EXISTS tickets_slot ON tickets (day, window_group, slot_end) WHERE appointment_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS reservations (
     reservation_id  TEXT PRIMARY KEY,
     ticket_id       TEXT NOT NULL,
@@ -54,10 +78,69 @@ CREATE TABLE IF NOT EXISTS journal (
     entry          INTEGER PRIMARY KEY AUTOINCREMENT,
     at             TEXT NOT NULL,
     action         TEXT NOT NULL,                    -- reserve | confirm | void | call | complete | convert
+                                                     -- | book | check_in | lapse | cancel (appointments)
     reservation_id TEXT,
     ticket_id      TEXT,
     number         TEXT,
     actor          TEXT,                             -- kiosk id or window id
     reason         TEXT NOT NULL DEFAULT ''
 );
+CREATE TABLE IF NOT EXISTS appointments (         -- v2
+    appointment_id  TEXT PRIMARY KEY,
+    hall_id         TEXT NOT NULL,
+    person_key      TEXT NOT NULL,                   -- kiosk.privacy.person_key: a hash, never the ID number
+    item_code       TEXT NOT NULL,
+    kind            TEXT NOT NULL DEFAULT 'accept',
+    day             TEXT NOT NULL,                   -- the slot's hall-local date
+    slot_start      TEXT NOT NULL,
+    slot_end        TEXT NOT NULL,
+    status          TEXT NOT NULL DEFAULT 'booked',  -- booked | checked_in | lapsed | cancelled
+    ticket_id       TEXT,                            -- set at check-in (while printing, status is still booked)
+    token_nonce     TEXT,                            -- the token's nonce used for the check-in
+    idempotency_key TEXT NOT NULL DEFAULT '',
+    booked_at       TEXT NOT NULL,
+    checked_in_at   TEXT
+);
+CREATE INDEX IF NOT EXISTS appointments_person ON appointments (person_key, day, slot_start);
+CREATE UNIQUE INDEX IF NOT EXISTS appointments_nonce ON appointments (token_nonce) WHERE token_nonce IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS appointments_booking ON appointments (idempotency_key) WHERE idempotency_key != '';
 """
+
+# MIGRATIONS[n] takes a version-n database to n+1; SCHEMA (all IF NOT EXISTS) then adds new tables
+# and indexes. Columns added here come last, as in a fresh file, so both end up alike.
+MIGRATIONS = {
+    1: """
+ALTER TABLE tickets ADD COLUMN appointment_id TEXT;
+ALTER TABLE tickets ADD COLUMN slot_start TEXT;
+ALTER TABLE tickets ADD COLUMN slot_end TEXT
+""",
+}
+
+
+def write_journal(conn: sqlite3.Connection, now: datetime, action: str, reservation_id: str | None,
+                  ticket_id: str | None, number: str | None, actor: str | None, reason: str) -> None:
+    conn.execute("INSERT INTO journal (at, action, reservation_id, ticket_id, number, actor, reason) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?)", (iso_time(now), action, reservation_id, ticket_id, number, actor,
+                                                  reason))
+
+
+def _run(conn: sqlite3.Connection, script: str) -> None:
+    # Statement by statement: executescript() would COMMIT the caller's transaction.
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def upgrade(conn: sqlite3.Connection) -> int:
+    """Bring the open database (inside the caller's write transaction) to SCHEMA_VERSION.
+    Returns the version it had; sqlite3.DatabaseError if it is newer than this program."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise sqlite3.DatabaseError(f"schema version {version} is newer than this program ({SCHEMA_VERSION})")
+    if version == 0 and conn.execute("SELECT 1 FROM sqlite_master WHERE name='tickets'").fetchone():
+        version = 1     # defensive: a v1 file whose user_version was never written
+    for step in range(max(version, 1), SCHEMA_VERSION) if version else ():
+        _run(conn, MIGRATIONS[step])
+    _run(conn, SCHEMA)
+    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+    return version

@@ -9,7 +9,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from datetime import datetime
 
-from kiosk.hall.model import Reservation, Ticket, TicketKind, TicketRequest, WindowGroupLoad
+from kiosk.hall.model import (Appointment, AppointmentRequest, Citizen, Reservation, Ticket, TicketKind,
+                              TicketRequest, WindowGroupLoad)
 
 
 class HallService(ABC):
@@ -32,10 +33,53 @@ class HallService(ABC):
     def void_reservation(self, reservation_id: str, reason: str) -> None:
         """Printing failed: give the number back (no visible gap) and journal why."""
 
+    # ------------------------------------------------------------ appointments
+    @abstractmethod
+    def appointment_for_token(self, token: bytes, now: datetime | None = None) -> Appointment:
+        """The appointment a scanned QR code stands for (bytes exactly as the decoder gave them).
+
+        Raises kiosk.hall.tokens.TokenRefusal (not ours, malformed, unknown or retired key,
+        forged, not yet valid, expired, other hall, or REPLAYED: this token already checked in),
+        or HallRefusal(APPOINTMENT_NOT_FOUND). The result carries `token_nonce`, for check_in().
+        """
+
+    @abstractmethod
+    def appointments_for(self, person_key: str, now: datetime | None = None) -> list[Appointment]:
+        """Today's appointments of the person whose card was read (not cancelled), by slot.
+        `status` is as of now: one past its check-in time reads LAPSED."""
+
+    @abstractmethod
+    def check_in(self, appointment_id: str, kiosk_id: str, idempotency_key: str, now: datetime | None = None,
+                 token_nonce: str | None = None, citizen: Citizen | None = None) -> Reservation:
+        """Hold an appointment ticket (carrying the slot) for printing; then confirm_ticket() or
+        void_reservation() exactly as for reserve_ticket(). Confirm checks the appointment in and
+        spends the token's nonce; a void puts it back to booked so the citizen can retry.
+
+        Check-in is open from check_in_early_min before the slot to check_in_late_min after its
+        start. Raises HallRefusal: APPOINTMENT_TOO_EARLY (says when it opens), APPOINTMENT_LAPSED
+        (says a walk-in ticket is possible, and why; the appointment is marked lapsed),
+        APPOINTMENT_CHECKED_IN, APPOINTMENT_CANCELLED, APPOINTMENT_NOT_FOUND, NO_WINDOW; or
+        TokenRefusal(REPLAYED) if token_nonce was already spent. `citizen` (from a card of the
+        same person) only lends the ticket 70+ priority. Same idempotency key → same reservation.
+        """
+
+    @abstractmethod
+    def book_appointment(self, request: AppointmentRequest, idempotency_key: str = "",
+                         now: datetime | None = None) -> Appointment:
+        """The booking system's side (WeChat; the simulator and tests here). Same key → same one."""
+
+    @abstractmethod
+    def appointment(self, appointment_id: str, now: datetime | None = None) -> Appointment: ...
+
+    @abstractmethod
+    def cancel_appointment(self, appointment_id: str, reason: str = "", now: datetime | None = None) -> Appointment:
+        """The booking system's side: the citizen cancelled. A checked-in appointment cannot be."""
+
     # ------------------------------------------------------------ staff side (windows)
     @abstractmethod
     def call_next(self, window_id: str, now: datetime | None = None) -> Ticket | None:
-        """Call the next ticket for this window's group: priority first, then by issue time."""
+        """Call the next ticket for this window's group: an appointment whose slot is running
+        first, then priority (70+), then by issue time."""
 
     @abstractmethod
     def complete(self, ticket_id: str, no_show: bool = False) -> Ticket: ...

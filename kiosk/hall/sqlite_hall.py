@@ -25,6 +25,10 @@ How the rules map onto storage (the choices a reader would otherwise have to rev
   the same transaction as every change (and rebuilt at open), so routing and "people ahead" of
   a new ticket cost the same with 10 or 10,000 people waiting.
 * Only `person_key` (a hash made by the caller) is stored about a citizen; never a name or ID.
+* Appointments (sqlite_appointments.py): a check-in is a reservation like any other, whose
+  ticket carries the appointment's slot; call_next() takes a ticket whose slot is running before
+  anyone else of its group, and "people ahead" plays the queue forward with those slots
+  (routing.ahead_of_each) whenever such tickets are waiting.
 """
 from __future__ import annotations
 
@@ -46,8 +50,10 @@ from kiosk.hall.routing import (GroupQueue, QueuedTicket, ahead_of_each, choose_
                                 group_display_name, is_priority, minutes_per_ticket, serving_groups,
                                 windows_per_group)
 from kiosk.hall.process_lock import PROCESS_LOCKS as _LOCKS
-from kiosk.hall.schema import SCHEMA, SCHEMA_VERSION
+from kiosk.hall.schema import iso_time as _iso, parse_time as _when, upgrade, write_journal
 from kiosk.hall.service import HallService
+from kiosk.hall.sqlite_appointments import SqliteAppointments, queued_with_slots, slots_ahead_pending
+from kiosk.hall.tokens import KeyRing
 
 _QUEUED = ("reserved", "waiting")
 
@@ -68,10 +74,12 @@ _NO_LOCK = nullcontext()
 
 
 # ---------------------------------------------------------------- the hall
-class SqliteHall(HallService):
+class SqliteHall(SqliteAppointments, HallService):
     def __init__(self, config: KioskConfig, path: Path | str, clock: Callable[[], datetime] = datetime.now,
-                 reservation_timeout: timedelta = timedelta(minutes=2), busy_timeout_s: float = 10.0):
+                 reservation_timeout: timedelta = timedelta(minutes=2), busy_timeout_s: float = 10.0,
+                 keyring: KeyRing | None = None):
         self.config = config
+        self.keyring = keyring if keyring is not None else KeyRing.from_config(config)
         self.path = Path(path).resolve()
         self.clock = clock
         self.reservation_timeout = reservation_timeout
@@ -98,14 +106,7 @@ class SqliteHall(HallService):
             conn.execute("PRAGMA synchronous=FULL")
             with self._write_lock:
                 conn.execute("BEGIN IMMEDIATE")
-                for statement in SCHEMA.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                version = conn.execute("PRAGMA user_version").fetchone()[0]
-                if version > SCHEMA_VERSION:
-                    raise sqlite3.DatabaseError(f"schema version {version} is newer than this program "
-                                                f"({SCHEMA_VERSION})")
-                conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                upgrade(conn)
                 self._rebuild_load(conn, self.clock().date().isoformat())
                 conn.execute("COMMIT")
             return conn
@@ -182,7 +183,10 @@ class SqliteHall(HallService):
             if not status.is_open:
                 raise HallRefusal(RefusalReason.CLOSED, status.detail_zh, status.detail_en)
             if request.kind is TicketKind.ACCEPT and item.daily_cap is not None:
-                issued = conn.execute("SELECT COUNT(*) FROM tickets WHERE day=? AND item_code=? AND kind=?",
+                # Appointments have their own quota, held by the booking system: they never use up
+                # the numbers left for people who walk in.
+                issued = conn.execute("SELECT COUNT(*) FROM tickets WHERE day=? AND item_code=? AND kind=? "
+                                      "AND appointment_id IS NULL",
                                       (day, item.code, TicketKind.ACCEPT.value)).fetchone()[0]
                 if issued >= item.daily_cap:
                     raise HallRefusal(RefusalReason.DAILY_CAP)
@@ -193,22 +197,30 @@ class SqliteHall(HallService):
             if group is None:
                 raise HallRefusal(RefusalReason.NO_WINDOW)
 
-            seq = self._take_number(conn, day, request.kind.prefix)
-            number = format_number(request.kind, seq)
-            ticket_id, reservation_id = uuid.uuid4().hex, uuid.uuid4().hex
-            conn.execute("INSERT INTO tickets (ticket_id, day, series, seq, number, kind, item_code, department, "
-                         "window_group, person_key, priority, state, issued_at) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?)",
-                         (ticket_id, day, request.kind.prefix, seq, number, request.kind.value, item.code,
-                          item.department, group.group_id, person, int(priority), _iso(now)))
-            self._count(conn, day, group.group_id, priority, request.kind.value, +1)
-            conn.execute("INSERT INTO reservations VALUES (?, ?, ?, ?, 0, 'pending', ?)",
-                         (reservation_id, ticket_id, request.kiosk_id, request.idempotency_key, _iso(now)))
-            self._journal(conn, now, "reserve", reservation_id, ticket_id, number, request.kiosk_id,
+            reservation_id, row = self._insert_ticket(conn, request, item.department, group.group_id, priority, now)
+            self._journal(conn, now, "reserve", reservation_id, row["ticket_id"], row["number"], request.kiosk_id,
                           f"{item.code} {request.kind.value} → {group.group_id}" + (" priority" if priority else ""))
-            ahead, work = group.ahead_of_newcomer(priority)
-            row = conn.execute("SELECT * FROM tickets WHERE ticket_id=?", (ticket_id,)).fetchone()
-            return Reservation(reservation_id, self._ticket(row, ahead, work))
+            if slots_ahead_pending(conn, day, group.group_id, now):
+                return Reservation(reservation_id, self._live_ticket(conn, row, now))
+            return Reservation(reservation_id, self._ticket(row, *group.ahead_of_newcomer(priority)))
+
+    def _insert_ticket(self, conn, request: TicketRequest, department: str, group_id: str, priority: bool,
+                       now: datetime, slot: tuple[str, datetime, datetime] | None = None) -> tuple[str, sqlite3.Row]:
+        """A 'reserved' ticket with the next number and its pending reservation (no journal)."""
+        day = now.date().isoformat()
+        seq = self._take_number(conn, day, request.kind.prefix)
+        ticket_id, reservation_id = uuid.uuid4().hex, uuid.uuid4().hex
+        appointment_id, start, end = slot or (None, None, None)
+        conn.execute("INSERT INTO tickets (ticket_id, day, series, seq, number, kind, item_code, department, "
+                     "window_group, person_key, priority, state, issued_at, appointment_id, slot_start, slot_end) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?)",
+                     (ticket_id, day, request.kind.prefix, seq, format_number(request.kind, seq), request.kind.value,
+                      request.item_code, department, group_id, request.citizen.person_key, int(priority), _iso(now),
+                      appointment_id, start and _iso(start), end and _iso(end)))
+        self._count(conn, day, group_id, priority, request.kind.value, +1)
+        conn.execute("INSERT INTO reservations VALUES (?, ?, ?, ?, 0, 'pending', ?)",
+                     (reservation_id, ticket_id, request.kiosk_id, request.idempotency_key, _iso(now)))
+        return reservation_id, conn.execute("SELECT * FROM tickets WHERE ticket_id=?", (ticket_id,)).fetchone()
 
     def _reserve_reprint(self, conn, request: TicketRequest, held: sqlite3.Row, now: datetime) -> Reservation:
         reservation_id = uuid.uuid4().hex
@@ -232,6 +244,8 @@ class SqliteHall(HallService):
                 row = self._ticket_row(conn, res["ticket_id"])
                 self._journal(conn, now, "confirm", reservation_id, row["ticket_id"], row["number"], res["kiosk_id"],
                               "reprint printed" if res["reprint"] else "printed")
+                if row["appointment_id"] and not res["reprint"]:
+                    self._appointment_printed(conn, row, now)
             ticket = self._live_ticket(conn, self._ticket_row(conn, res["ticket_id"]))
             return replace(ticket, reprint=bool(res["reprint"]))
 
@@ -252,6 +266,8 @@ class SqliteHall(HallService):
             row = self._ticket_row(conn, res["ticket_id"])
             number = row["number"]
             conn.execute("DELETE FROM tickets WHERE ticket_id=?", (row["ticket_id"],))
+            if row["appointment_id"]:
+                self._appointment_not_printed(conn, row)
             self._count(conn, row["day"], row["window_group"], row["priority"], row["kind"], -1)
             conn.execute("INSERT INTO returned_numbers VALUES (?, ?, ?)", (row["day"], row["series"], row["seq"]))
         conn.execute("UPDATE reservations SET state='voided' WHERE reservation_id=?", (res["reservation_id"],))
@@ -284,7 +300,8 @@ class SqliteHall(HallService):
         group = self.config.window_groups[window.group]
         day = now.date().isoformat()
         with self._transaction(write=True) as conn:
-            row = None
+            # An appointment whose slot is running goes first (the hall's promise for that slot).
+            row = self._in_slot_ticket(conn, day, group.id, now)
             for priority in (1, 0):     # one class at a time: each is an index range in position order
                 row = row or conn.execute("SELECT * FROM tickets WHERE day=? AND window_group=? AND state='waiting' "
                                           "AND priority=? ORDER BY position LIMIT 1",
@@ -293,7 +310,8 @@ class SqliteHall(HallService):
             if row is None and group.departments:
                 marks = ",".join("?" * len(group.departments))
                 row = conn.execute(f"SELECT * FROM tickets WHERE day=? AND state='waiting' AND department IN ({marks}) "
-                                   "ORDER BY priority DESC, position LIMIT 1", (day, *group.departments)).fetchone()
+                                   "ORDER BY (slot_start <= ? AND slot_end > ?) IS 1 DESC, priority DESC, position "
+                                   "LIMIT 1", (day, *group.departments, _iso(now), _iso(now))).fetchone()
                 if row is not None:
                     reason += f", taken over from group {row['window_group']} (own queue empty)"
             if row is None:
@@ -346,14 +364,16 @@ class SqliteHall(HallService):
             return self._live_ticket(conn, row)
 
     def tickets_today(self, now: datetime | None = None) -> list[Ticket]:
-        day = (now or self.clock()).date().isoformat()
+        now = now or self.clock()
+        day = now.date().isoformat()
         with self._transaction(write=False) as conn:
             rows = conn.execute("SELECT * FROM tickets WHERE day=? ORDER BY position", (day,)).fetchall()
         by_group: dict[str, list[QueuedTicket]] = {}
         for r in rows:
             if r["state"] in _QUEUED:
                 by_group.setdefault(r["window_group"], []).append(self._queued(r))
-        ahead = {tid: a for queue in by_group.values() for tid, a in ahead_of_each(queue).items()}
+        ahead = {tid: a for group, queue in by_group.items()
+                 for tid, a in ahead_of_each(queue, now, self._window_count.get(group, 0)).items()}
         return [self._ticket(r, *ahead.get(r["ticket_id"], (0, 0.0))) for r in rows if r["state"] != "reserved"]
 
     def group_loads(self) -> list[WindowGroupLoad]:
@@ -410,18 +430,25 @@ class SqliteHall(HallService):
 
     def _queued(self, row: sqlite3.Row) -> QueuedTicket:
         return QueuedTicket(row["ticket_id"], bool(row["priority"]), row["position"],
-                            minutes_per_ticket(self.config.hall, TicketKind(row["kind"])))
+                            minutes_per_ticket(self.config.hall, TicketKind(row["kind"])),
+                            _when(row["slot_start"]), _when(row["slot_end"]))
 
-    def _live_ticket(self, conn, row: sqlite3.Row) -> Ticket:
+    def _live_ticket(self, conn, row: sqlite3.Row, now: datetime | None = None) -> Ticket:
         """The ticket with people ahead and wait as the queue stands now (zero once called).
 
         Ahead of a ticket (routing.call_order): the earlier tickets of its own class and, for a
         ticket without priority, every priority ticket. Counted as "class totals from queue_load
         minus the later tickets of its class", because for a new ticket the later ones are few.
+        While appointment tickets with a slot still to come wait in the group, they can step in
+        front, so the group's queue is played forward instead (routing.ahead_of_each).
         """
         if row["state"] not in _QUEUED:
             return self._ticket(row, 0, 0.0)
         day, group, priority = row["day"], row["window_group"], row["priority"]
+        now = now or self.clock()
+        if slots_ahead_pending(conn, day, group, now):
+            queue = [self._queued(r) for r in queued_with_slots(conn, day, group)]
+            return self._ticket(row, *ahead_of_each(queue, now, self._window_count.get(group, 0))[row["ticket_id"]])
         by_kind: dict[str, int] = {}
         for p, kind, n in conn.execute("SELECT priority, kind, queued FROM queue_load WHERE day=? AND window_group=?",
                                        (day, group)):
@@ -450,7 +477,8 @@ class SqliteHall(HallService):
                       people_ahead=ahead,
                       estimated_wait_min=expected_wait_min(work_min, self._window_count.get(row["window_group"], 0)),
                       issued_at=datetime.fromisoformat(row["issued_at"]), priority=bool(row["priority"]),
-                      state=state, window=row["window"])
+                      state=state, window=row["window"], appointment_id=row["appointment_id"],
+                      slot_start=_when(row["slot_start"]), slot_end=_when(row["slot_end"]))
 
     @staticmethod
     def _ticket_row(conn, ticket_id: str) -> sqlite3.Row:
@@ -466,12 +494,4 @@ class SqliteHall(HallService):
             raise KeyError(f"no reservation {reservation_id!r}")
         return row
 
-    @staticmethod
-    def _journal(conn, now: datetime, action: str, reservation_id, ticket_id, number, actor, reason: str) -> None:
-        conn.execute("INSERT INTO journal (at, action, reservation_id, ticket_id, number, actor, reason) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?)", (_iso(now), action, reservation_id, ticket_id, number, actor,
-                                                      reason))
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="microseconds")
+    _journal = staticmethod(write_journal)

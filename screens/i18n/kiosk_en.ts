@@ -2,6 +2,62 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>AppointmentScreen</name>
+    <message>
+        <location filename="../qml/AppointmentScreen.qml" line="21"/>
+        <source>找到您的预约</source>
+        <translation>We found your appointment</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentScreen.qml" line="50"/>
+        <source>预约时间 %1</source>
+        <translation>Booked for %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentScreen.qml" line="81"/>
+        <source>签到并打印号票</source>
+        <translation>Check in and print my ticket</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentScreen.qml" line="83"/>
+        <source>预约的号在您的时段内优先叫号</source>
+        <translation>Appointment tickets are called first during your time slot</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentScreen.qml" line="91"/>
+        <source>改为现场取号</source>
+        <translation>Take a walk-in number instead</translation>
+    </message>
+</context>
+<context>
+    <name>AppointmentsScreen</name>
+    <message>
+        <location filename="../qml/AppointmentsScreen.qml" line="18"/>
+        <source>您今天有这些预约，请点选要签到的一项</source>
+        <translation>Your appointments today: tap the one to check in</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentsScreen.qml" line="19"/>
+        <source>今天没有查到您的预约</source>
+        <translation>We found no appointment for you today</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentsScreen.qml" line="44"/>
+        <source>如果预约时登记的是别人的证件，或者约的是别的日子，这里就查不到。您也可以直接现场取号。</source>
+        <translation>If the booking used someone else&apos;s ID, or is for another day, it will not show here. You can take a walk-in number right away.</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentsScreen.qml" line="53"/>
+        <source>现场取号</source>
+        <translation>Take a walk-in number</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentsScreen.qml" line="54"/>
+        <source>选择要办的事，打印排队号票</source>
+        <translation>Choose your service and get a queue ticket</translation>
+    </message>
+</context>
+<context>
     <name>CardPrompt</name>
     <message>
         <location filename="../qml/CardPrompt.qml" line="49"/>
@@ -56,6 +112,29 @@
     </message>
 </context>
 <context>
+    <name>CheckInScreen</name>
+    <message>
+        <location filename="../qml/CheckInScreen.qml" line="26"/>
+        <source>请扫预约码，或刷身份证、社保卡</source>
+        <translation>Scan your appointment code, or use your ID or social security card</translation>
+    </message>
+    <message>
+        <location filename="../qml/CheckInScreen.qml" line="34"/>
+        <source>在微信里打开预约记录，把二维码对准下面的方框</source>
+        <translation>Open the appointment in WeChat and hold its QR code in the frame below</translation>
+    </message>
+    <message>
+        <location filename="../qml/CheckInScreen.qml" line="107"/>
+        <source>正在查找您的预约…</source>
+        <translation>Looking up your appointment…</translation>
+    </message>
+    <message>
+        <location filename="../qml/CheckInScreen.qml" line="115"/>
+        <source>没有预约？返回首页点「取号」就可以排队。</source>
+        <translation>No appointment? Go back and tap &quot;Take a number&quot; to queue.</translation>
+    </message>
+</context>
+<context>
     <name>DeviceRow</name>
     <message>
         <location filename="../qml/DeviceRow.qml" line="17"/>
@@ -97,41 +176,51 @@
     </message>
     <message>
         <location filename="../qml/DoneScreen.qml" line="50"/>
+        <source>预约</source>
+        <translation>Appointment</translation>
+    </message>
+    <message>
+        <location filename="../qml/DoneScreen.qml" line="51"/>
         <source>补打</source>
         <translation>Reprint</translation>
     </message>
     <message>
-        <location filename="../qml/DoneScreen.qml" line="81"/>
+        <location filename="../qml/DoneScreen.qml" line="82"/>
         <source>您年满%1岁，已为您优先安排</source>
         <translation>As you are %1 or over, you have been given priority</translation>
     </message>
     <message>
-        <location filename="../qml/DoneScreen.qml" line="92"/>
+        <location filename="../qml/DoneScreen.qml" line="93"/>
+        <source>已签到。%1 之间优先为您叫号</source>
+        <translation>Checked in. You will be called first between %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/DoneScreen.qml" line="104"/>
         <source>您已经取过这个事项的号，这是补打的号票</source>
         <translation>You already have a number for this service, so this is a reprint of that ticket</translation>
     </message>
     <message>
-        <location filename="../qml/DoneScreen.qml" line="115"/>
+        <location filename="../qml/DoneScreen.qml" line="127"/>
         <source>请到 %1 等候叫号</source>
         <translation>Please wait at the %1 until your number is called</translation>
     </message>
     <message>
-        <location filename="../qml/DoneScreen.qml" line="125"/>
+        <location filename="../qml/DoneScreen.qml" line="137"/>
         <source>前面还有 %1 人，预计等候约 %2 分钟</source>
         <translation>%1 people ahead of you, about %2 minutes to wait</translation>
     </message>
     <message>
-        <location filename="../qml/DoneScreen.qml" line="126"/>
+        <location filename="../qml/DoneScreen.qml" line="138"/>
         <source>前面没有人在等，请留意叫号</source>
         <translation>Nobody is ahead of you. Please listen for your number</translation>
     </message>
     <message>
-        <location filename="../qml/DoneScreen.qml" line="144"/>
+        <location filename="../qml/DoneScreen.qml" line="156"/>
         <source>请取走您的号票</source>
         <translation>Please take your ticket</translation>
     </message>
     <message>
-        <location filename="../qml/DoneScreen.qml" line="154"/>
+        <location filename="../qml/DoneScreen.qml" line="166"/>
         <source>点击屏幕返回首页（%1 秒后自动返回）</source>
         <translation>Tap the screen to finish (the kiosk goes back to the start in %1 s)</translation>
     </message>
@@ -172,7 +261,17 @@
         <translation>Choose your service and get a queue ticket</translation>
     </message>
     <message>
-        <location filename="../qml/HomeScreen.qml" line="106"/>
+        <location filename="../qml/HomeScreen.qml" line="108"/>
+        <source>预约取号</source>
+        <translation>Appointment check-in</translation>
+    </message>
+    <message>
+        <location filename="../qml/HomeScreen.qml" line="110"/>
+        <source>在微信上预约过的，扫码或刷卡签到</source>
+        <translation>Booked on WeChat? Scan the code or use your card</translation>
+    </message>
+    <message>
+        <location filename="../qml/HomeScreen.qml" line="119"/>
         <source>不会操作？请到咨询台，工作人员会帮您。</source>
         <translation>Need help? Our staff at the information desk will gladly help you.</translation>
     </message>
@@ -264,7 +363,12 @@
         <translation>If you need help, our staff at the information desk will gladly help you.</translation>
     </message>
     <message>
-        <location filename="../qml/MessageScreen.qml" line="36"/>
+        <location filename="../qml/MessageScreen.qml" line="38"/>
+        <source>改为现场取号</source>
+        <translation>Take a walk-in number instead</translation>
+    </message>
+    <message>
+        <location filename="../qml/MessageScreen.qml" line="46"/>
         <source>返回首页</source>
         <translation>Home</translation>
     </message>

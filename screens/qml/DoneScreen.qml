@@ -47,6 +47,7 @@ Item {
                     model: [
                         {name: "ticketKind", label: page.ticket.kindLabel, show: true},
                         {name: "priorityMark", label: qsTr("优先"), show: page.ticket.priority},
+                        {name: "appointmentMark", label: qsTr("预约"), show: page.ticket.appointmentSlot !== ""},
                         {name: "reprintMark", label: qsTr("补打"), show: page.ticket.reprint}
                     ]
                     Rectangle {
@@ -79,6 +80,17 @@ Item {
                 horizontalAlignment: Text.AlignHCenter
                 wrapMode: Text.Wrap
                 text: qsTr("您年满%1岁，已为您优先安排").arg(vm.priorityAge)
+                color: Theme.accent
+                font.pixelSize: Theme.fontBody
+                font.bold: true
+            }
+            Text {
+                objectName: "appointmentNote"
+                width: parent.width
+                visible: page.ticket.appointmentSlot !== ""
+                horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.Wrap
+                text: qsTr("已签到。%1 之间优先为您叫号").arg(page.ticket.appointmentSlot)
                 color: Theme.accent
                 font.pixelSize: Theme.fontBody
                 font.bold: true

@@ -99,6 +99,19 @@ Item {
                 onClicked: vm.openCategories()
             }
 
+            BigButton {
+                objectName: "checkInButton"
+                width: parent.width
+                height: Math.max(home.portrait ? 180 : 200, implicitHeight)
+                enabled: vm.ticketAvailable
+                primary: false
+                text: qsTr("预约取号")
+                fontSize: vm.english ? Theme.fontLarge : Theme.fontTitle
+                detail: qsTr("在微信上预约过的，扫码或刷卡签到")
+                detailSize: Theme.fontSmall
+                onClicked: vm.openCheckIn()
+            }
+
             Text {
                 width: parent.width
                 horizontalAlignment: Text.AlignHCenter

@@ -36,7 +36,9 @@ Window {
             const files = {
                 home: "HomeScreen.qml", categories: "CategoryScreen.qml", items: "ItemScreen.qml",
                 kind: "KindScreen.qml", printing: "PrintingScreen.qml", done: "DoneScreen.qml",
-                message: "MessageScreen.qml", pin: "PinScreen.qml", tech: "TechScreen.qml"
+                message: "MessageScreen.qml", pin: "PinScreen.qml", tech: "TechScreen.qml",
+                checkin: "CheckInScreen.qml", appointments: "AppointmentsScreen.qml",
+                appointment: "AppointmentScreen.qml"
             }
             return files[vm.screen] || "HomeScreen.qml"
         }

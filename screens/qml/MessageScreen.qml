@@ -30,7 +30,17 @@ Item {
             font.pixelSize: Theme.fontBody
         }
         BigButton {
+            objectName: "walkInButton"
+            visible: vm.walkInItem !== ""
+            enabled: vm.ticketAvailable
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: Math.min(parent.width, 700)
+            text: qsTr("改为现场取号")
+            onClicked: vm.walkIn()
+        }
+        BigButton {
             objectName: "messageHomeButton"
+            primary: vm.walkInItem === ""
             anchors.horizontalCenter: parent.horizontalCenter
             width: Math.min(parent.width, 700)
             text: qsTr("返回首页")

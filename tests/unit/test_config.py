@@ -50,6 +50,19 @@ def test_window_in_unknown_group(config_dir):
         load_config(config_dir)
 
 
+def test_an_appointment_key_that_cannot_be_loaded_names_its_place(config_dir):
+    edit(config_dir / "hall.yaml", lambda d: d["appointments"]["keys"][0].update(key="not-a-key"))
+    with pytest.raises(ConfigError) as e:
+        load_config(config_dir)
+    assert e.value.file.endswith("hall.yaml") and e.value.key == "appointments.keys.0.key"
+
+
+def test_two_appointment_keys_with_one_id_are_refused(config_dir):
+    edit(config_dir / "hall.yaml", lambda d: d["appointments"]["keys"][1].update(id="ed1"))
+    with pytest.raises(ConfigError, match="appointments.keys.1.id.*duplicate key id 'ed1'"):
+        load_config(config_dir)
+
+
 def test_plain_pin_is_refused(config_dir):
     edit(config_dir / "kiosk.yaml", lambda d: d["kiosk"].update(technician_pin="2468"))
     with pytest.raises(ConfigError, match="hashed PIN"):

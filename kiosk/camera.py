@@ -1,0 +1,116 @@
+"""The QR camera as the kiosk sees it: health, a preview, and "a code was shown".
+
+The driver (drivers.scanner.QrScanner) captures and decodes on its own two threads; this role
+only translates: scanner states become the DeviceHealth every device has, and each new code
+goes to listeners as ("qr_code", (payload, seen_at)) from the decoding thread. Decoding runs
+only while a check-in screen asks for it (`set_scanning`), so an idle kiosk spends no CPU on it.
+
+The driver (numpy, OpenCV, the decoders: ~0.3 s of imports) is loaded and the camera opened on
+a thread of its own, so the home screen does not wait for a camera nobody has asked for yet.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import TYPE_CHECKING, Callable
+
+from kiosk.config import CameraDevice
+from kiosk.devices import DeviceHealth
+
+if TYPE_CHECKING:
+    from drivers.scanner.scanner import Preview, QrScanner
+
+log = logging.getLogger(__name__)
+Listener = Callable[[str, object], None]
+
+_STATES = {"ok": "ok", "warning": "warning", "faulty": "fault", "starting": "absent", "stopped": "absent"}
+
+
+class CameraRole:
+    role = "camera"
+    title = "扫码摄像头"
+
+    def __init__(self, settings: CameraDevice):
+        self.settings = settings
+        self.scanner: QrScanner | None = None
+        self._listeners: list[Listener] = []
+        self._reason = ("正在打开摄像头", "Opening the camera")
+        self._scanning = False
+        self._lock = threading.Lock()        # the scanner appears once, while screens may ask
+        self._stopped = False
+
+    # ---------------------------------------------------------------- life cycle
+    def start(self) -> None:
+        threading.Thread(target=self._open, name="camera-open", daemon=True).start()
+
+    def _open(self) -> None:
+        from drivers.scanner.scanner import QrScanner
+        scanner = QrScanner.from_settings(self.settings, on_code=self._on_code, on_state=self._on_state)
+        with self._lock:
+            if self._stopped:
+                return
+            self.scanner = scanner
+            scanner.start()
+            scanner.set_scanning(self._scanning)
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            if self.scanner is not None:
+                self.scanner.stop()
+
+    def add_listener(self, callback: Listener) -> None:
+        self._listeners.append(callback)
+
+    def _emit(self, event: str, payload: object) -> None:
+        for callback in list(self._listeners):
+            try:
+                callback(event, payload)
+            except Exception:
+                log.exception("camera listener failed on %s", event)
+
+    # ---------------------------------------------------------------- what the kiosk reads
+    @property
+    def health(self) -> DeviceHealth:
+        """Fresh figures every time: the technician screen watches fps and counts live."""
+        if self.scanner is None:
+            return DeviceHealth(self.role, self.title, "absent", *self._reason, {"opened": False}, time.time())
+        stats = self.scanner.stats()
+        details = {"opened": stats.opened, "source": stats.source,
+                   "resolution": "x".join(map(str, stats.resolution)) if stats.resolution else "",
+                   "fps": round(stats.fps, 1), "frames_decoded": stats.frames_decoded,
+                   "codes_read": stats.codes_read, "decode_ms": round(stats.decode_ms, 1),
+                   "decoder": stats.decoder, "last_error": stats.last_error or ""}
+        zh, en = self._reason
+        return DeviceHealth(self.role, self.title, _STATES.get(stats.state, "fault"), zh, en, details, time.time())
+
+    @property
+    def usable(self) -> bool:
+        return self.health.usable
+
+    def set_scanning(self, on: bool) -> None:
+        with self._lock:
+            self._scanning = on
+            if self.scanner is None:
+                return
+            self.scanner.set_scanning(on)
+            if on:
+                self.scanner.forget_seen()       # the citizen before may have shown the same code
+
+    def preview(self) -> Preview | None:
+        scanner = self.scanner
+        return scanner.preview() if scanner is not None else None
+
+    # ---------------------------------------------------------------- from the scanner's threads
+    def _on_code(self, payload: bytes, seen_at: float) -> None:
+        self._emit("qr_code", (payload, seen_at))
+
+    def _on_state(self, state: str, error) -> None:
+        if error is not None:
+            self._reason = (getattr(error, "message_zh", "") or "摄像头出了问题",
+                            getattr(error, "message_en", "") or "The camera has a problem")
+        elif state == "ok":
+            self._reason = ("", "")
+        log.info("camera: %s %s", state, f"({type(error).__name__}: {error})" if error else "")
+        self._emit("health", self.health)
