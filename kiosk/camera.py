@@ -13,28 +13,27 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from kiosk.config import CameraDevice
-from kiosk.devices import DeviceHealth
+from kiosk.devices import Announcer, DeviceHealth
 
 if TYPE_CHECKING:
     from drivers.scanner.scanner import Preview, QrScanner
 
 log = logging.getLogger(__name__)
-Listener = Callable[[str, object], None]
 
 _STATES = {"ok": "ok", "warning": "warning", "faulty": "fault", "starting": "absent", "stopped": "absent"}
 
 
-class CameraRole:
+class CameraRole(Announcer):
     role = "camera"
     title = "扫码摄像头"
 
     def __init__(self, settings: CameraDevice):
+        super().__init__()
         self.settings = settings
         self.scanner: QrScanner | None = None
-        self._listeners: list[Listener] = []
         self._reason = ("正在打开摄像头", "Opening the camera")
         self._scanning = False
         self._lock = threading.Lock()        # the scanner appears once, while screens may ask
@@ -59,16 +58,6 @@ class CameraRole:
             self._stopped = True
             if self.scanner is not None:
                 self.scanner.stop()
-
-    def add_listener(self, callback: Listener) -> None:
-        self._listeners.append(callback)
-
-    def _emit(self, event: str, payload: object) -> None:
-        for callback in list(self._listeners):
-            try:
-                callback(event, payload)
-            except Exception:
-                log.exception("camera listener failed on %s", event)
 
     # ---------------------------------------------------------------- what the kiosk reads
     @property

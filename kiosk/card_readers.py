@@ -13,7 +13,6 @@ import logging
 import threading
 import time
 from concurrent.futures import Future
-from typing import Callable
 
 from drivers.card.errors import CardError, ReaderUnavailable
 from drivers.card.pcsc_monitor import PcscMonitor
@@ -21,35 +20,24 @@ from drivers.card.sam_reader import SamIdReader
 from drivers.card.ssc_protocol import SscAccessRules
 from drivers.card.ssc_reader import SocialSecurityCardReader
 from kiosk.config import IdCardReaderDevice, SscReaderDevice
-from kiosk.devices import DeviceHealth, DeviceWorker, HealthState
+from kiosk.devices import Announcer, DeviceHealth, DeviceWorker, HealthState
 from kiosk.identity import identity_from_id_card, identity_from_ssc
 
 log = logging.getLogger(__name__)
-Listener = Callable[[str, object], None]
 
 
-class CardReaderRole:
+class CardReaderRole(Announcer):
     """Counting, health and listeners shared by both readers."""
 
     role = ""
     title = ""
 
     def __init__(self):
+        super().__init__()
         self._worker = DeviceWorker(self.role)
-        self._listeners: list[Listener] = []
         self._stop = threading.Event()
         self.details: dict = {"reads": 0, "failures": 0, "last_error": ""}
         self.health = DeviceHealth(self.role, self.title, "absent", "还没有检查读卡器", "Reader not checked yet")
-
-    def add_listener(self, callback: Listener) -> None:
-        self._listeners.append(callback)
-
-    def _emit(self, event: str, payload: object) -> None:
-        for callback in list(self._listeners):
-            try:
-                callback(event, payload)
-            except Exception:
-                log.exception("%s listener failed on %s", self.role, event)
 
     def _set_health(self, state: HealthState, reason_zh: str = "", reason_en: str = "") -> DeviceHealth:
         health = DeviceHealth(self.role, self.title, state, reason_zh, reason_en, dict(self.details), time.time())

@@ -20,7 +20,7 @@ from drivers.printer.ticket_layout import compose_ticket, load_template
 from kiosk.catalogue import Catalogue
 from kiosk.config import KioskConfig, check_pin
 from kiosk.card_readers import CardReaderRole
-from kiosk.devices import DeviceHealth, TicketPrinterRole
+from kiosk.devices import Announcer, DeviceHealth, TicketPrinterRole
 from kiosk.flows.check_in import check_in, find_by_card, find_by_token
 from kiosk.flows.context import FlowContext
 from kiosk.flows.take_number import take_number
@@ -62,10 +62,11 @@ def _appointment_event(found: Future, seen_at: float) -> tuple[str, object]:
     return "appointment", (found.result(), seen_at)
 
 
-class KioskCore:
+class KioskCore(Announcer):
     def __init__(self, config: KioskConfig, hall: HallService, printer: TicketPrinterRole,
                  clock: Callable[[], datetime] = datetime.now, card_readers: list[CardReaderRole] = (),
                  camera=None):
+        super().__init__()
         self.config = config
         self.hall = hall
         self.printer = printer
@@ -77,7 +78,6 @@ class KioskCore:
         template, profile = load_template("ticket"), config.profile_for_printer()
         self.flow_context = FlowContext(config, hall, printer, self.session,
                                         compose=lambda fields: compose_ticket(template, fields, profile))
-        self._listeners: list[Callable[[str, object], None]] = []
         self._loop = asyncio.new_event_loop()
         self._loop_thread = threading.Thread(target=self._loop.run_forever, name="kiosk-flows", daemon=True)
         self._flow: Future | None = None
@@ -137,16 +137,6 @@ class KioskCore:
         self._closers.append(close)
 
     # ---------------------------------------------------------------- state for the screens
-    def add_listener(self, callback: Callable[[str, object], None]) -> None:
-        self._listeners.append(callback)
-
-    def _emit(self, event: str, payload: object) -> None:
-        for callback in list(self._listeners):
-            try:
-                callback(event, payload)
-            except Exception:
-                log.exception("listener failed on %s", event)
-
     def health(self) -> list[DeviceHealth]:
         cameras = [self.camera.health] if self.camera is not None else []
         return [self.printer.health, *(reader.health for reader in self.card_readers), *cameras]

@@ -25,6 +25,24 @@ log = logging.getLogger(__name__)
 HealthState = Literal["ok", "warning", "fault", "absent"]
 
 
+class Announcer:
+    """Listeners of (event, payload) announcements, called on the announcing thread (a device's,
+    the flows'); one that raises is logged and the others still hear it."""
+
+    def __init__(self):
+        self._listeners: list[Callable[[str, object], None]] = []
+
+    def add_listener(self, callback: Callable[[str, object], None]) -> None:
+        self._listeners.append(callback)
+
+    def _emit(self, event: str, payload: object) -> None:
+        for callback in list(self._listeners):
+            try:
+                callback(event, payload)
+            except Exception:
+                log.exception("%s listener failed on %s", type(self).__name__, event)
+
+
 @dataclass(frozen=True)
 class DeviceHealth:
     role: str

@@ -43,7 +43,25 @@ def check_devices(config) -> list[DeviceHealth]:
             results.append(_check_reader(reader))
         finally:
             reader.stop()
+    if config.devices.camera is not None:
+        results.append(_check_camera(config.devices.camera))
     return results
+
+
+def _check_camera(settings, watch_s: float = 2.0) -> DeviceHealth:
+    """Open the camera, let it run a moment (fps is measured over time), decode what it sees."""
+    from kiosk.camera import CameraRole
+    camera = CameraRole(settings)
+    camera.start()
+    try:
+        deadline = time.monotonic() + 8.0       # the driver's import and a ≤ 5 s open
+        while camera.health.state == "absent" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        camera.set_scanning(True)            # frames decoded counts as part of the check
+        time.sleep(watch_s)
+        return camera.health
+    finally:
+        camera.stop()
 
 
 def _check_reader(reader) -> DeviceHealth:
@@ -80,6 +98,8 @@ def scan_images(files: list[str]) -> int:
                 gray = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
         except OSError as e:
             why = e.strerror or str(e)
+        except cv2.error:           # some damaged files make OpenCV raise rather than return None
+            pass
         if gray is None:
             print(json.dumps({"file": name, "error": why}, ensure_ascii=False))
             code = 1

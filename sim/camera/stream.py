@@ -20,6 +20,7 @@ is instant and `first_sent_at` is when the code really appeared. prepare() rende
 from __future__ import annotations
 
 import dataclasses
+import errno
 import logging
 import os
 import select
@@ -285,7 +286,18 @@ class CameraStream:
     def _listen(self) -> None:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind((self.host, self.port))
+        # After unplug() the old listener lives on in the kernel until the accept thread's
+        # select() (0.2 s) lets go of it, so a quick replug() may find the port still taken.
+        deadline = time.monotonic() + 2.0
+        while True:
+            try:
+                listener.bind((self.host, self.port))
+                break
+            except OSError as e:
+                if e.errno != errno.EADDRINUSE or time.monotonic() > deadline:
+                    listener.close()
+                    raise
+                time.sleep(0.05)
         listener.listen(8)
         self.port = listener.getsockname()[1]
         with self._lock:

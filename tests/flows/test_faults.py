@@ -8,6 +8,7 @@ from kiosk.app import build_core
 from kiosk.config import load_config
 from kiosk.hall.model import TicketKind
 from kiosk.hall.sqlite_hall import SqliteHall
+from sim.kiosk_sim import demo_clock
 
 
 def test_kiosk_without_its_printer_still_serves_the_catalogue(config_dir, tmp_path):
@@ -15,7 +16,8 @@ def test_kiosk_without_its_printer_still_serves_the_catalogue(config_dir, tmp_pa
     (config_dir / "kiosk.yaml").write_text(
         text.replace("/dev/ttyUSB0", "/dev/ttyNOPE9").replace("var/hall.sqlite", str(tmp_path / "h.sqlite")),
         encoding="utf-8")
-    core = build_core(load_config(config_dir))
+    config = load_config(config_dir)
+    core = build_core(config, clock=demo_clock(config))     # the hall open, whenever the test runs
     try:
         availability = core.ticket_service()
         assert not availability.available

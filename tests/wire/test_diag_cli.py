@@ -48,3 +48,20 @@ def test_missing_printer_port_is_reported_not_crashed(config_dir):
 def test_human_table_says_the_state_in_words():
     run = diag("--sim")
     assert run.returncode == 0 and "正常 OK" in run.stdout and "ticket_printer" in run.stdout
+
+
+def test_sim_json_shows_the_camera_open_with_its_resolution_and_frame_rate():
+    report = json.loads(diag("--sim", "--json").stdout)
+    camera = next(d for d in report["devices"] if d["role"] == "camera")
+    assert camera["state"] == "ok" and camera["details"]["opened"] is True
+    assert camera["details"]["resolution"] == "1280x720" and camera["details"]["fps"] > 5
+    assert camera["details"]["frames_decoded"] > 0 and camera["details"]["last_error"] == ""
+
+
+def test_a_camera_that_cannot_be_opened_is_a_fault_with_a_reason(tmp_path):
+    scenario = tmp_path / "camera_gone.yaml"
+    scenario.write_text("camera:\n  script: [{gone: true}]\n", encoding="utf-8")
+    run = diag("--sim", "--json", "--scenario", str(scenario))
+    assert run.returncode == 1
+    camera = next(d for d in json.loads(run.stdout)["devices"] if d["role"] == "camera")
+    assert camera["state"] == "fault" and camera["reason_zh"] and camera["details"]["opened"] is False
