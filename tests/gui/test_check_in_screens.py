@@ -121,6 +121,9 @@ def test_with_the_camera_gone_the_screen_says_so_and_the_card_still_checks_in(st
     w = ui.window
     core.simulators.camera.unplug()
     wait_until(lambda: core.camera.health.state == "fault", timeout=10, what="the camera reported faulty")
+    ui.viewmodel.tech.refresh_health()      # what the technician screen lists
+    camera = next(row for row in ui.viewmodel.tech.health if row["role"] == "camera")
+    assert camera["state"] == "fault" and camera["name"] == "扫码摄像头" and camera["reason"]
     open_check_in(w)
     banner = find(w, "scannerOutBanner")
     assert banner is not None and "扫码暂时用不了" in text_of(find_in(banner, "bannerText"))
