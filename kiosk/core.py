@@ -216,6 +216,10 @@ class KioskCore(Announcer):
     def scanner_usable(self) -> bool:
         return self.camera is not None and self.camera.usable
 
+    def camera_preview(self):
+        """The newest camera picture for the scan screen (drivers.scanner Preview), or None."""
+        return self.camera.preview() if self.camera is not None else None
+
     def scan_for_appointments(self, on: bool) -> None:
         """The check-in screen is open (or closed): decode what the camera sees only meanwhile.
         Each code shown then is looked up and answered with ("appointment", (Appointment,

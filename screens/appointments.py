@@ -54,7 +54,6 @@ class AppointmentModel(QObject):
         self._list: list = []          # Appointment dataclasses found by card
         self._current = None           # the Appointment to confirm
         self._notice = ("", "")
-        self.found_at: float | None = None     # when the shown appointment's code was captured
         self._preview_timer = QTimer(self, interval=PREVIEW_MS)
         self._preview_timer.timeout.connect(self._refresh_preview)
         self._notice_timer = QTimer(self, singleShot=True, interval=NOTICE_S * 1000)
@@ -105,8 +104,7 @@ class AppointmentModel(QObject):
         the scan screen is up; leaving the check-in screens forgets what was found."""
         was_scanning, self._scanning = self._scanning, screen == "checkin"
         if self._scanning and not was_scanning:
-            self._list, self._current, self._searching, self.found_at = [], None, False, None
-            self._set_notice(("", ""))
+            self._forget()
             self._core.scan_for_appointments(True)
             self._preview_timer.start()
             if self._core.identity() is not None:
@@ -115,11 +113,14 @@ class AppointmentModel(QObject):
             self._preview_timer.stop()
             self._core.scan_for_appointments(False)
         if screen not in CHECK_IN_SCREENS:
-            self._list, self._current, self._searching, self.found_at = [], None, False, None
-            self._set_notice(("", ""))
+            self._forget()
+
+    def _forget(self) -> None:
+        self._list, self._current, self._searching = [], None, False
+        self._set_notice(("", ""))
 
     def _refresh_preview(self) -> None:
-        preview = self._core.camera.preview() if self._core.camera is not None else None
+        preview = self._core.camera_preview()
         if preview is None or preview.frame_no == self._frame_no:
             return
         self._frame_no = preview.frame_no
@@ -148,8 +149,7 @@ class AppointmentModel(QObject):
     def _on_found(self, payload) -> None:
         if not self._scanning:
             return                      # answered after the citizen left the scan screen
-        appointment, seen_at = payload
-        self.found_at = seen_at
+        appointment, _seen_at = payload
         self._current = appointment
         self.changed.emit()
         self._show("appointment")

@@ -25,6 +25,8 @@ from typing import Callable
 
 from smartcard import scard
 
+from drivers.callbacks import call_safely
+
 log = logging.getLogger(__name__)
 
 PNP_READER = "\\\\?PnP?\\Notification"
@@ -137,7 +139,7 @@ class PcscMonitor:
         for gone in [r for r in self._cards if r not in names]:
             self._set_card(gone, 0, b"")
         self._readers = names
-        self._call(self.on_readers_changed, list(names))
+        call_safely(self.on_readers_changed, list(names))
 
     def _set_card(self, name: str, state: int, atr: bytes) -> None:
         present = bool(state & _SEEN)
@@ -146,22 +148,13 @@ class PcscMonitor:
         had = self._cards.get(name)
         if had is not None and (not present or atr != had):
             del self._cards[name]
-            self._call(self.on_card_removed, name)
+            call_safely(self.on_card_removed, name)
         if present and name not in self._cards:
             self._cards[name] = atr
-            self._call(self.on_card_inserted, name, atr)
+            call_safely(self.on_card_inserted, name, atr)
 
     def _lost_service(self) -> None:
         self._set_readers([])
-
-    @staticmethod
-    def _call(callback, *args) -> None:
-        if callback is None:
-            return
-        try:
-            callback(*args)
-        except Exception:
-            log.exception("card monitor callback %r failed", callback)
 
 
 def _u32(hresult: int) -> int:

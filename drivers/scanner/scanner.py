@@ -36,6 +36,7 @@ from typing import Callable, Literal
 import cv2
 import numpy as np
 
+from drivers.callbacks import call_safely
 from drivers.scanner.camera import (BlackFrames, Camera, CameraBlack, CameraError, CameraNotFound,
                                     CameraTooSlow, CameraUnplugged, RateMeter)
 from drivers.scanner.decoders import Decoder, default_decoder
@@ -329,7 +330,7 @@ class QrScanner:
             return
         self._counts["codes_read"] += 1
         log.info("QR code read (%d bytes)", len(payload))      # never the payload: it is a token
-        self._call(self.on_code, payload, seen_at)
+        call_safely(self.on_code, payload, seen_at)
 
     def _drop(self, reason: str) -> None:
         self._dropped[reason] = self._dropped.get(reason, 0) + 1
@@ -360,13 +361,4 @@ class QrScanner:
             elif recovered:
                 log.info("QR scanner recovered")
             self._state, self._error = state, error
-            self._call(self.on_state, state, error)
-
-    @staticmethod
-    def _call(callback, *args) -> None:
-        if callback is None:
-            return
-        try:
-            callback(*args)
-        except Exception:
-            log.exception("scanner callback %r failed", callback)
+            call_safely(self.on_state, state, error)
