@@ -20,3 +20,21 @@ def test_console_commands_reach_the_simulators(tmp_path):
         assert "张建国" not in " ".join(said)            # the list shows masked names only
     finally:
         core.stop()
+
+
+def test_console_holds_a_citizens_appointment_code_up_to_the_camera(tmp_path):
+    core = build_core(load_config(), sim=True, out_dir=tmp_path)
+    said, found = [], []
+    core.add_listener(lambda event, payload: found.append(payload[0]) if event == "appointment" else None)
+    try:
+        core.scan_for_appointments(True)
+        console(core.simulators, ["scan student_li", "scan young_wang"], said.append)
+        deadline = time.monotonic() + 8
+        while not found and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert found and found[0].item_code == "SM024"
+        assert any("appointments today: elder_zhang, young_wang" in s for s in said)   # student_li has none
+        console(core.simulators, ["hide"], said.append)
+        assert said[-1] == "ok: hide"
+    finally:
+        core.stop()
