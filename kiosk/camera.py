@@ -74,10 +74,6 @@ class CameraRole(Announcer):
         zh, en = self._reason
         return DeviceHealth(self.role, self.title, _STATES.get(stats.state, "fault"), zh, en, details, time.time())
 
-    @property
-    def usable(self) -> bool:
-        return self.health.usable
-
     def set_scanning(self, on: bool) -> None:
         with self._lock:
             self._scanning = on

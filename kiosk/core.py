@@ -214,7 +214,8 @@ class KioskCore(Announcer):
 
     # ---------------------------------------------------------------- appointment check-in
     def scanner_usable(self) -> bool:
-        return self.camera is not None and self.camera.usable
+        """A camera is configured and not faulty (one still opening counts: it will show)."""
+        return self.camera is not None and self.camera.health.state != "fault"
 
     def camera_preview(self):
         """The newest camera picture for the scan screen (drivers.scanner Preview), or None."""

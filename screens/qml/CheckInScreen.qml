@@ -17,18 +17,25 @@ Item {
         rowSpacing: Theme.spacing
 
         Column {
+            id: scanColumn
             width: page.columnWidth
             spacing: Theme.spacing / 2
+            // The picture takes what the words and notices leave above the navigation bar
+            // (landscape, English), keeping the camera's 16:9.
+            readonly property real roomForPreview: page.height - Theme.navBarHeight - 2 * Theme.spacing
+                - title.height - hint.height - (outBanner.visible ? outBanner.height : 0) - 3 * spacing
 
             Text {
+                id: title
                 width: parent.width
                 wrapMode: Text.Wrap
                 text: qsTr("请扫预约码，或刷身份证、社保卡")
                 color: Theme.text
-                font.pixelSize: Theme.fontLarge + 4
+                font.pixelSize: vm.english ? Theme.fontLarge - 8 : Theme.fontLarge + 4
                 font.bold: true
             }
             Text {
+                id: hint
                 width: parent.width
                 wrapMode: Text.Wrap
                 text: qsTr("在微信里打开预约记录，把二维码对准下面的方框")
@@ -41,8 +48,10 @@ Item {
             // it left on screen; the guide frame is where a code reads best.
             Rectangle {
                 objectName: "cameraPreview"
-                width: parent.width
-                height: width * 9 / 16
+                height: page.portrait ? parent.width * 9 / 16
+                                      : Math.min(parent.width * 9 / 16, scanColumn.roomForPreview)
+                width: height * 16 / 9
+                anchors.horizontalCenter: parent.horizontalCenter
                 radius: Theme.radius
                 color: "#20262E"
                 clip: true
@@ -79,25 +88,35 @@ Item {
             }
 
             Banner {
+                id: outBanner
                 objectName: "scannerOutBanner"
                 width: parent.width
                 visible: !page.model.scannerReady
                 text: page.model.scannerNote
             }
+            // Why a code was not taken: under the picture in portrait, beside it in landscape.
             Banner {
                 objectName: "scanNotice"
                 width: parent.width
-                visible: text !== ""
+                visible: page.portrait && text !== ""
                 text: page.model.notice
             }
         }
 
         Column {
             width: page.columnWidth
-            spacing: Theme.spacing
+            spacing: page.portrait ? Theme.spacing : Theme.spacing / 2
             CardPrompt {
                 width: parent.width
-                pictureScale: page.portrait ? 0.9 : 1.0
+                // Landscape: the pictures step back while a notice needs the room beside them.
+                pictureScale: page.portrait ? 0.9 : (sideNotice.visible ? 0.45 : 1.0)
+            }
+            Banner {
+                id: sideNotice
+                objectName: "scanNotice"
+                width: parent.width
+                visible: !page.portrait && text !== ""
+                text: page.model.notice
             }
             Text {
                 objectName: "lookingUp"
@@ -112,6 +131,7 @@ Item {
                 width: parent.width
                 wrapMode: Text.Wrap
                 horizontalAlignment: Text.AlignHCenter
+                visible: !sideNotice.visible
                 text: qsTr("没有预约？返回首页点「取号」就可以排队。")
                 color: Theme.textSecondary
                 font.pixelSize: Theme.fontSmall
