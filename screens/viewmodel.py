@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import Future
+from datetime import datetime
 
 from PySide6.QtCore import QObject, Property, Qt, QTimer, Signal, Slot
 
@@ -79,6 +80,7 @@ class KioskViewModel(QObject):
         self._appointments = AppointmentModel(core, lambda: self.english, show=self._set_screen,
                                               clock=core.clock, parent=self)
         self._walk_in_item = ""       # a lapsed appointment's item: the message screen offers it
+        self._clock_offset_ms = round((core.clock() - datetime.now()).total_seconds()) * 1000.0
 
         self.done_return_s = done_return_s
         self._done_left = done_return_s
@@ -125,6 +127,9 @@ class KioskViewModel(QObject):
     appointments = Property(QObject, lambda self: self._appointments, constant=True)
     walkInItem = Property(str, lambda self: self._walk_in_item, notify=messageChanged)
     priorityAge = Property(int, lambda self: self.config.hall.priority_age, constant=True)
+    # The hall's clock minus this machine's, in ms: 0 in a real hall; in a demo after hours the
+    # simulated hall runs on its next opening day, and the screens' clocks must say so too.
+    hallClockOffsetMs = Property(float, lambda self: self._clock_offset_ms, constant=True)
 
     def _categories(self) -> list:
         return [{"code": c.code, "name": c.name, "nameEn": c.name_en, "count": len(c.items)}

@@ -9,8 +9,8 @@ Item {
     objectName: "homeScreen"
     readonly property bool portrait: height > width
     readonly property real columnWidth: portrait ? width - 2 * Theme.margin : width * 0.44
-    property date now: new Date()
-    Timer { interval: 1000; running: true; repeat: true; onTriggered: home.now = new Date() }
+    property date now: new Date(Date.now() + vm.hallClockOffsetMs)
+    Timer { interval: 1000; running: true; repeat: true; onTriggered: home.now = new Date(Date.now() + vm.hallClockOffsetMs) }
 
     // Portrait: welcome, card prompt, button, one under the other. Landscape: the welcome and the
     // card prompt on the left, the button on the right.

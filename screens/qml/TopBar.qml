@@ -41,8 +41,8 @@ Rectangle {
         color: Theme.textOnAccent
         font.pixelSize: Theme.fontBody
         text: Qt.formatTime(now, "HH:mm")
-        property date now: new Date()
-        Timer { interval: 1000; running: true; repeat: true; onTriggered: clock.now = new Date() }
+        property date now: new Date(Date.now() + vm.hallClockOffsetMs)
+        Timer { interval: 1000; running: true; repeat: true; onTriggered: clock.now = new Date(Date.now() + vm.hallClockOffsetMs) }
     }
 
     Rectangle {

@@ -1,6 +1,8 @@
 """A citizen takes a number: home → category → item → kind → the number on screen and on paper."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from kiosk.config import load_config
@@ -134,3 +136,12 @@ def test_back_and_home_buttons_walk_the_journey_backwards(start_kiosk):
     assert wait_for(w, "categoryTile_social")
     tap(w, "homeButton")
     assert wait_for(w, "takeNumberButton")
+
+
+def test_the_clocks_on_screen_tell_the_halls_time(start_kiosk):
+    """In a demo after hours the simulated hall runs on its next opening day: the clocks a
+    citizen reads must agree with the times on the tickets and appointments."""
+    ui, core = start_kiosk()
+    shown = text_of(find(ui.window, "homeClock"))
+    hall_now = core.clock()
+    assert shown in {f"{hall_now:%H:%M}", f"{hall_now - timedelta(minutes=1):%H:%M}"}
