@@ -61,6 +61,11 @@ class CameraRole(Announcer):
 
     # ---------------------------------------------------------------- what the kiosk reads
     @property
+    def state(self) -> str:
+        """The health state alone, without gathering the figures (screens ask this often)."""
+        return "absent" if self.scanner is None else _STATES.get(self.scanner.state, "fault")
+
+    @property
     def health(self) -> DeviceHealth:
         """Fresh figures every time: the technician screen watches fps and counts live."""
         if self.scanner is None:
@@ -72,7 +77,7 @@ class CameraRole(Announcer):
                    "codes_read": stats.codes_read, "decode_ms": round(stats.decode_ms, 1),
                    "decoder": stats.decoder, "last_error": stats.last_error or ""}
         zh, en = self._reason
-        return DeviceHealth(self.role, self.title, _STATES.get(stats.state, "fault"), zh, en, details, time.time())
+        return DeviceHealth(self.role, self.title, self.state, zh, en, details, time.time())
 
     def set_scanning(self, on: bool) -> None:
         with self._lock:
@@ -82,6 +87,10 @@ class CameraRole(Announcer):
             self.scanner.set_scanning(on)
             if on:
                 self.scanner.forget_seen()       # the citizen before may have shown the same code
+
+    @property
+    def scanning(self) -> bool:
+        return self._scanning
 
     def preview(self) -> Preview | None:
         scanner = self.scanner
@@ -93,8 +102,7 @@ class CameraRole(Announcer):
 
     def _on_state(self, state: str, error) -> None:
         if error is not None:
-            self._reason = (getattr(error, "message_zh", "") or "摄像头出了问题",
-                            getattr(error, "message_en", "") or "The camera has a problem")
+            self._reason = (error.message_zh, error.message_en)      # a CameraError: always worded
         elif state == "ok":
             self._reason = ("", "")
         log.info("camera: %s %s", state, f"({type(error).__name__}: {error})" if error else "")

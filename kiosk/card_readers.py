@@ -20,7 +20,7 @@ from drivers.card.sam_reader import SamIdReader
 from drivers.card.ssc_protocol import SscAccessRules
 from drivers.card.ssc_reader import SocialSecurityCardReader
 from kiosk.config import IdCardReaderDevice, SscReaderDevice
-from kiosk.devices import Announcer, DeviceHealth, DeviceWorker, HealthState
+from kiosk.devices import Announcer, DeviceHealth, DeviceWorker, HealthState, start_poller
 from kiosk.identity import identity_from_id_card, identity_from_ssc
 
 log = logging.getLogger(__name__)
@@ -153,16 +153,10 @@ class IdCardReaderRole(CardReaderRole):
         return self._worker.submit(read)
 
     def start(self) -> None:
-        def loop():
-            while not self._stop.is_set():
-                try:
-                    if not self._testing.is_set():
-                        self._worker.submit(self._poll).result()
-                except Exception:
-                    log.exception("ID card reader poll failed")
-                self._stop.wait(self.settings.poll_interval_s)
-        self._poller = threading.Thread(target=loop, name="id-card-poller", daemon=True)
-        self._poller.start()
+        def step():
+            if not self._testing.is_set():       # a technician's test read has the reader
+                self._worker.submit(self._poll).result()
+        self._poller = start_poller("id-card-poller", step, self.settings.poll_interval_s, self._stop)
 
     def stop(self) -> None:
         self._stop.set()

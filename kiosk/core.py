@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
-from drivers.printer.ticket_layout import compose_ticket, load_template
+from drivers.printer.ticket_layout import compose_ticket, example_fields, load_template
 from kiosk.catalogue import Catalogue
 from kiosk.config import KioskConfig, check_pin
 from kiosk.card_readers import CardReaderRole
@@ -83,7 +83,6 @@ class KioskCore(Announcer):
         self._flow: Future | None = None
         self._availability = Availability(False, "正在检查设备，请稍候", "Checking the devices, one moment")
         self._availability_lock = threading.Lock()
-        self._scanning = False
         self._camera_opener: threading.Timer | None = None
         self.simulators = None            # set by the composition root in --sim mode
         self._closers: list[Callable[[], None]] = []
@@ -215,7 +214,7 @@ class KioskCore(Announcer):
     # ---------------------------------------------------------------- appointment check-in
     def scanner_usable(self) -> bool:
         """A camera is configured and not faulty (one still opening counts: it will show)."""
-        return self.camera is not None and self.camera.health.state != "fault"
+        return self.camera is not None and self.camera.state != "fault"
 
     def camera_preview(self):
         """The newest camera picture for the scan screen (drivers.scanner Preview), or None."""
@@ -225,14 +224,13 @@ class KioskCore(Announcer):
         """The check-in screen is open (or closed): decode what the camera sees only meanwhile.
         Each code shown then is looked up and answered with ("appointment", (Appointment,
         seen_at)) or ("appointment_refused", error) - the error carries a calm sentence."""
-        self._scanning = on
         if self.camera is not None:
             self.camera.set_scanning(on)
 
     def _on_camera_event(self, event: str, payload: object) -> None:
         if event == "health":
             self._emit("health", self.health())
-        elif event == "qr_code" and self._scanning:
+        elif event == "qr_code" and self.camera.scanning:    # not one decoded as the screen closed
             code, seen_at = payload
             found = asyncio.run_coroutine_threadsafe(find_by_token(self.flow_context, code), self._loop)
             found.add_done_callback(lambda f: self._emit(*_appointment_event(f, seen_at)))
@@ -273,10 +271,9 @@ class KioskCore(Announcer):
 
     def test_print(self) -> Future:
         now = self.clock().strftime("%Y-%m-%d %H:%M")
-        fields = {"hall_name": self.config.hall.name, "number": "TEST", "kind_label": "打印测试 Test print",
-                  "item_name": "设备自检 Device self-test", "window_group_name": self.config.kiosk.id,
-                  "people_ahead": "0", "estimated_wait_min": "0", "issued_at": now,
-                  "ticket_id": f"TEST-{self.config.kiosk.id}", "reprint_mark": "", "priority_mark": "",
-                  "appointment_mark": ""}
+        fields = example_fields(hall_name=self.config.hall.name, number="TEST", kind_label="打印测试 Test print",
+                                item_name="设备自检 Device self-test", window_group_name=self.config.kiosk.id,
+                                people_ahead="0", estimated_wait_min="0", issued_at=now,
+                                ticket_id=f"TEST-{self.config.kiosk.id}")
         data = self.flow_context.compose(fields)
         return asyncio.run_coroutine_threadsafe(self.printer.print(data), self._loop)

@@ -74,6 +74,21 @@ class DeviceWorker:
         self._executor.shutdown(wait=True, cancel_futures=True)
 
 
+def start_poller(name: str, step: Callable[[], object], interval_s: float, stop: threading.Event) -> threading.Thread:
+    """Call step() every interval_s until stop is set. A step that raises is logged and the
+    polling goes on: a bug must not leave a device unwatched."""
+    def loop():
+        while not stop.is_set():
+            try:
+                step()
+            except Exception:
+                log.exception("%s failed", name)
+            stop.wait(interval_s)
+    thread = threading.Thread(target=loop, name=name, daemon=True)
+    thread.start()
+    return thread
+
+
 def open_ticket_printer(settings: TicketPrinterDevice) -> TicketPrinter:
     if settings.transport == "serial":
         return TicketPrinter.open_serial(settings.port, settings.baudrate, settings.timeout_s)
@@ -174,15 +189,8 @@ class TicketPrinterRole:
         return await self._worker.run(self._print, data)
 
     def start_polling(self) -> None:
-        def loop():
-            while not self._stop.is_set():
-                try:
-                    self.check_now().result()
-                except Exception:   # a bug must not kill the poller: log it and keep polling
-                    log.exception("printer poll failed")
-                self._stop.wait(self.settings.poll_interval_s)
-        self._poller = threading.Thread(target=loop, name="printer-poller", daemon=True)
-        self._poller.start()
+        self._poller = start_poller("printer-poller", lambda: self.check_now().result(),
+                                    self.settings.poll_interval_s, self._stop)
 
     def stop(self) -> None:
         self._stop.set()

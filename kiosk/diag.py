@@ -55,7 +55,7 @@ def _check_camera(settings, watch_s: float = 2.0) -> DeviceHealth:
     camera.start()
     try:
         deadline = time.monotonic() + 8.0       # the driver's import and a ≤ 5 s open
-        while camera.health.state == "absent" and time.monotonic() < deadline:
+        while camera.state == "absent" and time.monotonic() < deadline:
             time.sleep(0.05)
         camera.set_scanning(True)            # frames decoded counts as part of the check
         time.sleep(watch_s)

@@ -41,7 +41,6 @@ def ticket_fields(ticket: Ticket, config: KioskConfig) -> dict[str, str]:
 
 def appointment_mark(ticket: Ticket) -> str:
     """"预约 Appointment 10:00-10:30" on a checked-in appointment's ticket, else ""."""
-    start, end = getattr(ticket, "slot_start", None), getattr(ticket, "slot_end", None)
-    if start is None or end is None:
+    if ticket.slot_start is None or ticket.slot_end is None:
         return ""
-    return f"预约 Appointment {start:%H:%M}-{end:%H:%M}"
+    return f"预约 Appointment {ticket.slot_start:%H:%M}-{ticket.slot_end:%H:%M}"
