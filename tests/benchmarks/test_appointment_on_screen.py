@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from kiosk.app import build_core  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
+from tests.benchmarks.figures import percentile  # noqa: E402
 
 
 def book_tokens(core, count: int) -> list[bytes]:
@@ -104,14 +105,11 @@ def measure(app, out_dir: Path, rounds: int, load_s: float) -> dict[str, float]:
         core.stop()
     return {"codes shown": rounds, "codes not read within 3 s": missed,
             "code appears in the stream → appointment on screen, median ms": statistics.median(latencies),
-            "code appears in the stream → appointment on screen, p95 ms": p95(latencies),
+            "code appears in the stream → appointment on screen, p95 ms": percentile(latencies, 0.95),
             "preview frames shown per second while decoding": preview_fps,
             "frames decoded per second": decoded_fps,
             "longest Qt event-loop stall while decoding, ms": max(gaps) * 1000 - 5}
 
-
-def p95(values: list[float]) -> float:
-    return sorted(values)[round(0.95 * (len(values) - 1))]
 
 
 def test_a_shown_code_brings_up_the_appointment(qapp, tmp_path):

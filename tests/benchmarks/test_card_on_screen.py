@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from kiosk.app import build_core  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
+from tests.benchmarks.figures import percentile  # noqa: E402
 
 CITIZENS = ("elder_zhang", "young_wang")
 
@@ -63,13 +64,10 @@ def measure(app, out_dir: Path, rounds: int) -> dict[str, float]:
         ui.close()
         core.stop()
     return {"pcscd reports the card → greeting on screen, median ms": statistics.median(from_report),
-            "pcscd reports the card → greeting on screen, p95 ms": p95(from_report),
+            "pcscd reports the card → greeting on screen, p95 ms": percentile(from_report, 0.95),
             "card connects to vpcd → greeting on screen, median ms": statistics.median(from_insert),
-            "card connects to vpcd → greeting on screen, p95 ms": p95(from_insert)}
+            "card connects to vpcd → greeting on screen, p95 ms": percentile(from_insert, 0.95)}
 
-
-def p95(values: list[float]) -> float:
-    return sorted(values)[round(0.95 * (len(values) - 1))]
 
 
 def test_a_card_put_in_greets_the_citizen_on_screen(qapp, tmp_path):

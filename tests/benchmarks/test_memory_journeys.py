@@ -68,7 +68,7 @@ def measure(work: Path, journeys: int, baseline_after: int = 10) -> dict[str, fl
 
 
 def test_journeys_run_with_printer_in_its_own_process(tmp_path):
-    figures = measure(tmp_path, journeys=30)
+    measure(tmp_path, journeys=30)
     assert len(list((tmp_path / "tickets").glob("*.png"))) == 30
 
 

@@ -32,6 +32,7 @@ from drivers.scanner.scanner import QrScanner  # noqa: E402
 from sim.camera.phone import Style, random_style, render_labelled  # noqa: E402
 from sim.camera.scenario import CameraScenario  # noqa: E402
 from sim.camera.stream import CameraStream  # noqa: E402
+from tests.benchmarks.figures import percentile  # noqa: E402
 
 
 def token(n: int) -> bytes:
@@ -39,11 +40,6 @@ def token(n: int) -> bytes:
     body = base64.urlsafe_b64encode(b'{"a":"%08d","h":"hall-01","nb":1718000000,"exp":1718003600,"n":"%06d"}'
                                     % (n, n)).rstrip(b"=")
     return b"v1." + body + b"." + base64.urlsafe_b64encode(bytes(range(n % 200, n % 200 + 32))).rstrip(b"=")
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 class PreviewPoller:
