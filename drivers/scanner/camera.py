@@ -77,8 +77,7 @@ class CameraTooSlow(CameraError):
 @dataclass(frozen=True)
 class Source:
     kind: str              # "index" | "device" | "url" | "file"
-    target: int | str      # what cv2.VideoCapture is given
-    backend: int           # cv2.CAP_V4L2 or cv2.CAP_FFMPEG
+    target: int | str      # what cv2.VideoCapture is given (open() picks the backend by kind)
 
     def __str__(self) -> str:
         return f"{self.kind} {self.target}"
@@ -92,13 +91,13 @@ def parse_source(source: str) -> Source:
     file (a recorded clip, for trying the scanner at a desk) → FFmpeg."""
     text = source.strip()
     if text.isdigit():
-        return Source("index", int(text), cv2.CAP_V4L2)
+        return Source("index", int(text))
     if _URL.match(text):
-        return Source("url", text, cv2.CAP_FFMPEG)
+        return Source("url", text)
     if text.startswith("/dev/"):
-        return Source("device", text, cv2.CAP_V4L2)
+        return Source("device", text)
     if text and os.path.isfile(text):
-        return Source("file", text, cv2.CAP_FFMPEG)
+        return Source("file", text)
     raise CameraNotFound(f"camera source {source!r} is neither a camera index, a /dev path, "
                          f"a URL nor an existing file")
 
@@ -117,13 +116,11 @@ _env_lock = threading.Lock()      # OpenCV reads the variable at open: set it ar
 class Camera:
     """One opened camera. Not thread-safe: one thread reads it (the scanner's capture thread)."""
 
-    def __init__(self, capture: cv2.VideoCapture, source: Source, requested: tuple[int, int, int]):
+    def __init__(self, capture: cv2.VideoCapture, source: Source):
         self._capture = capture
         self.source = source
-        self.requested = requested                         # width, height, fps asked for
         self.width = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH))
         self.height = int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
-        self.nominal_fps = float(capture.get(cv2.CAP_PROP_FPS) or 0.0)
         self.backend = capture.getBackendName()
 
     @classmethod
@@ -140,7 +137,7 @@ class Camera:
             if capture is not None:
                 capture.release()
             raise CameraNotFound(f"cannot open camera ({src})")
-        camera = cls(capture, src, (width, height, fps))
+        camera = cls(capture, src)
         if not capture.grab():
             capture.release()
             raise CameraNotFound(f"camera ({src}) opened but gives no frames")

@@ -61,16 +61,14 @@ class ZxingDecoder:
     too few pixels per module, too soft) is tried again on a crop around it, enlarged and
     sharpened. It costs a few ms, and only in frames where a code was found and not read."""
 
-    def __init__(self, *, try_downscale: bool = True, try_invert: bool = False, binarizer: str = "LocalAverage",
-                 refine: bool = False, name: str | None = None):
+    def __init__(self, *, refine: bool = False):
         import zxingcpp
         self._zx = zxingcpp
         self.refine = refine
-        self.name = name or ("zxing-cpp+refine" if refine else "zxing-cpp")
+        self.name = "zxing-cpp+refine" if refine else "zxing-cpp"
         formats = getattr(zxingcpp.BarcodeFormat, "QRCodeModel2", zxingcpp.BarcodeFormat.QRCode)   # 2.x: QRCode
-        self._options = dict(formats=formats, try_rotate=False,
-                             try_downscale=try_downscale, try_invert=try_invert,
-                             binarizer=getattr(zxingcpp.Binarizer, binarizer))
+        self._options = dict(formats=formats, try_rotate=False, try_downscale=True, try_invert=False,
+                             binarizer=zxingcpp.Binarizer.LocalAverage)
 
     def decode(self, gray: np.ndarray) -> list[bytes]:
         gray = _gray(gray)
@@ -110,10 +108,11 @@ class ZbarDecoder:
     """libzbar through pyzbar's ctypes wrapper, QR only, bytes kept raw (ZBAR_CFG_BINARY)."""
     CFG_BINARY = 4          # zbar ≥ 0.23; pyzbar's enum predates it (there, 4 is CFG_NUM)
 
-    def __init__(self, name: str = "pyzbar"):
+    name = "pyzbar"
+
+    def __init__(self):
         from pyzbar import wrapper as zbar
         self._z = zbar
-        self.name = name
 
     def decode(self, gray: np.ndarray) -> list[bytes]:
         z = self._z
@@ -147,9 +146,9 @@ _Y800 = int.from_bytes(b"Y800", "little")     # zbar's fourcc for 8-bit grey
 class OpenCVDecoder:
     """cv2.QRCodeDetector (aruco=False) or cv2.QRCodeDetectorAruco, several codes per frame."""
 
-    def __init__(self, aruco: bool = False, name: str | None = None):
+    def __init__(self, aruco: bool = False):
         self._detector = cv2.QRCodeDetectorAruco() if aruco else cv2.QRCodeDetector()
-        self.name = name or ("opencv-aruco" if aruco else "opencv")
+        self.name = "opencv-aruco" if aruco else "opencv"
 
     def decode(self, gray: np.ndarray) -> list[bytes]:
         try:
@@ -175,20 +174,9 @@ def _undo_latin1(data: bytes) -> bytes:
 
 # ---------------------------------------------------------------- retries and the chain
 
-def downscale(gray: np.ndarray, factor: float = 0.5) -> np.ndarray:
-    """Averaging pixels makes a big blurred code small and sharp again."""
-    return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
-
-
 def upscale(gray: np.ndarray, factor: float = 1.5) -> np.ndarray:
     """Gives a far-away code's modules enough pixels for the binarizer."""
     return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_LINEAR)
-
-
-def local_contrast(gray: np.ndarray) -> np.ndarray:
-    """CLAHE: lifts a dim screen, and the half of a code a highlight washed out. (Measured: it
-    added nothing to default_decoder's retries; kept for comparison.) A new CLAHE each call: thread-safe."""
-    return cv2.createCLAHE(clipLimit=3.0, tileGridSize=(8, 8)).apply(gray)
 
 
 def sharpen(gray: np.ndarray, amount: float = 1.5, sigma: float = 2.0) -> np.ndarray:

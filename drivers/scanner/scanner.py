@@ -162,10 +162,6 @@ class QrScanner:
             self._scanning = bool(on)
             self._cond.notify_all()
 
-    @property
-    def scanning(self) -> bool:
-        return self._scanning
-
     def forget_seen(self) -> None:
         """Report the next sighting of any code, even one seen a moment ago."""
         with self._seen_lock:

@@ -20,10 +20,7 @@ is instant and `first_sent_at` is when the code really appeared. prepare() rende
 from __future__ import annotations
 
 import dataclasses
-import errno
 import logging
-import os
-import select
 import socket
 import threading
 import time
@@ -31,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
 from sim.camera.scenario import CameraScenario, CameraStep
+from sim.wire import TcpServer
 
 if TYPE_CHECKING:
     import numpy as np
@@ -51,7 +49,6 @@ class Scene:
     index: int
     kind: str                              # "nothing" | "phone" | "black" | "gone"
     payloads: list[bytes]
-    started_at: float                      # monotonic: when it became the current view
     first_sent_at: float | None = None     # monotonic: when its first frame was handed to a socket
     frames: list[bytes] = field(default_factory=list, repr=False)
     _sent: threading.Event = field(default_factory=threading.Event, repr=False)
@@ -75,11 +72,11 @@ class CameraStream:
         self._published: tuple[bytes, Scene] | None = None
         self._scene: Scene | None = None
         self.scenes: list[Scene] = []           # every view in order, with its send time
-        self.frames_sent = 0
-        self._listener: socket.socket | None = None
-        self._conns: set[socket.socket] = set()
+        self._server = _MjpegServer(self, host, port)
+        self._plug_lock = threading.Lock()       # unplug()/replug() come from tests and the clock thread
+        self._listening = False
+        self._cut = threading.Event()            # unplugged: every _serve loop ends at once
         self._stop = threading.Event()
-        self._wake = os.pipe()
         self._threads: list[threading.Thread] = []
         self._threads_lock = threading.Lock()
         self.unplugged = False
@@ -131,15 +128,12 @@ class CameraStream:
             return
         self._stop.set()
         self.unplug()
-        os.write(self._wake[1], b"x")
         with self._new_frame:
             self._new_frame.notify_all()
         with self._threads_lock:
             threads = list(self._threads)
         for thread in threads:
             thread.join(timeout=3)
-        for fd in self._wake:
-            os.close(fd)
 
     def __enter__(self) -> "CameraStream":
         self.start()
@@ -169,40 +163,35 @@ class CameraStream:
         return self._switch(self._make_scene("black", [], None))
 
     def unplug(self) -> None:
-        """Close every connection and refuse new ones, like a camera whose cable was pulled."""
-        with self._lock:
-            self.unplugged = True
-            listener, self._listener = self._listener, None
-            conns = list(self._conns)
-        if listener is not None:
-            listener.close()
-            log.info("simulated camera unplugged (%d connection(s) cut)", len(conns))
-        for conn in conns:
-            try:
-                conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+        """Close every connection and refuse new ones, like a camera whose cable was pulled.
+        Returns once the port is really closed (the server's threads joined), so replug() can
+        listen on it again at once. Safe on the clock thread: it owns none of those threads."""
+        with self._plug_lock:
+            with self._new_frame:
+                self.unplugged = True
+                self._cut.set()
+                self._new_frame.notify_all()     # _serve loops waiting for a frame end now
+            if not self._listening:
+                return
+            self._listening = False
+            with self._server._lock:
+                cut = len(self._server._conns)
+            self._server.stop()
+            log.info("simulated camera unplugged (%d connection(s) cut)", cut)
 
     def replug(self) -> None:
         """Listen again on the same port."""
-        if self._listener is None and not self._stop.is_set():
-            self._listen()
+        if not self._stop.is_set() and self._listen():
             log.info("simulated camera plugged back in on %s", self.url)
-
-    @property
-    def clients(self) -> int:
-        with self._lock:
-            return len(self._conns)
 
     # ------------------------------------------------------------ views and frames
     def _make_scene(self, kind: str, payloads: list[bytes], style: str | None) -> Scene:
         frames = [] if kind == "gone" else self._frames_for(kind, payloads, style)
-        return Scene(index=len(self.scenes), kind=kind, payloads=payloads, started_at=0.0, frames=frames)
+        return Scene(index=0, kind=kind, payloads=payloads, frames=frames)     # _switch numbers it
 
     def _switch(self, scene: Scene) -> Scene:
         with self._lock:
             scene.index = len(self.scenes)
-            scene.started_at = time.monotonic()
             self.scenes.append(scene)
             if scene.frames:
                 self._scene = scene
@@ -275,7 +264,7 @@ class CameraStream:
         step = self._script[index]
         self._step, self._step_started = index, now
         if step.kind == "gone":
-            self._switch(Scene(index=0, kind="gone", payloads=[], started_at=0.0))
+            self._switch(Scene(index=0, kind="gone", payloads=[]))
             self.unplug()
             return
         if previous is not None and previous.kind == "gone":
@@ -283,76 +272,45 @@ class CameraStream:
         self._switch(self._make_scene(step.kind, step.payloads, step.style))
 
     # ------------------------------------------------------------ HTTP
-    def _listen(self) -> None:
-        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        # After unplug() the old listener lives on in the kernel until the accept thread's
-        # select() (0.2 s) lets go of it, so a quick replug() may find the port still taken.
-        deadline = time.monotonic() + 2.0
-        while True:
-            try:
-                listener.bind((self.host, self.port))
-                break
-            except OSError as e:
-                if e.errno != errno.EADDRINUSE or time.monotonic() > deadline:
-                    listener.close()
-                    raise
-                time.sleep(0.05)
-        listener.listen(8)
-        self.port = listener.getsockname()[1]
-        with self._lock:
-            self._listener, self.unplugged = listener, False
-        self._spawn(self._accept, f"camera-sim :{self.port}", listener)
+    def _listen(self) -> bool:
+        """Serve on the port (the same one after an unplug()); False when already listening."""
+        with self._plug_lock:
+            if self._listening:
+                return False
+            with self._lock:
+                self._cut.clear()
+                self.unplugged = False
+            self.port = self._server.start()
+            self._listening = True
+            return True
 
-    def _spawn(self, target, name: str, *args) -> None:
-        thread = threading.Thread(target=target, args=args, name=name, daemon=True)
+    def _spawn(self, target, name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
         with self._threads_lock:
             self._threads = [t for t in self._threads if t.is_alive()] + [thread]
         thread.start()
 
-    def _accept(self, listener: socket.socket) -> None:
-        while not self._stop.is_set():
-            try:
-                ready, _, _ = select.select([listener, self._wake[0]], [], [], 0.2)
-                if self._wake[0] in ready:
-                    return
-                if not ready:
-                    if self._listener is not listener:
-                        return                   # unplugged: this listener is closed
-                    continue
-                conn, _ = listener.accept()
-            except (OSError, ValueError):
-                return                           # closed by unplug()
-            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            with self._lock:
-                if self.unplugged:
-                    conn.close()
-                    return
-                self._conns.add(conn)
-            self._spawn(self._serve, f"camera-sim client :{self.port}", conn)
-
     def _serve(self, conn: socket.socket) -> None:
+        """One client, on a server thread: the request, then frames until it leaves or unplug()."""
+        def ending() -> bool:
+            return self._stop.is_set() or self._cut.is_set()
+
         try:
             if not self._answer_request(conn):
                 return
             self._first_client.set()
             seq = self._seq
-            while not self._stop.is_set():
+            while not ending():
                 with self._new_frame:
-                    self._new_frame.wait_for(lambda: self._seq != seq or self._stop.is_set(), timeout=1.0)
-                    if self._stop.is_set() or self._published is None or self._seq == seq:
+                    self._new_frame.wait_for(lambda: self._seq != seq or ending(), timeout=1.0)
+                    if ending() or self._published is None or self._seq == seq:
                         continue
                     seq, (jpeg, scene) = self._seq, self._published
                 part = b"--%s\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\n\r\n" % (BOUNDARY, len(jpeg))
                 self._mark_sent(scene)
                 conn.sendall(part + jpeg + b"\r\n")
-                self.frames_sent += 1
         except OSError:
             pass                                 # the client went away, or unplug() cut it
-        finally:
-            with self._lock:
-                self._conns.discard(conn)
-            conn.close()
 
     def _answer_request(self, conn: socket.socket) -> bool:
         conn.settimeout(3.0)
@@ -379,6 +337,23 @@ class CameraStream:
                 if scene.first_sent_at is None:
                     scene.first_sent_at = time.monotonic()
                     scene._sent.set()
+
+
+class _MjpegServer(TcpServer):
+    """sim.wire's TCP server (its accept thread woken through a pipe and joined on stop()) with
+    the stream's HTTP handler in place of a byte-in, byte-out device."""
+
+    def __init__(self, stream: CameraStream, host: str, port: int):
+        super().__init__(None, host, port, name="camera-sim")    # type: ignore[arg-type]  # _serve replaced
+        self._stream = stream
+
+    def _serve(self, conn: socket.socket) -> None:
+        try:
+            self._stream._serve(conn)
+        finally:
+            with self._lock:
+                self._conns.discard(conn)
+            conn.close()
 
 
 def scene_style(kind: str, payloads: list[bytes], rng: np.random.Generator, style: "str | Style | None",
