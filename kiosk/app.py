@@ -19,6 +19,11 @@ from kiosk.privacy import configure_logging
 log = logging.getLogger("kiosk")
 
 
+def sim_dir(config: KioskConfig) -> Path:
+    """Where `kiosk --sim` keeps its hall database and printed tickets: var/sim under the project."""
+    return config.directory.parent / "var" / "sim"
+
+
 def build_core(config: KioskConfig, sim: bool = False, scenario: str | Path | None = None,
                out_dir: str | Path | None = None, clock=None, start: bool = True):
     """Wire a KioskCore. With sim=True the devices are simulators (kept on `core.simulators`),
@@ -31,7 +36,7 @@ def build_core(config: KioskConfig, sim: bool = False, scenario: str | Path | No
     db_path = config.database_path
     if sim:
         from sim.kiosk_sim import start_simulators
-        out = Path(out_dir) if out_dir else config.directory.parent / "var" / "sim"
+        out = Path(out_dir) if out_dir else sim_dir(config)
         simulators, config = start_simulators(config, out, scenario)
         db_path = out / "hall.sqlite"
         clock = clock or simulators.clock

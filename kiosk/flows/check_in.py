@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 async def find_by_token(kiosk: FlowContext, payload: bytes) -> Appointment:
     """The appointment this scanned code stands for; TokenRefusal or HallRefusal otherwise."""
-    appointment = await asyncio.to_thread(kiosk.hall.appointment_for_token, bytes(payload))
+    appointment = await asyncio.to_thread(kiosk.hall.appointment_for_token, payload)
     log.info("appointment %s found by its QR code", appointment.appointment_id)
     return appointment
 

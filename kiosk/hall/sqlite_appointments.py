@@ -26,7 +26,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from kiosk.config import KioskConfig
+from kiosk.config import KioskConfig, ServiceItem
 from kiosk.hall.model import (Appointment, AppointmentRequest, AppointmentStatus, Citizen, HallRefusal,
                               HallUnavailable, RefusalReason, Reservation, TicketKind, TicketRequest)
 from kiosk.hall.routing import choose_window_group, is_priority, serving_groups
@@ -41,7 +41,17 @@ def new_appointment_id() -> str:
     return "".join(secrets.choice(_ID_ALPHABET) for _ in range(10))
 
 
-# ---------------------------------------------------------------- SQL used by SqliteHall's queue
+# ---------------------------------------------------------------- shared with SqliteHall
+def offered_item(config: KioskConfig, code: str, kind) -> ServiceItem:
+    """The service item, if the hall offers it with this kind of ticket; HallRefusal otherwise."""
+    item = config.items.get(code)
+    if item is None:
+        raise HallRefusal(RefusalReason.UNKNOWN_ITEM)
+    if kind not in {k.value for k in item.kinds}:      # a TicketKind is its value; a stray string is not offered
+        raise HallRefusal(RefusalReason.KIND_NOT_OFFERED)
+    return item
+
+
 def slots_ahead_pending(conn, day: str, group: str, now: datetime) -> bool:
     """Does an appointment ticket whose slot has not ended wait in this group?"""
     return conn.execute("SELECT 1 FROM tickets WHERE day=? AND window_group=? AND appointment_id IS NOT NULL "
@@ -57,12 +67,8 @@ def queued_with_slots(conn, day: str, group: str) -> list[sqlite3.Row]:
 # ---------------------------------------------------------------- booking (also without the hall object)
 def book(conn, config: KioskConfig, request: AppointmentRequest, idempotency_key: str, now: datetime) -> sqlite3.Row:
     """Insert the booking (inside the caller's write transaction); the same key returns the same row."""
-    item = config.items.get(request.item_code)
-    if item is None:
-        raise HallRefusal(RefusalReason.UNKNOWN_ITEM)
+    item = offered_item(config, request.item_code, request.kind)
     kind = TicketKind(request.kind)
-    if kind not in item.kinds:
-        raise HallRefusal(RefusalReason.KIND_NOT_OFFERED)
     if not request.person_key:
         raise ValueError("an appointment needs the citizen's person_key")
     if request.slot_end <= request.slot_start:
@@ -147,14 +153,21 @@ def _span(start: datetime, end: datetime) -> str:
     return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
 
 
+def _day_zh(moment: datetime, now: datetime) -> str:
+    """The date, when it is not today, ready to go before a time."""
+    return "" if moment.date() == now.date() else f"{moment.month}月{moment.day}日 "
+
+
+def _day_en(moment: datetime, now: datetime) -> str:
+    return "" if moment.date() == now.date() else f"{moment:%d %b} "
+
+
 def _when_zh(start: datetime, end: datetime, now: datetime) -> str:
-    day = "" if start.date() == now.date() else f"{start.month}月{start.day}日 "
-    return f"{day}{start:%H:%M}–{end:%H:%M}"
+    return f"{_day_zh(start, now)}{start:%H:%M}–{end:%H:%M}"
 
 
 def _when_en(start: datetime, end: datetime, now: datetime) -> str:
-    day = "" if start.date() == now.date() else f"{start:%d %b} "
-    return f"{day}{start:%H:%M}–{end:%H:%M}"
+    return f"{_day_en(start, now)}{start:%H:%M}–{end:%H:%M}"
 
 
 # ---------------------------------------------------------------- the hall's appointment methods
@@ -212,12 +225,9 @@ class SqliteAppointments:
         now = now or self.clock()
         with self._transaction(write=True) as conn:
             self._void_stale(conn, now)
-            if idempotency_key:
-                res = conn.execute("SELECT * FROM reservations WHERE kiosk_id=? AND idempotency_key=? "
-                                   "AND idempotency_key != '' AND state != 'voided'",
-                                   (kiosk_id, idempotency_key)).fetchone()
-                if res:
-                    return Reservation(res["reservation_id"], self._reservation_ticket(conn, res))
+            existing = self._existing_reservation(conn, kiosk_id, idempotency_key)
+            if existing is not None:
+                return existing
             row = _row(conn, appointment_id)
             if row is None:
                 raise HallRefusal(RefusalReason.APPOINTMENT_NOT_FOUND)
@@ -236,41 +246,32 @@ class SqliteAppointments:
 
     # ------------------------------------------------------------ helpers
     def _check_in_refusal(self, conn, row: sqlite3.Row, now: datetime) -> HallRefusal | None:
-        status = row["status"]
-        if status == AppointmentStatus.CANCELLED.value:
+        """Why this appointment cannot check in now (the item is checked by _reserve_check_in)."""
+        a = to_appointment(conn, row, self.config, now)
+        if a.status is AppointmentStatus.CANCELLED:
             return HallRefusal(RefusalReason.APPOINTMENT_CANCELLED)
-        if status == AppointmentStatus.CHECKED_IN.value or row["ticket_id"]:
-            ticket = conn.execute("SELECT number FROM tickets WHERE ticket_id=?", (row["ticket_id"],)).fetchone()
-            if status != AppointmentStatus.CHECKED_IN.value:
+        if a.status is AppointmentStatus.CHECKED_IN or a.ticket_id:
+            if a.status is not AppointmentStatus.CHECKED_IN:
                 return HallRefusal(RefusalReason.APPOINTMENT_CHECKED_IN, "，号票正在打印", ", its ticket is printing now")
-            number = ticket["number"] if ticket else ""
+            number = a.ticket_number or ""
             return HallRefusal(RefusalReason.APPOINTMENT_CHECKED_IN, f"，号码是 {number}" if number else "",
                                f", number {number}" if number else "")
-        rules = self.config.appointments
-        start, end = parse_time(row["slot_start"]), parse_time(row["slot_end"])
-        opens = start - timedelta(minutes=rules.check_in_early_min)
-        closes = start + timedelta(minutes=rules.check_in_late_min)
-        if status == AppointmentStatus.LAPSED.value or now > closes:
+        start, end, opens, closes = a.slot_start, a.slot_end, a.check_in_opens, a.check_in_closes
+        if a.status is AppointmentStatus.LAPSED or now > closes:
             return HallRefusal(RefusalReason.APPOINTMENT_LAPSED,
                                f"您预约的是 {_when_zh(start, end, now)}，最晚 {closes:%H:%M} 签到",
                                f"your appointment was at {_when_en(start, end, now)} and check-in closed at "
                                f"{closes:%H:%M}")
         if now < opens:
-            opens_zh = f"{opens:%H:%M}" if opens.date() == now.date() else f"{opens.month}月{opens.day}日 {opens:%H:%M}"
-            opens_en = f"{opens:%H:%M}" if opens.date() == now.date() else f"{opens:%d %b %H:%M}"
             return HallRefusal(RefusalReason.APPOINTMENT_TOO_EARLY,
-                               f"您预约的是 {_when_zh(start, end, now)}，{opens_zh} 开始签到",
-                               f"your appointment is at {_when_en(start, end, now)} and check-in opens at {opens_en}")
-        item = self.config.items.get(row["item_code"])
-        if item is None:
-            return HallRefusal(RefusalReason.UNKNOWN_ITEM)
-        if TicketKind(row["kind"]) not in item.kinds:
-            return HallRefusal(RefusalReason.KIND_NOT_OFFERED)
+                               f"您预约的是 {_when_zh(start, end, now)}，{_day_zh(opens, now)}{opens:%H:%M} 开始签到",
+                               f"your appointment is at {_when_en(start, end, now)} and check-in opens at "
+                               f"{_day_en(opens, now)}{opens:%H:%M}")
         return None
 
     def _reserve_check_in(self, conn, row: sqlite3.Row, kiosk_id: str, idempotency_key: str, now: datetime,
                           token_nonce: str | None, citizen: Citizen | None) -> Reservation:
-        item = self.config.items[row["item_code"]]
+        item = offered_item(self.config, row["item_code"], row["kind"])
         # Age priority needs a birth date, which only a card of the same person gives.
         priority = (citizen is not None and citizen.person_key == row["person_key"]
                     and is_priority(citizen.birth_date, now.date(), self.config.hall.priority_age))

@@ -52,7 +52,8 @@ from kiosk.hall.routing import (GroupQueue, QueuedTicket, ahead_of_each, choose_
 from kiosk.hall.process_lock import PROCESS_LOCKS as _LOCKS
 from kiosk.hall.schema import iso_time as _iso, parse_time as _when, upgrade, write_journal
 from kiosk.hall.service import HallService
-from kiosk.hall.sqlite_appointments import SqliteAppointments, queued_with_slots, slots_ahead_pending
+from kiosk.hall.sqlite_appointments import (SqliteAppointments, offered_item, queued_with_slots,
+                                            slots_ahead_pending)
 from kiosk.hall.tokens import KeyRing
 
 _QUEUED = ("reserved", "waiting")
@@ -156,21 +157,13 @@ class SqliteHall(SqliteAppointments, HallService):
     # ------------------------------------------------------------ citizen side
     def reserve_ticket(self, request: TicketRequest, now: datetime | None = None) -> Reservation:
         now = now or self.clock()
-        item = self.config.items.get(request.item_code)
-        if item is None:
-            raise HallRefusal(RefusalReason.UNKNOWN_ITEM)
-        if request.kind not in item.kinds:
-            raise HallRefusal(RefusalReason.KIND_NOT_OFFERED)
+        item = offered_item(self.config, request.item_code, request.kind)
         day = now.date().isoformat()
         with self._transaction(write=True) as conn:
             self._void_stale(conn, now)
-            if request.idempotency_key:
-                # The repeated `idempotency_key != ''` lets SQLite use the partial unique index.
-                row = conn.execute("SELECT * FROM reservations WHERE kiosk_id=? AND idempotency_key=? "
-                                   "AND idempotency_key != '' AND state != 'voided'",
-                                   (request.kiosk_id, request.idempotency_key)).fetchone()
-                if row:
-                    return Reservation(row["reservation_id"], self._reservation_ticket(conn, row))
+            existing = self._existing_reservation(conn, request.kiosk_id, request.idempotency_key)
+            if existing is not None:
+                return existing
             person = request.citizen.person_key
             if person:
                 held = conn.execute("SELECT * FROM tickets WHERE person_key=? AND day=? AND item_code=? "
@@ -200,9 +193,19 @@ class SqliteHall(SqliteAppointments, HallService):
             reservation_id, row = self._insert_ticket(conn, request, item.department, group.group_id, priority, now)
             self._journal(conn, now, "reserve", reservation_id, row["ticket_id"], row["number"], request.kiosk_id,
                           f"{item.code} {request.kind.value} → {group.group_id}" + (" priority" if priority else ""))
-            if slots_ahead_pending(conn, day, group.group_id, now):
-                return Reservation(reservation_id, self._live_ticket(conn, row, now))
-            return Reservation(reservation_id, self._ticket(row, *group.ahead_of_newcomer(priority)))
+            ahead = self._slot_ahead(conn, row, now)
+            if ahead is None:
+                ahead = group.ahead_of_newcomer(priority)
+            return Reservation(reservation_id, self._ticket(row, *ahead))
+
+    def _existing_reservation(self, conn, kiosk_id: str, idempotency_key: str) -> Reservation | None:
+        """The live reservation this kiosk already made with this key (a retried tap), if any."""
+        if not idempotency_key:
+            return None
+        # The repeated `idempotency_key != ''` lets SQLite use the partial unique index.
+        res = conn.execute("SELECT * FROM reservations WHERE kiosk_id=? AND idempotency_key=? "
+                           "AND idempotency_key != '' AND state != 'voided'", (kiosk_id, idempotency_key)).fetchone()
+        return Reservation(res["reservation_id"], self._reservation_ticket(conn, res)) if res else None
 
     def _insert_ticket(self, conn, request: TicketRequest, department: str, group_id: str, priority: bool,
                        now: datetime, slot: tuple[str, datetime, datetime] | None = None) -> tuple[str, sqlite3.Row]:
@@ -246,8 +249,7 @@ class SqliteHall(SqliteAppointments, HallService):
                               "reprint printed" if res["reprint"] else "printed")
                 if row["appointment_id"] and not res["reprint"]:
                     self._appointment_printed(conn, row, now)
-            ticket = self._live_ticket(conn, self._ticket_row(conn, res["ticket_id"]))
-            return replace(ticket, reprint=bool(res["reprint"]))
+            return self._reservation_ticket(conn, res)
 
     def void_reservation(self, reservation_id: str, reason: str) -> None:
         now = self.clock()
@@ -444,11 +446,10 @@ class SqliteHall(SqliteAppointments, HallService):
         """
         if row["state"] not in _QUEUED:
             return self._ticket(row, 0, 0.0)
+        ahead = self._slot_ahead(conn, row, now or self.clock())
+        if ahead is not None:
+            return self._ticket(row, *ahead)
         day, group, priority = row["day"], row["window_group"], row["priority"]
-        now = now or self.clock()
-        if slots_ahead_pending(conn, day, group, now):
-            queue = [self._queued(r) for r in queued_with_slots(conn, day, group)]
-            return self._ticket(row, *ahead_of_each(queue, now, self._window_count.get(group, 0))[row["ticket_id"]])
         by_kind: dict[str, int] = {}
         for p, kind, n in conn.execute("SELECT priority, kind, queued FROM queue_load WHERE day=? AND window_group=?",
                                        (day, group)):
@@ -462,6 +463,15 @@ class SqliteHall(SqliteAppointments, HallService):
         ahead = sum(by_kind.values())
         work = sum(n * minutes_per_ticket(self.config.hall, TicketKind(k)) for k, n in by_kind.items())
         return self._ticket(row, ahead, work)
+
+    def _slot_ahead(self, conn, row: sqlite3.Row, now: datetime) -> tuple[int, float] | None:
+        """(people ahead, work ahead) of a queued ticket with the group's queue played forward, if
+        appointment tickets with a slot still to come wait in its group; None if none do."""
+        day, group = row["day"], row["window_group"]
+        if not slots_ahead_pending(conn, day, group, now):
+            return None
+        queue = [self._queued(r) for r in queued_with_slots(conn, day, group)]
+        return ahead_of_each(queue, now, self._window_count.get(group, 0))[row["ticket_id"]]
 
     def _reservation_ticket(self, conn, res: sqlite3.Row) -> Ticket:
         ticket = self._live_ticket(conn, self._ticket_row(conn, res["ticket_id"]))

@@ -318,10 +318,6 @@ class KeyRing:
                 raise ConfigError(config.directory / "hall.yaml", f"appointments.keys.{i}.key", str(e)) from None
         return cls(ring)
 
-    @property
-    def key_ids(self) -> list[str]:
-        return list(self._keys)
-
     def verify(self, raw: bytes | bytearray | memoryview | str, *, hall_id: str, now: datetime) -> AppointmentToken:
         """A verified token, or TokenRefusal. Never anything else, whatever bytes come in."""
         if isinstance(raw, str):

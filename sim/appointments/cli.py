@@ -38,6 +38,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
+    from kiosk.app import sim_dir
     from kiosk.config import ConfigError, load_config
     from kiosk.hall.model import AppointmentRequest, HallLocked, HallRefusal, HallUnavailable
     from kiosk.hall.sqlite_appointments import book_into_file
@@ -60,7 +61,11 @@ def run(args) -> int:
         return fail(f"no citizen {args.citizen!r} (known: {', '.join(citizens)})")
     try:
         signer = Signer.from_file(SIGNING_KEYS, args.key)
-        now = datetime.fromisoformat(args.now) if args.now else _sim_clock(config)()
+        if args.now:
+            now = datetime.fromisoformat(args.now)
+        else:
+            from sim.kiosk_sim import demo_clock
+            now = demo_clock(config)()
         day = date.fromisoformat(args.date) if args.date else now.date()
         start = datetime.combine(day, time.fromisoformat(args.slot)) if args.slot else next_half_hour(now)
     except ValueError as e:
@@ -70,7 +75,7 @@ def run(args) -> int:
                                  start + timedelta(minutes=args.minutes))
     db = Path(args.db) if args.db else config.database_path
     if args.sim:        # where kiosk.app.build_core(sim=True) keeps it
-        db = config.directory.parent / "var" / "sim" / "hall.sqlite"
+        db = sim_dir(config) / "hall.sqlite"
     try:
         db.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -93,11 +98,6 @@ def run(args) -> int:
     print(json.dumps({"token": token, "citizen": args.citizen, "key_id": signer.key_id, "database": str(db),
                       "qr": args.qr, "appointment": asdict(appointment)}, default=_json, ensure_ascii=False, indent=2))
     return 0
-
-
-def _sim_clock(config):
-    from sim.kiosk_sim import demo_clock
-    return demo_clock(config)
 
 
 def _json(value):
