@@ -30,7 +30,21 @@ install_system_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# PySide6 is several wheels that must all be the same release, and 6.12 split PySide6_Pdf and
+# PySide6_WebEngine out: pip upgrading or downgrading across that leaves a mixed, broken Qt
+# behind. So a change of the PySide6 requirement in setup.cfg rebuilds .venv from scratch.
+qt_requirement() { grep -E '^\s*PySide6\b' setup.cfg | tr -d ' '; }
+
+rebuild_venv_if_qt_changed() {
+  [ -d .venv ] || return 0
+  if [ "$(cat .venv/.qt-requirement 2>/dev/null)" != "$(qt_requirement)" ]; then
+    log "the PySide6 requirement changed ($(qt_requirement)): rebuilding .venv from scratch"
+    rm -rf .venv
+  fi
+}
+
 install_python_env() {
+  rebuild_venv_if_qt_changed
   local stamp=.venv/.installed-$(cat setup.cfg pyproject.toml | sha1sum | cut -c1-12)
   [ -f "$stamp" ] && return
   if [ ! -x .venv/bin/python ]; then
@@ -46,6 +60,7 @@ install_python_env() {
     exit 1
   fi
   rm -f .venv/.installed-*; touch "$stamp"
+  qt_requirement > .venv/.qt-requirement
 }
 
 install_system_packages
