@@ -77,7 +77,8 @@ class KioskCore(Announcer):
         self.session = Session(hall_id=config.hall.id)
         template, profile = load_template("ticket"), config.profile_for_printer()
         self.flow_context = FlowContext(config, hall, printer, self.session,
-                                        compose=lambda fields: compose_ticket(template, fields, profile))
+                                        compose=lambda fields: compose_ticket(template, fields, profile),
+                                        notify=self._emit)
         self._loop = asyncio.new_event_loop()
         self._loop_thread = threading.Thread(target=self._loop.run_forever, name="kiosk-flows", daemon=True)
         self._flow: Future | None = None
@@ -268,6 +269,10 @@ class KioskCore(Announcer):
                                              frames=getattr(card, "frames", None) or getattr(card, "apdu_count", None)))
         reader.test_read().add_done_callback(done)
         return result
+
+    def spoiled_today(self) -> Future:
+        """Today's spoiled numbers (hall journal entries), read off the Qt thread."""
+        return asyncio.run_coroutine_threadsafe(asyncio.to_thread(self.hall.spoiled_today), self._loop)
 
     def test_print(self) -> Future:
         now = self.clock().strftime("%Y-%m-%d %H:%M")

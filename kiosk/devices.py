@@ -135,9 +135,9 @@ class TicketPrinterRole:
             return self._record_error(e)
         return self._record_status(status)
 
-    def _print(self, data: bytes) -> DeviceHealth:
+    def _print(self, data: bytes, before_send: Callable[[], None] | None = None) -> DeviceHealth:
         try:
-            status = self._driver().print_ticket(data)
+            status = self._driver().print_ticket(data, before_send)
         except PrinterError as e:
             self._counts["failures"] += 1
             self._update(self._record_error(e))
@@ -185,8 +185,10 @@ class TicketPrinterRole:
         """Query the status on the device thread; the future resolves to the new health."""
         return self._worker.submit(lambda: self._update(self._check()))
 
-    async def print(self, data: bytes) -> DeviceHealth:
-        return await self._worker.run(self._print, data)
+    async def print(self, data: bytes, before_send: Callable[[], None] | None = None) -> DeviceHealth:
+        """Print on the device thread. before_send() runs there after the status check, just
+        before the first byte goes out (see TicketPrinter.print_ticket)."""
+        return await self._worker.run(self._print, data, before_send)
 
     def start_polling(self) -> None:
         self._poller = start_poller("printer-poller", lambda: self.check_now().result(),

@@ -31,11 +31,13 @@ class TechnicianModel(QObject):
     healthChanged = Signal()
     testPrintChanged = Signal()
     testReadChanged = Signal()
+    spoiledChanged = Signal()
     gestureDone = Signal()      # five taps: show the PIN pad
     unlocked = Signal()         # right PIN: show the technician screen
     _pinChecked = Signal(int, bool)
     _printFinished = Signal(object)
     _readFinished = Signal(int, object)
+    _spoiledRead = Signal(object)
 
     TAPS = 5
     TAP_WINDOW_S = 3.0
@@ -64,6 +66,8 @@ class TechnicianModel(QObject):
         self._pinChecked.connect(self._on_pin_checked, Qt.ConnectionType.QueuedConnection)
         self._printFinished.connect(self._on_printed, Qt.ConnectionType.QueuedConnection)
         self._readFinished.connect(self._on_read, Qt.ConnectionType.QueuedConnection)
+        self._spoiled: list = []
+        self._spoiledRead.connect(self._on_spoiled, Qt.ConnectionType.QueuedConnection)
 
     # ---------------------------------------------------------------- properties for QML
     pinLength = Property(int, lambda self: len(self._digits), notify=pinChanged)
@@ -79,6 +83,7 @@ class TechnicianModel(QObject):
     testReadRole = Property(str, lambda self: self._read_role, notify=testReadChanged)
     testReadState = Property(str, lambda self: self._read_state, notify=testReadChanged)
     testReadText = Property(str, lambda self: self._read_text(), notify=testReadChanged)
+    spoiledText = Property(str, lambda self: self._spoiled_text(), notify=spoiledChanged)
 
     # ---------------------------------------------------------------- gesture and PIN
     @Slot()
@@ -168,8 +173,27 @@ class TechnicianModel(QObject):
     def refresh_health(self) -> None:
         try:
             self.set_health(self._core.health())
+            self._core.spoiled_today().add_done_callback(
+                lambda f: self._spoiledRead.emit(f.result() if f.exception() is None else None))
         except Exception:
             log.exception("reading device health failed")
+
+    def _on_spoiled(self, entries) -> None:
+        if entries is not None and entries != self._spoiled:
+            self._spoiled = entries
+            self.spoiledChanged.emit()
+
+    def _spoiled_text(self) -> str:
+        """Numbers whose print started and never finished today: a citizen may come to the desk
+        with half a slip of one of them. Never reissued; staff see them here."""
+        if not self._spoiled:
+            return ""
+        numbers = "，".join(f"{e.number} {e.at:%H:%M}" for e in self._spoiled[-8:])
+        more = len(self._spoiled) - 8
+        if self._english():
+            return f"Spoiled numbers today (print not finished, never reissued): {numbers.replace('，', ', ')}" + \
+                (f" and {more} more" if more > 0 else "")
+        return f"今日作废号（没有打完，不会再发）：{numbers}" + (f" 等 {len(self._spoiled)} 个" if more > 0 else "")
 
     def set_watching(self, watching: bool) -> None:
         if watching:
@@ -180,6 +204,7 @@ class TechnicianModel(QObject):
 
     def language_changed(self) -> None:
         self.healthChanged.emit()
+        self.spoiledChanged.emit()
         self.testPrintChanged.emit()
         self.testReadChanged.emit()
 

@@ -49,6 +49,7 @@ class KioskViewModel(QObject):
     ticketChanged = Signal()
     messageChanged = Signal()
     doneRemainingChanged = Signal()
+    printProblemChanged = Signal()
     quitRequested = Signal()          # the technician chose "close the app"
     _coreEvent = Signal(str, object)
     _ticketResult = Signal(int, object)
@@ -68,6 +69,7 @@ class KioskViewModel(QObject):
         self._item = None
         self._ticket = None
         self._message = ("", "")
+        self._print_problem: tuple[str, str] | None = None    # the ticket stopped mid-print
         self._request = 0            # which take_number answer the screens still wait for
         self.may_close = False
 
@@ -120,6 +122,8 @@ class KioskViewModel(QObject):
     items = Property("QVariantList", lambda self: self._items, notify=itemsChanged)
     message = Property(str, lambda self: self._pick(*self._message), notify=messageChanged)
     doneRemaining = Property(int, lambda self: self._done_left, notify=doneRemainingChanged)
+    printProblem = Property(str, lambda self: self._pick(*self._print_problem) if self._print_problem else "",
+                            notify=printProblemChanged)
     mayClose = Property(bool, lambda self: self.may_close, notify=screenChanged)
     idle = Property(QObject, lambda self: self._idle, constant=True)
     tech = Property(QObject, lambda self: self._tech, constant=True)
@@ -184,6 +188,8 @@ class KioskViewModel(QObject):
             self.doneRemainingChanged.emit()
         else:
             self._done_timer.stop()
+        if name != "printing":
+            self._set_print_problem(None)
         if name not in ("pin", "tech"):
             self._tech.reset()
         self._tech.set_watching(name == "tech")
@@ -339,6 +345,23 @@ class KioskViewModel(QObject):
             log.error("no ticket: unexpected error", exc_info=error)
             self._show_message(_SOMETHING_WRONG)
 
+    def _set_print_problem(self, problem: tuple[str, str] | None) -> None:
+        if problem != self._print_problem:
+            self._print_problem = problem
+            self.printProblemChanged.emit()
+
+    def _on_print_interrupted(self, payload: dict) -> None:
+        """The printer stopped part-way through this citizen's ticket. They may hold half of it:
+        tell them the same number will be printed whole, and let them leave if they won't wait."""
+        if self._screen != "printing":
+            return
+        number = payload["number"]
+        self._set_print_problem((
+            f"号票 {number} 还没打完：{payload['reason_zh']}。工作人员处理好打印机后，"
+            f"会为您把 {number} 号重新完整打印一张，请在这里稍候。",
+            f"Ticket {number} could not be finished: {payload['reason_en']}. Once staff have seen to "
+            f"the printer, ticket {number} will be printed again in full. Please wait here."))
+
     def _show_message(self, message: tuple[str, str]) -> None:
         self._message = message
         self.messageChanged.emit()
@@ -355,7 +378,7 @@ class KioskViewModel(QObject):
             return
         self._language = language
         self.languageChanged.emit()       # screens/__init__ swaps the Qt translator on this
-        for signal in (self.availabilityChanged, self.ticketChanged, self.messageChanged):
+        for signal in (self.availabilityChanged, self.ticketChanged, self.messageChanged, self.printProblemChanged):
             signal.emit()
         self._tech.language_changed()
         self._citizen.language_changed()
@@ -379,6 +402,10 @@ class KioskViewModel(QObject):
             self._appointments.health_changed()
         elif event in ("appointment", "appointment_refused"):
             self._appointments.on_core_event(event, payload)
+        elif event == "print_interrupted":
+            self._on_print_interrupted(payload)
+        elif event == "print_resumed":
+            self._set_print_problem(None)
         elif event == "identity":
             self._on_identified()
         elif event == "card_error":

@@ -20,7 +20,7 @@ from sim.card.ssc_card import VirtualSocialSecurityCard
 from sim.card.ssc_pcscd import VIRTUAL_READER, PcscdUnavailable, ensure_pcscd
 from sim.citizens import load_citizens
 from sim.printer.transports import PtyPrinterServer, TcpPrinterServer
-from sim.printer.virtual_printer import VirtualPrinter
+from sim.printer.virtual_printer import MID_TICKET_FAULTS, VirtualPrinter
 from sim.scenario import ScenarioError, load_scenario
 
 log = logging.getLogger(__name__)
@@ -176,7 +176,8 @@ def _citizen(citizens: dict, key: str, where: str):
 
 CONSOLE_HELP = ("commands: id KEY (lay an ID card on the reader) | ssc KEY (insert a social-security card) | "
                 "pull (take the cards away) | scan KEY (show KEY's appointment QR code to the camera) | "
-                "hide (take the phone away) | paper_out | cover_open | offline | ok | citizens | help")
+                "hide (take the phone away) | paper_out | cover_open | offline | ok | mid_paper_out | mid_cover_open | "
+                "mid_cutter_error (the next ticket stops half-way) | citizens | help")
 
 
 def console(sims: SimulatedDevices, lines, say=print) -> None:
@@ -202,6 +203,8 @@ def console(sims: SimulatedDevices, lines, say=print) -> None:
                 sims.hide_code()
             elif word in ("paper_out", "paper_near_end", "cover_open", "offline", "cutter_error", "ok"):
                 sims.printer.set_state(word)
+            elif word.startswith("mid_") and word[4:] in MID_TICKET_FAULTS:
+                sims.printer.fail_mid_ticket(word[4:])      # the next ticket stops half-way
             elif word == "citizens":
                 say(", ".join(f"{key} ({c.name[0]}*, {c.birth_date.year})" for key, c in sims.citizens.items()))
             elif word:

@@ -113,17 +113,17 @@ def _walk(ui, core, out_dir: Path, probe) -> list[dict]:
     probe.tap(w, "doneTapArea")
     home()
 
-    # The roll runs out as the next ticket starts: the citizen sees a calm message, then the
-    # home screen explains why no number can be taken until the paper is back.
-    printer.paper_out_after = len(printer.printed)
+    # The roll runs out half-way through a ticket: the citizen is told the same number will be
+    # printed whole; this one does not wait, so the number is spoiled (the technician sees it),
+    # and the home screen explains why no number can be taken until the paper is back.
+    printer.fail_mid_ticket("paper_out")
     for name in ("takeNumberButton", "categoryTile_social", "itemRow_SM002", "kindButton_accept"):
         probe.tap(w, name)
-    probe.wait_for(w, "messageScreen", timeout=20)
-    shot("error_print_failed")
-    probe.tap(w, "messageHomeButton")
+    probe.wait_for(w, "stopWaitingButton", timeout=20)
+    shot("printing_interrupted")
+    probe.tap(w, "stopWaitingButton")
     probe.wait_for(w, "availabilityBanner", timeout=10)
     shot("home_paper_out")
-    printer.paper_out_after = None
     printer.set_state("ok")
     probe.wait_until(lambda: vm.ticketAvailable, timeout=10, what="the printer back")
 

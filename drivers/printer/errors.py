@@ -14,7 +14,13 @@ if TYPE_CHECKING:   # only for the annotation: status.py imports this module
 
 
 class PrinterError(DeviceError):
-    """Base of every ticket-printer problem."""
+    """Base of every ticket-printer problem.
+
+    `during_print` is True when the problem came after the first ticket byte was sent: part of
+    the ticket may be on paper, so its number must not be given to anyone else.
+    """
+
+    during_print = False
 
     message_zh = "取号机暂时不能打印，请到咨询台取号"
     message_en = "The ticket printer cannot print right now. Please ask at the information desk for a number."
@@ -36,10 +42,7 @@ class PrinterProtocolError(PrinterError):
 
 class PrinterNotReady(PrinterError):
     """The printer answers but cannot print now: paper out, cover open, cutter jammed...
-
-    `during_print` is True when the printer only reported the problem after the ticket bytes
-    were sent (paper ran out or the cutter jammed while printing): the ticket may be incomplete.
-    """
+    With `during_print`, it reported the problem only after the ticket bytes were sent."""
 
     def __init__(self, status: "PrinterStatus", detail: str = "", *, during_print: bool = False):
         self.status = status

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import Callable
 
 from drivers.printer.commands import ASB_OFF
-from drivers.printer.errors import PrinterNotReady, PrinterOffline, PrinterProtocolError
+from drivers.printer.errors import PrinterError, PrinterNotReady, PrinterOffline, PrinterProtocolError
 from drivers.printer.links import Link, LinkLost, SerialLink, TcpLink, UsbLink
 from drivers.printer.status import STATUS_QUERY_ALL, PrinterStatus, decode_status
 
@@ -101,23 +102,33 @@ class TicketPrinter:
         return decode_status({n: answer[n - 1] for n in (1, 2, 3, 4)})
 
     # ------------------------------------------------------------ printing
-    def print_ticket(self, data: bytes) -> PrinterStatus:
+    def print_ticket(self, data: bytes, before_send: Callable[[], None] | None = None) -> PrinterStatus:
         """Print one ticket (bytes from compose_ticket) and return the status read afterwards.
 
         Checks first: PrinterNotReady (with .status) if paper is out, the cover open...
-        After sending every byte, asks again: PrinterNotReady(during_print=True) if the paper
-        ran out or the cutter jammed meanwhile - the ticket may then be incomplete.
+        Then calls before_send() - the last moment at which nothing of the ticket has left the
+        kiosk (the flow tells the hall the number is now being printed; if that raises, nothing
+        is sent). After sending every byte, asks again. Any error from the first byte on carries
+        `during_print=True`: the paper ran out, the cover opened or the cutter jammed meanwhile,
+        or the link dropped, and the ticket may be on paper incomplete.
         """
         with self._lock:
             before = self._status()
             if not before.ready:
                 raise PrinterNotReady(before)
+            if before_send is not None:
+                before_send()
             try:
                 self._link.write(bytes(data))
+                after = self._query()
             except LinkLost as e:
                 self._link.close()
-                raise PrinterOffline(f"{e} (while printing)") from None
-            after = self._query()
+                error: PrinterError = PrinterOffline(f"{e} (while printing)")
+                error.during_print = True
+                raise error from None
+            except PrinterError as e:
+                e.during_print = True
+                raise
             if not after.ready:
                 raise PrinterNotReady(after, during_print=True)
             return after

@@ -18,6 +18,9 @@ class FlowContext:
     printer: TicketPrinterRole
     session: Session
     compose: Callable[[Mapping[str, str]], bytes]   # ticket fields → printer bytes
+    # Tells the screens how a flow is getting on ("print_interrupted", "print_resumed");
+    # called on the flow thread.
+    notify: Callable[[str, object], None] = lambda event, payload: None
 
 
 def ticket_fields(ticket: Ticket, config: KioskConfig) -> dict[str, str]:

@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS tickets (
     person_key   TEXT,
     priority     INTEGER NOT NULL,
     state        TEXT NOT NULL,                      -- reserved | waiting | called | done | no_show
+                                                     -- | spoiled (its print started, never finished)
     issued_at    TEXT NOT NULL,
     called_at    TEXT,
     window       TEXT,
@@ -55,12 +56,13 @@ CREATE TABLE IF NOT EXISTS reservations (
     kiosk_id        TEXT NOT NULL,
     idempotency_key TEXT NOT NULL,
     reprint         INTEGER NOT NULL,
-    state           TEXT NOT NULL,                   -- pending | confirmed | voided
+    state           TEXT NOT NULL,                   -- pending | printing | confirmed | voided | spoiled
     created_at      TEXT NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS reservations_key ON reservations (kiosk_id, idempotency_key)
     WHERE idempotency_key != '' AND state != 'voided';
 CREATE INDEX IF NOT EXISTS reservations_pending ON reservations (created_at) WHERE state = 'pending';
+CREATE INDEX IF NOT EXISTS reservations_unconfirmed ON reservations (created_at) WHERE state IN ('pending', 'printing');
 CREATE TABLE IF NOT EXISTS number_series (
     day TEXT NOT NULL, series TEXT NOT NULL, last_seq INTEGER NOT NULL,
     PRIMARY KEY (day, series)
@@ -77,7 +79,8 @@ CREATE TABLE IF NOT EXISTS returned_numbers (
 CREATE TABLE IF NOT EXISTS journal (
     entry          INTEGER PRIMARY KEY AUTOINCREMENT,
     at             TEXT NOT NULL,
-    action         TEXT NOT NULL,                    -- reserve | confirm | void | call | complete | convert
+    action         TEXT NOT NULL,                    -- reserve | confirm | void | spoil | call | complete
+                                                     -- | convert
                                                      -- | book | check_in | lapse | cancel (appointments)
     reservation_id TEXT,
     ticket_id      TEXT,

@@ -30,8 +30,25 @@ class HallService(ABC):
         """The printer accepted the whole ticket: it now exists and joins the queue."""
 
     @abstractmethod
+    def start_printing(self, reservation_id: str) -> None:
+        """The first byte of this ticket is about to go to the printer: from now on its number
+        is never given back, only printed whole (confirm) or spoiled. HallRefusal
+        (RESERVATION_VOIDED) if the reservation was swept meanwhile: then do not print it."""
+
+    @abstractmethod
     def void_reservation(self, reservation_id: str, reason: str) -> None:
-        """Printing failed: give the number back (no visible gap) and journal why."""
+        """Printing never started: give the number back (no visible gap) and journal why. Once
+        printing has started this spoils the number instead (see spoil_reservation)."""
+
+    @abstractmethod
+    def spoil_reservation(self, reservation_id: str, reason: str) -> None:
+        """Printing started but will not finish (paper out, cover opened, cutter jammed, the
+        citizen gone): the number is used up and journalled as spoiled, never reissued, because
+        part of its slip may be in someone's hand. An appointment goes back to booked."""
+
+    @abstractmethod
+    def spoiled_today(self, now: datetime | None = None) -> list:
+        """Today's spoiled numbers, oldest first (journal entries: number, time, kiosk, reason)."""
 
     # ------------------------------------------------------------ appointments
     @abstractmethod

@@ -3,10 +3,14 @@
 How the rules map onto storage (the choices a reader would otherwise have to reverse-engineer):
 
 * A reservation inserts a `tickets` row in state 'reserved' with the next number of its series;
-  confirm turns it into 'waiting' (the ticket now exists); void deletes the row and puts the
-  number into `returned_numbers`, from which the next reservation of that series takes the
-  smallest one first, so a failed print leaves no visible gap. UNIQUE(day, series, seq) makes a
-  duplicate number impossible even if the code above it were wrong.
+  confirm turns it into 'waiting' (the ticket now exists). Just before the first byte goes to
+  the printer, start_printing() moves the reservation from 'pending' to 'printing'. Only a
+  'pending' one can be voided: the row is deleted and the number put into `returned_numbers`,
+  from which the next reservation of that series takes the smallest one first, so a print that
+  never started leaves no visible gap. Once printing has started, part of the slip may be in a
+  citizen's hand: a print that does not finish *spoils* the number (ticket state 'spoiled',
+  journalled, never reissued). UNIQUE(day, series, seq) makes a duplicate number impossible
+  even if the code above it were wrong.
 * A ticket's place in the queue is its `position`, given at reservation time (the paper is
   printed before confirm, so the "people ahead" printed on it is computed then; counting pending
   reservations ahead makes that figure exact or a slight overestimate, never too low). A reused
@@ -179,7 +183,7 @@ class SqliteHall(SqliteAppointments, HallService):
                 # Appointments have their own quota, held by the booking system: they never use up
                 # the numbers left for people who walk in.
                 issued = conn.execute("SELECT COUNT(*) FROM tickets WHERE day=? AND item_code=? AND kind=? "
-                                      "AND appointment_id IS NULL",
+                                      "AND appointment_id IS NULL AND state != 'spoiled'",
                                       (day, item.code, TicketKind.ACCEPT.value)).fetchone()[0]
                 if issued >= item.daily_cap:
                     raise HallRefusal(RefusalReason.DAILY_CAP)
@@ -237,9 +241,9 @@ class SqliteHall(SqliteAppointments, HallService):
         now = self.clock()
         with self._transaction(write=True) as conn:
             res = self._reservation(conn, reservation_id)
-            if res["state"] == "voided":
+            if res["state"] in ("voided", "spoiled"):
                 raise HallRefusal(RefusalReason.RESERVATION_VOIDED)
-            if res["state"] == "pending":
+            if res["state"] in ("pending", "printing"):
                 if not res["reprint"]:
                     conn.execute("UPDATE tickets SET state='waiting' WHERE ticket_id=? AND state='reserved'",
                                  (res["ticket_id"],))
@@ -251,16 +255,59 @@ class SqliteHall(SqliteAppointments, HallService):
                     self._appointment_printed(conn, row, now)
             return self._reservation_ticket(conn, res)
 
+    def start_printing(self, reservation_id: str) -> None:
+        with self._transaction(write=True) as conn:
+            res = self._reservation(conn, reservation_id)
+            if res["state"] in ("voided", "spoiled"):
+                raise HallRefusal(RefusalReason.RESERVATION_VOIDED)     # swept meanwhile: do not print it
+            if res["state"] == "pending":
+                conn.execute("UPDATE reservations SET state='printing' WHERE reservation_id=?", (reservation_id,))
+
     def void_reservation(self, reservation_id: str, reason: str) -> None:
         now = self.clock()
         with self._transaction(write=True) as conn:
             res = self._reservation(conn, reservation_id)
-            if res["state"] == "voided":
+            if res["state"] in ("voided", "spoiled"):
                 return
             if res["state"] == "confirmed":
                 raise ValueError(f"reservation {reservation_id} is already confirmed: "
                                  "a printed ticket cannot be voided")
-            self._void(conn, res, reason or "voided", now)
+            if res["state"] == "printing":      # bytes may be on paper: never give this number back
+                self._spoil(conn, res, reason or "spoiled", now)
+            else:
+                self._void(conn, res, reason or "voided", now)
+
+    def spoil_reservation(self, reservation_id: str, reason: str) -> None:
+        now = self.clock()
+        with self._transaction(write=True) as conn:
+            res = self._reservation(conn, reservation_id)
+            if res["state"] in ("voided", "spoiled"):
+                return
+            if res["state"] == "confirmed":
+                raise ValueError(f"reservation {reservation_id} is already confirmed: "
+                                 "a printed ticket cannot be spoiled")
+            self._spoil(conn, res, reason or "spoiled", now)
+
+    def _spoil(self, conn, res: sqlite3.Row, reason: str, now: datetime) -> None:
+        """The number stays used up (its half-printed slip may be in someone's hand). A 补打
+        reservation spoils nothing: its ticket was printed whole before and stays valid."""
+        row = self._ticket_row(conn, res["ticket_id"])
+        if not res["reprint"]:
+            conn.execute("UPDATE tickets SET state='spoiled', finished_at=? WHERE ticket_id=?",
+                         (_iso(now), row["ticket_id"]))
+            if row["appointment_id"]:
+                self._appointment_not_printed(conn, row)     # the citizen may check in again
+            self._count(conn, row["day"], row["window_group"], row["priority"], row["kind"], -1)
+        conn.execute("UPDATE reservations SET state='spoiled' WHERE reservation_id=?", (res["reservation_id"],))
+        self._journal(conn, now, "spoil", res["reservation_id"], res["ticket_id"], row["number"], res["kiosk_id"],
+                      ("reprint not finished: " if res["reprint"] else "") + reason)
+
+    def spoiled_today(self, now: datetime | None = None) -> list[JournalEntry]:
+        day = (now or self.clock()).date().isoformat()
+        with self._transaction(write=False) as conn:
+            rows = conn.execute("SELECT * FROM journal WHERE action='spoil' AND substr(at, 1, 10)=? ORDER BY entry",
+                                (day,)).fetchall()
+        return [self._journal_entry(r) for r in rows]
 
     def _void(self, conn, res: sqlite3.Row, reason: str, now: datetime) -> None:
         number = None
@@ -276,12 +323,18 @@ class SqliteHall(SqliteAppointments, HallService):
         self._journal(conn, now, "void", res["reservation_id"], res["ticket_id"], number, res["kiosk_id"], reason)
 
     def _void_stale(self, conn, now: datetime) -> None:
-        """A kiosk that crashed mid-print never confirms nor voids: give those numbers back."""
+        """A kiosk that crashed (or lost power) before confirming never confirms nor voids. A
+        number it never started printing goes back; one it had started printing is spoiled,
+        because its slip may already be in a citizen's hand."""
         cutoff = _iso(now - self.reservation_timeout)
-        stale = conn.execute("SELECT * FROM reservations WHERE state='pending' AND created_at < ?",
+        stale = conn.execute("SELECT * FROM reservations WHERE state IN ('pending', 'printing') AND created_at < ?",
                              (cutoff,)).fetchall()
+        reason = f"stale: not confirmed within {self.reservation_timeout.total_seconds():.0f} s"
         for res in stale:
-            self._void(conn, res, f"stale: not confirmed within {self.reservation_timeout.total_seconds():.0f} s", now)
+            if res["state"] == "printing":
+                self._spoil(conn, res, reason + " after printing started", now)
+            else:
+                self._void(conn, res, reason, now)
 
     def _take_number(self, conn, day: str, series: str) -> int:
         """The smallest number given back today, else the next new one."""
@@ -363,6 +416,8 @@ class SqliteHall(SqliteAppointments, HallService):
             row = self._ticket_row(conn, ticket_id)
             if row["state"] == "reserved":     # still being printed: not a ticket yet
                 raise KeyError(f"ticket {ticket_id!r} is not confirmed yet")
+            if row["state"] == "spoiled":
+                raise KeyError(f"ticket {ticket_id!r} was spoiled (its print did not finish)")
             return self._live_ticket(conn, row)
 
     def tickets_today(self, now: datetime | None = None) -> list[Ticket]:
@@ -376,7 +431,8 @@ class SqliteHall(SqliteAppointments, HallService):
                 by_group.setdefault(r["window_group"], []).append(self._queued(r))
         ahead = {tid: a for group, queue in by_group.items()
                  for tid, a in ahead_of_each(queue, now, self._window_count.get(group, 0)).items()}
-        return [self._ticket(r, *ahead.get(r["ticket_id"], (0, 0.0))) for r in rows if r["state"] != "reserved"]
+        return [self._ticket(r, *ahead.get(r["ticket_id"], (0, 0.0))) for r in rows
+                if r["state"] not in ("reserved", "spoiled")]
 
     def group_loads(self) -> list[WindowGroupLoad]:
         day = self.clock().date().isoformat()
@@ -396,8 +452,12 @@ class SqliteHall(SqliteAppointments, HallService):
                 rows = conn.execute("SELECT * FROM journal WHERE ticket_id=? ORDER BY entry", (ticket_id,)).fetchall()
             else:
                 rows = conn.execute("SELECT * FROM journal ORDER BY entry").fetchall()
-        return [JournalEntry(r["entry"], datetime.fromisoformat(r["at"]), r["action"], r["reservation_id"],
-                             r["ticket_id"], r["number"], r["actor"], r["reason"]) for r in rows]
+        return [self._journal_entry(r) for r in rows]
+
+    @staticmethod
+    def _journal_entry(r: sqlite3.Row) -> JournalEntry:
+        return JournalEntry(r["entry"], datetime.fromisoformat(r["at"]), r["action"], r["reservation_id"],
+                            r["ticket_id"], r["number"], r["actor"], r["reason"])
 
     # ------------------------------------------------------------ helpers
     @staticmethod

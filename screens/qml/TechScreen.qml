@@ -88,6 +88,15 @@ Item {
         spacing: Theme.spacing
 
         Text {
+            objectName: "spoiledNumbers"
+            width: parent.width
+            visible: text !== ""
+            text: page.tech.spoiledText
+            wrapMode: Text.Wrap
+            color: Theme.stateFault
+            font.pixelSize: Theme.fontBody
+        }
+        Text {
             objectName: "testPrintResult"
             width: parent.width
             visible: text !== ""

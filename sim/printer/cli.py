@@ -15,10 +15,11 @@ from pathlib import Path
 
 from sim.printer.states import PRINTER_STATES
 from sim.printer.transports import PtyPrinterServer, TcpPrinterServer
-from sim.printer.virtual_printer import VirtualPrinter
+from sim.printer.virtual_printer import MID_TICKET_FAULTS, VirtualPrinter
 from sim.scenario import PrinterScenario, ScenarioError, load_scenario
 
-HELP = "commands: " + ", ".join(PRINTER_STATES) + ", status, quit"
+HELP = ("commands: " + ", ".join(PRINTER_STATES) + ", " + ", ".join(f"mid_{f}" for f in MID_TICKET_FAULTS)
+        + " (the next ticket stops part-way), status, quit")
 
 
 def add_parser(subparsers) -> None:
@@ -48,7 +49,8 @@ def run(args, stdin=None, stdout=None) -> int:
     if args.state:
         settings = settings.model_copy(update={"state": args.state})
     printer = VirtualPrinter.from_scenario(settings, out_dir=args.out)
-    printer.on_ticket = lambda t: say(f"ticket printed: {t.png_path} ({t.byte_count} bytes, "
+    printer.on_ticket = lambda t: say(f"ticket {'printed' if t.complete else 'stopped part-way'}: {t.png_path} "
+                                      f"({t.byte_count} bytes, "
                                       f"QR {', '.join(t.qr_payloads) or '-'}) state={printer.state}")
     use_tcp = args.tcp is not None or (not args.pty and settings.transport == "tcp")
     if use_tcp:
@@ -69,6 +71,9 @@ def run(args, stdin=None, stdout=None) -> int:
             if command in PRINTER_STATES:
                 printer.set_state(command)
                 say(f"state: {printer.state}")
+            elif command.startswith("mid_") and command[4:] in MID_TICKET_FAULTS:
+                printer.fail_mid_ticket(command[4:])
+                say(f"the next ticket stops part-way with {command[4:]}")
             elif command == "status":
                 say(f"state: {printer.state}; {len(printer.printed)} tickets printed")
             elif command in ("quit", "exit"):

@@ -28,6 +28,7 @@ class PrintedTicket:
     rasters: int
     printed_at: float
     image: Image.Image | None = field(default=None, repr=False, compare=False)
+    complete: bool = True       # False: the printer stopped part-way (a torn-off half, or uncut)
 
     @property
     def text(self) -> str:

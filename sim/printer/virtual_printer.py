@@ -3,7 +3,9 @@
 `feed(bytes)` takes what the host sent and returns what the printer answers (DLE EOT status
 bytes, byte-exact). Received tickets are drawn at each cut into a PNG a person can look at, and
 kept as decoded text lines and QR payloads for tests. Faults: set_state() at any time, or
-scripted - the paper runs out after N tickets, the cutter jams at the Nth cut.
+scripted - the paper runs out after N tickets, the cutter jams at the Nth cut - or in the middle
+of the next ticket (fail_mid_ticket): then the part printed so far comes out as a slip with
+`complete=False`, as a citizen would tear it off.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ __all__ = ["VirtualPrinter", "PrintedTicket", "PRINTER_STATES"]
 
 # What moves paper or puts dots on it; everything else only changes a mode.
 _PRINTING_OPS = frozenset({"char", "lf", "feed_lines", "feed_dots", "raster", "cut"})
+MID_TICKET_FAULTS = ("paper_out", "cover_open", "cutter_error")
 
 
 class VirtualPrinter:
@@ -44,6 +47,7 @@ class VirtualPrinter:
         self._tickets_on_roll = 0
         self._cuts = 0
         self._ticket_bytes = 0
+        self._mid_ticket_fault: tuple[str, int | None] | None = None
         self._next_png = _next_index(self.out_dir)
 
     @classmethod
@@ -72,6 +76,16 @@ class VirtualPrinter:
                 self._tickets_on_roll = 0
             self._state = state
             self._cond.notify_all()
+
+    def fail_mid_ticket(self, state: str, after_bytes: int | None = None) -> None:
+        """The next ticket stops part-way and the printer goes into `state`: "paper_out" or
+        "cover_open" after `after_bytes` bytes of it (default: about half a ticket), leaving
+        the part printed so far as an incomplete slip; "cutter_error" at its cut, leaving it
+        printed but uncut. set_state("ok") mends the printer afterwards."""
+        if state not in MID_TICKET_FAULTS:
+            raise ValueError(f"a ticket can stop mid-way with {', '.join(MID_TICKET_FAULTS)}, not {state!r}")
+        with self._cond:
+            self._mid_ticket_fault = (state, after_bytes if after_bytes is not None else 300)
 
     def status_bytes(self) -> dict[int, int]:
         with self._cond:
@@ -116,7 +130,12 @@ class VirtualPrinter:
     # ------------------------------------------------------------ what each command does
     def _apply(self, op: Op) -> PrintedTicket | None:
         paper = self._paper
-        if op.kind in _PRINTING_OPS or op.kind == "qr" and op.args[0] == 81:
+        printing = op.kind in _PRINTING_OPS or op.kind == "qr" and op.args[0] == 81
+        if printing and self._mid_ticket_fault is not None and self._state not in STOPPED_STATES:
+            state, after_bytes = self._mid_ticket_fault
+            if state != "cutter_error" and self._ticket_bytes >= after_bytes and not paper.blank:
+                return self._stop_mid_ticket(state)
+        if printing:
             if self.paper_out_after is not None and self._tickets_on_roll >= self.paper_out_after \
                     and self._state not in STOPPED_STATES:
                 self._state = "paper_out"  # the roll ends as the next ticket starts
@@ -161,21 +180,38 @@ class VirtualPrinter:
         if self._paper.blank:
             self._ticket_bytes = 0
             return None
-        image = self._paper.cut()
-        text_lines, qr_payloads, rasters = self._paper.take_record()
-        png = None
-        if self.out_dir is not None:
-            png = save_ticket(image, self.out_dir, self._next_png)
-            self._next_png += 1
-        ticket = PrintedTicket(png, text_lines, qr_payloads, self._ticket_bytes, rasters, time.time(), image)
-        self._ticket_bytes = 0
-        self.printed.append(ticket)
+        if self._mid_ticket_fault is not None and self._mid_ticket_fault[0] == "cutter_error":
+            return self._stop_mid_ticket("cutter_error")    # the blade jams: printed, never cut
+        ticket = self._take_slip(complete=True)
         self._tickets_on_roll += 1
         if self.cutter_error_after is not None and self._cuts == self.cutter_error_after:
             self._state = "cutter_error"   # printed, but the blade jammed on the way through
         elif self.near_end_after is not None and self._tickets_on_roll >= self.near_end_after \
                 and self._state == "ok":
             self._state = "paper_near_end"
+        return ticket
+
+
+    def _take_slip(self, complete: bool) -> PrintedTicket:
+        """What has been printed since the last cut, as the slip that leaves the printer."""
+        image = self._paper.cut()
+        text_lines, qr_payloads, rasters = self._paper.take_record()
+        png = None
+        if self.out_dir is not None:
+            png = save_ticket(image, self.out_dir, self._next_png)
+            self._next_png += 1
+        ticket = PrintedTicket(png, text_lines, qr_payloads, self._ticket_bytes, rasters, time.time(), image,
+                               complete=complete)
+        self._ticket_bytes = 0
+        self.printed.append(ticket)
+        return ticket
+
+    def _stop_mid_ticket(self, state: str) -> PrintedTicket:
+        """The armed fault strikes: what is on paper so far comes out incomplete, then the
+        printer stops and ignores the rest of the ticket."""
+        self._mid_ticket_fault = None
+        ticket = self._take_slip(complete=False)
+        self._state = state
         return ticket
 
 

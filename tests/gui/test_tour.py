@@ -18,7 +18,7 @@ def test_tour_shows_every_screen_and_a_scannable_ticket(tmp_path):
     screens = {e["screen"]: e for e in manifest if "screen" in e}
     tickets = [e for e in manifest if "ticket" in e]
     for wanted in ("home_card_prompt", "categories", "items", "search_sbk", "kind", "printing", "done",
-                   "home_paper_out", "identified", "done_priority", "done_reprint", "card_error",
+                   "printing_interrupted", "home_paper_out", "identified", "done_priority", "done_reprint", "card_error",
                    "idle_countdown", "pin_pad", "technician", "technician_test_read", "home_en"):
         assert wanted in screens, f"the tour has no {wanted} screen"
     for entry in manifest:

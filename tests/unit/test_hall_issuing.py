@@ -106,7 +106,7 @@ def test_reservation_is_not_a_ticket_until_confirmed(hall):
 
 
 def test_stale_reservation_is_voided_and_its_number_reused(hall, clock):
-    crashed = hall.reserve_ticket(request())              # the kiosk died mid-print
+    crashed = hall.reserve_ticket(request())              # the kiosk died before printing
     clock.advance(minutes=1)
     assert hall.reserve_ticket(request()).ticket.number == "A002"    # not stale yet
     clock.advance(minutes=1, seconds=30)
@@ -115,6 +115,56 @@ def test_stale_reservation_is_voided_and_its_number_reused(hall, clock):
     assert len(void) == 1 and void[0].reason.startswith("stale")
     with pytest.raises(HallRefusal):
         hall.confirm_ticket(crashed.reservation_id)
+
+
+def test_a_number_whose_print_started_is_spoiled_never_given_back(hall):
+    started = hall.reserve_ticket(request())
+    hall.start_printing(started.reservation_id)            # bytes are on their way to the printer
+    hall.void_reservation(started.reservation_id, "paper ran out mid-ticket")
+    assert hall.reserve_ticket(request()).ticket.number == "A002"
+    [spoiled] = hall.spoiled_today()
+    assert (spoiled.number, spoiled.action, spoiled.reason) == ("A001", "spoil", "paper ran out mid-ticket")
+    with pytest.raises(HallRefusal):
+        hall.confirm_ticket(started.reservation_id)
+    with pytest.raises(KeyError):
+        hall.ticket(started.ticket.ticket_id)
+    assert hall.tickets_today() == []                      # a spoiled number is nobody's ticket
+
+
+def test_a_ticket_printed_whole_after_an_interruption_is_confirmed(hall):
+    reservation = hall.reserve_ticket(request())
+    hall.start_printing(reservation.reservation_id)
+    hall.start_printing(reservation.reservation_id)        # the retry after the printer came back
+    assert hall.confirm_ticket(reservation.reservation_id).number == "A001"
+    assert hall.spoiled_today() == []
+
+
+def test_stale_reservation_whose_print_started_is_spoiled_not_reused(hall, clock):
+    crashed = hall.reserve_ticket(request())
+    hall.start_printing(crashed.reservation_id)           # the kiosk lost power mid-print
+    clock.advance(minutes=2, seconds=30)
+    assert hall.reserve_ticket(request()).ticket.number == "A002"
+    [spoiled] = hall.spoiled_today()
+    assert spoiled.number == "A001" and spoiled.reason.startswith("stale")
+    with pytest.raises(HallRefusal):                     # a kiosk coming back late must not print it
+        hall.start_printing(crashed.reservation_id)
+
+
+def test_a_spoiled_number_does_not_use_up_the_daily_cap(make_hall):
+    hall = make_hall(cap=1)
+    spoiled = hall.reserve_ticket(request(item="SB02"))
+    hall.start_printing(spoiled.reservation_id)
+    hall.spoil_reservation(spoiled.reservation_id, "cover opened")
+    assert issue(hall, item="SB02").number == "A002"       # the citizen still gets today's last place
+
+
+def test_a_spoiled_reprint_leaves_the_ticket_valid(hall):
+    ticket = issue(hall, person="p1")
+    again = hall.reserve_ticket(request(person="p1"))
+    assert again.ticket.reprint
+    hall.start_printing(again.reservation_id)
+    hall.spoil_reservation(again.reservation_id, "paper out")
+    assert [t.number for t in hall.tickets_today()] == [ticket.number]
 
 
 def test_same_idempotency_key_returns_the_same_reservation(hall):

@@ -102,6 +102,51 @@ def test_a_cutter_jam_is_reported_after_printing(connect_printer, kind):
 
 
 @pytest.mark.parametrize("kind", ["pty", "tcp"])
+@pytest.mark.parametrize("fault", ["paper_out", "cover_open"])
+def test_a_printer_stopping_mid_ticket_leaves_half_a_slip_and_says_so(connect_printer, kind, fault):
+    vp = VirtualPrinter()
+    driver = connect_printer(kind, vp)
+    vp.fail_mid_ticket(fault, after_bytes=200)
+    sent = []
+    with pytest.raises(PrinterNotReady) as e:
+        driver.print_ticket(ticket(number="A013"), before_send=lambda: sent.append(True))
+    assert sent == [True]                          # the caller heard before the first byte left
+    assert e.value.during_print and not e.value.status.ready
+    [half] = vp.wait_for_tickets(1)
+    assert not half.complete
+    assert "A013" in half.text_lines               # the number is on the torn-off half...
+    assert half.qr_payloads == []                  # ...the QR code at the bottom never came
+    vp.set_state("ok")
+    driver.print_ticket(ticket(number="A013"))     # printed whole once the printer is back
+    assert vp.wait_for_tickets(2)[1].complete and "A013" in vp.printed[1].text_lines
+
+
+@pytest.mark.parametrize("kind", ["pty", "tcp"])
+def test_a_cutter_jamming_mid_ticket_leaves_it_printed_but_uncut(connect_printer, kind):
+    vp = VirtualPrinter()
+    driver = connect_printer(kind, vp)
+    vp.fail_mid_ticket("cutter_error")
+    with pytest.raises(PrinterNotReady) as e:
+        driver.print_ticket(ticket())
+    assert e.value.during_print and e.value.status.cutter_error
+    [uncut] = vp.wait_for_tickets(1)
+    assert not uncut.complete and uncut.qr_payloads == [example_fields()["ticket_id"]]
+
+
+@pytest.mark.parametrize("kind", ["pty", "tcp"])
+def test_nothing_is_sent_when_the_caller_refuses_before_the_first_byte(connect_printer, kind):
+    vp = VirtualPrinter()
+    driver = connect_printer(kind, vp)
+
+    def hall_says_no():
+        raise RuntimeError("reservation swept")
+    with pytest.raises(RuntimeError):
+        driver.print_ticket(ticket(), before_send=hall_says_no)
+    time.sleep(0.2)
+    assert vp.printed == [] and driver.status().ready
+
+
+@pytest.mark.parametrize("kind", ["pty", "tcp"])
 @pytest.mark.parametrize("reply", [b"OK\r\n", b"HTTP/1.0 400 Bad Request\r\n\r\n", b"\x00\x00\x00\x00"])
 def test_a_peer_answering_garbage_is_a_protocol_error(fake_peer, kind, reply):
     driver = fake_peer(kind, reply)
