@@ -48,7 +48,10 @@ def test_ticket_bytes():
 def test_compose_ticket(benchmark):
     template, profile, fields = load_template(), PrinterProfile(), example_fields()
     data = benchmark(compose_ticket, template, fields, profile)
-    assert data
+    printer = VirtualPrinter()
+    printer.feed(data)                       # what was timed prints the right ticket
+    [ticket] = printer.printed
+    assert fields["number"] in ticket.text_lines and ticket.qr_payloads == [fields["ticket_id"]]
 
 
 def test_print_ticket_over_pty(benchmark):
