@@ -114,22 +114,22 @@
 <context>
     <name>CheckInScreen</name>
     <message>
-        <location filename="../qml/CheckInScreen.qml" line="26"/>
+        <location filename="../qml/CheckInScreen.qml" line="32"/>
         <source>请扫预约码，或刷身份证、社保卡</source>
         <translation>Scan your appointment code, or use your ID or social security card</translation>
     </message>
     <message>
-        <location filename="../qml/CheckInScreen.qml" line="34"/>
+        <location filename="../qml/CheckInScreen.qml" line="41"/>
         <source>在微信里打开预约记录，把二维码对准下面的方框</source>
         <translation>Open the appointment in WeChat and hold its QR code in the frame below</translation>
     </message>
     <message>
-        <location filename="../qml/CheckInScreen.qml" line="107"/>
+        <location filename="../qml/CheckInScreen.qml" line="126"/>
         <source>正在查找您的预约…</source>
         <translation>Looking up your appointment…</translation>
     </message>
     <message>
-        <location filename="../qml/CheckInScreen.qml" line="115"/>
+        <location filename="../qml/CheckInScreen.qml" line="135"/>
         <source>没有预约？返回首页点「取号」就可以排队。</source>
         <translation>No appointment? Go back and tap &quot;Take a number&quot; to queue.</translation>
     </message>
@@ -432,14 +432,24 @@
 <context>
     <name>PrintingScreen</name>
     <message>
-        <location filename="../qml/PrintingScreen.qml" line="16"/>
+        <location filename="../qml/PrintingScreen.qml" line="19"/>
         <source>正在打印，请稍候</source>
         <translation>Printing, one moment please</translation>
     </message>
     <message>
-        <location filename="../qml/PrintingScreen.qml" line="25"/>
+        <location filename="../qml/PrintingScreen.qml" line="19"/>
+        <source>号票没有打完，请稍候</source>
+        <translation>Your ticket did not finish printing. One moment, please</translation>
+    </message>
+    <message>
+        <location filename="../qml/PrintingScreen.qml" line="29"/>
         <source>号票会从下方出票口出来</source>
         <translation>Your ticket comes out of the slot below</translation>
+    </message>
+    <message>
+        <location filename="../qml/PrintingScreen.qml" line="46"/>
+        <source>不等了，返回首页</source>
+        <translation>Don't wait, back to the start</translation>
     </message>
 </context>
 <context>
@@ -450,27 +460,27 @@
         <translation>Device status</translation>
     </message>
     <message>
-        <location filename="../qml/TechScreen.qml" line="94"/>
+        <location filename="../qml/TechScreen.qml" line="103"/>
         <source>正在打印测试页…</source>
         <translation>Printing a test page…</translation>
     </message>
     <message>
-        <location filename="../qml/TechScreen.qml" line="95"/>
+        <location filename="../qml/TechScreen.qml" line="104"/>
         <source>测试页已打印，请检查出票口</source>
         <translation>Test page printed. Please check the ticket slot.</translation>
     </message>
     <message>
-        <location filename="../qml/TechScreen.qml" line="109"/>
+        <location filename="../qml/TechScreen.qml" line="118"/>
         <source>打印测试页</source>
         <translation>Test print</translation>
     </message>
     <message>
-        <location filename="../qml/TechScreen.qml" line="125"/>
+        <location filename="../qml/TechScreen.qml" line="134"/>
         <source>退出程序</source>
         <translation>Close the app</translation>
     </message>
     <message>
-        <location filename="../qml/TechScreen.qml" line="133"/>
+        <location filename="../qml/TechScreen.qml" line="142"/>
         <source>返回首页</source>
         <translation>Home</translation>
     </message>
