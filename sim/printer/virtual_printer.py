@@ -25,6 +25,7 @@ __all__ = ["VirtualPrinter", "PrintedTicket", "PRINTER_STATES"]
 # What moves paper or puts dots on it; everything else only changes a mode.
 _PRINTING_OPS = frozenset({"char", "lf", "feed_lines", "feed_dots", "raster", "cut"})
 MID_TICKET_FAULTS = ("paper_out", "cover_open", "cutter_error")
+KEEP_IMAGES = 20      # slips whose picture stays in memory (the newest)
 
 
 class VirtualPrinter:
@@ -204,6 +205,10 @@ class VirtualPrinter:
                                complete=complete)
         self._ticket_bytes = 0
         self.printed.append(ticket)
+        if len(self.printed) > KEEP_IMAGES:
+            # A demo kiosk prints all day: ~0.35 MB of pixels per slip would pile up in memory.
+            # Older slips keep their text, QR payloads and PNG file.
+            self.printed[-KEEP_IMAGES - 1].image = None
         return ticket
 
     def _stop_mid_ticket(self, state: str) -> PrintedTicket:
