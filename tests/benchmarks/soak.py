@@ -1,0 +1,1569 @@
+"""A hall's day, compressed: the real kiosk left running for a long time under a crowd and faults.
+
+A leak, a reference-count bug or a descriptor leak does not show in a five-minute suite (PySide6
+6.12.0 lost a reference to True on every no-argument signal emit and killed the kiosk within
+the hour on the check-in screen). This harness runs the real application in this process, on
+Qt's offscreen platform, exactly as `kiosk --sim` composes it (build_core + screens.load_ui on
+the simulated devices), and walks citizens through it with real taps (screens.probe) while a
+seeded random source upsets the printer, the card readers and the camera. It records how
+every journey ended, samples the process (RSS, threads, descriptors, GC objects, refcounts of
+None/True/False) every few minutes, and at the end checks the hall database against the slips
+that came out of the printer.
+
+    from tests.benchmarks.soak import SoakSettings, run_soak
+    report = run_soak(SoakSettings(out_dir=Path("/tmp/soak"), minutes=2))
+    report.failures, report.hall_problems, report.samples     # journeys.jsonl, faults.jsonl, slips.jsonl
+
+The CLI and the pytest test are in tests/benchmarks/test_soak.py.
+"""
+from __future__ import annotations
+
+import os
+
+# Qt reads these when the application object is created: before any PySide6 import that makes one.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
+
+import gc  # noqa: E402
+import json  # noqa: E402
+import logging  # noqa: E402
+import random  # noqa: E402
+import re  # noqa: E402
+import sqlite3  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import traceback  # noqa: E402
+from collections import Counter, defaultdict, deque  # noqa: E402
+from dataclasses import asdict, dataclass, field, fields  # noqa: E402
+from datetime import date, datetime, time as dtime, timedelta  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Callable  # noqa: E402
+
+import psutil  # noqa: E402
+
+PROJECT = Path(__file__).resolve().parents[2]
+if str(PROJECT) not in sys.path:
+    sys.path.insert(0, str(PROJECT))
+
+log = logging.getLogger("soak")
+
+CONFIRMED = ("waiting", "called", "done", "no_show")
+NUMBER_LINE = re.compile(r"^\s*([ACP]\d{3,})\s*$")
+TEST_PRINT_PREFIX = "TEST-"
+TECH_PIN = "2468"                     # the demo PIN (config/kiosk.yaml holds its hash)
+WAIT_AVAILABLE_S = 12                 # how long a citizen waits at a kiosk that says "no paper"
+STUCK_S = 30                          # a screen that has not moved on after this is stuck
+TORN_TICKET_PATHS = ("stays", "gives_up", "leaves")     # what a citizen does when their ticket tears
+
+JOURNEY_KINDS = ("walk_in", "walk_in_id_card", "walk_in_ssc", "reprint", "check_in_qr", "check_in_card",
+                 "walk_away", "technician", "card_pulled_mid_read")
+FAULT_KINDS = ("printer_state", "mid_ticket", "card_pulled_mid_read", "camera_unplug", "sam_garbage",
+               "sam_persistent")
+
+
+# ---------------------------------------------------------------------------- settings, records
+@dataclass
+class SoakSettings:
+    out_dir: Path
+    minutes: float = 40.0             # wall time of the journeys (start-up and checks come on top)
+    journeys: int = 2000              # stop earlier once this many journeys are done
+    seed: int | None = None           # None: drawn from the time, printed and saved
+    sample_every_s: float = 180.0     # "every few minutes"; plus start, after 5 min and the end
+    baseline_after_s: float = 300.0   # the "after the first 5 minutes" sample
+    fault_every_s: float = 20.0       # mean time between background faults
+    fault_share: float = 0.25         # share of journeys that get a fault of their own
+    scan_share: float = 0.55          # aim: this share of the wall time on the check-in screen
+    idle_timeout_s: int = 5
+    idle_warning_s: int = 2
+    done_return_s: int = 3
+    crowd: int = 400                  # invented citizens with ID and social-security cards
+    pngs: bool = True                 # let the printer simulator write each slip as a PNG
+
+    def __post_init__(self):
+        self.out_dir = Path(self.out_dir)
+        if self.seed is None:
+            self.seed = int(time.time() * 1000) % 2**31
+
+
+@dataclass
+class Slip:
+    """What came out of the printer, kept small: text, QR payloads, whether it was whole."""
+    index: int
+    text_lines: list[str]
+    qr_payloads: list[str]
+    complete: bool
+    printed_at: float                 # time.time()
+    byte_count: int
+
+    @property
+    def number(self) -> str | None:
+        for line in self.text_lines:
+            m = NUMBER_LINE.match(line)
+            if m:
+                return m.group(1)
+        return None
+
+    @property
+    def ticket_id(self) -> str | None:
+        return self.qr_payloads[0] if self.qr_payloads else None
+
+    @property
+    def test_print(self) -> bool:
+        return any(p.startswith(TEST_PRINT_PREFIX) for p in self.qr_payloads) or \
+            any("打印测试" in line for line in self.text_lines)
+
+
+@dataclass
+class JourneyRecord:
+    n: int
+    kind: str
+    started_s: float
+    outcome: str = ""
+    detail: str = ""
+    faults: list[str] = field(default_factory=list)
+    failure: str = ""                 # set: something a citizen would notice as wrong
+    seconds: float = 0.0
+    shown_number: str = ""
+    left: bool = False                # the citizen is gone: nobody taps the last screen
+
+
+class JourneyFailed(Exception):
+    """Something a citizen would notice as wrong (the journey is recorded as failed)."""
+
+
+# ---------------------------------------------------------------------------- the clock
+def opening_day_clock(config, minutes: float) -> tuple[Callable[[], datetime], datetime]:
+    """The hall's clock: the next weekday the hall is open at 09:30, from 09:30 on at real speed,
+    so a run never depends on the time of day (nor crosses closing time: 09:00-17:30)."""
+    from kiosk.hall.hours import hall_open
+    today = date.today()
+    for ahead in range(1, 15):
+        day = today + timedelta(days=ahead)
+        start = datetime.combine(day, dtime(9, 30))
+        if day.weekday() < 5 and hall_open(config.hall, start)[0] and \
+                hall_open(config.hall, start + timedelta(minutes=minutes + 20))[0]:
+            break
+    else:
+        raise RuntimeError("config/hall.yaml opens on no weekday morning in the next two weeks")
+    origin = time.monotonic()
+    return (lambda: start + timedelta(seconds=time.monotonic() - origin)), start
+
+
+# ---------------------------------------------------------------------------- the crowd
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高梁郑谢宋唐许邓冯韩曹"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国淑兰志红玉"
+
+
+def make_crowd(count: int, rng: random.Random) -> dict:
+    """Invented citizens (valid GB 11643 numbers), a quarter of them 70 or older, each with an
+    ID card and a social-security card of some generation: enough people that each one books
+    few appointments, so their list of today's appointments stays one screen long."""
+    from drivers.card.id_number import check_character
+    from sim.citizens import SimCitizen
+    crowd = {}
+    for i in range(count):
+        elder = rng.random() < 0.25
+        birth = date(rng.randint(1930, 1954) if elder else rng.randint(1958, 2006), rng.randint(1, 12),
+                     rng.randint(1, 28))
+        sex = rng.choice((1, 2))
+        order = (2 * i + (1 if sex == 1 else 0)) % 1000          # odd: male; unique for i < 500
+        first17 = f"441900{birth:%Y%m%d}{order:03d}"
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+        key = f"crowd_{i:03d}"
+        crowd[key] = SimCitizen(key=key, name=name, sex=sex, birth_date=birth,
+                                address=f"广东省东莞市松山湖科技{1 + i % 9}路{i + 1}号",
+                                id_number=first17 + check_character(first17), issuing_authority="东莞市公安局",
+                                valid_from=date(2016, 1, 1), valid_to="长期", ssc_generation=rng.choice((1, 2, 3)))
+    return crowd
+
+
+# ---------------------------------------------------------------------------- what goes wrong, noticed
+class Problems(logging.Handler):
+    """Tracebacks anywhere in the process (logged with exc_info, uncaught on any thread, or in a
+    Qt slot), errors logged, and what Qt and QML complain about."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.tracebacks: list[str] = []
+        self.errors: list[str] = []
+        self.warnings: Counter = Counter()
+        self.qml_errors: list[str] = []
+        self.qt_messages: Counter = Counter()
+        self._lock_ = threading.Lock()
+        self._hooks: tuple = ()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = f"{record.name}: {record.getMessage()}"
+        except Exception:                     # a badly formatted log call is itself a bug to see
+            text = f"{record.name}: {record.msg!r} {record.args!r}"
+        with self._lock_:
+            if record.exc_info:
+                self.tracebacks.append(text + "\n" + "".join(traceback.format_exception(*record.exc_info))[-3000:])
+            elif record.levelno >= logging.ERROR:
+                self.errors.append(text)
+            else:
+                self.warnings[f"{record.name}: {_shape(record.msg)}"] += 1
+
+    def install(self) -> None:
+        from PySide6.QtCore import qInstallMessageHandler
+        logging.getLogger().addHandler(self)
+        old_sys, old_thread = sys.excepthook, threading.excepthook
+
+        def sys_hook(kind, value, tb):        # PySide6 reports an exception in a slot here
+            with self._lock_:
+                self.tracebacks.append("uncaught: " + "".join(traceback.format_exception(kind, value, tb))[-3000:])
+            old_sys(kind, value, tb)
+
+        def thread_hook(args):
+            with self._lock_:
+                self.tracebacks.append(f"uncaught in thread {args.thread.name if args.thread else '?'}: " + "".join(
+                    traceback.format_exception(args.exc_type, args.exc_value, args.exc_traceback))[-3000:])
+            old_thread(args)
+
+        def qt_hook(mode, context, message):
+            from PySide6.QtCore import QtMsgType
+            where = f"{context.file}:{context.line}" if context and context.file else ""
+            with self._lock_:
+                self.qt_messages[_shape(message)[:160]] += 1
+                # A QML TypeError/ReferenceError is a screen showing something wrong or nothing.
+                if mode in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg) or \
+                        re.search(r"\b(TypeError|ReferenceError|RangeError|SyntaxError)\b", message):
+                    self.qml_errors.append(f"{where} {message}"[:400])
+
+        sys.excepthook, threading.excepthook = sys_hook, thread_hook
+        previous_qt = qInstallMessageHandler(qt_hook)
+        self._hooks = (old_sys, old_thread, previous_qt)
+
+    def uninstall(self) -> None:
+        from PySide6.QtCore import qInstallMessageHandler
+        logging.getLogger().removeHandler(self)
+        if self._hooks:
+            sys.excepthook, threading.excepthook, previous_qt = self._hooks
+            qInstallMessageHandler(previous_qt)
+            self._hooks = ()
+
+    def counts(self) -> tuple[int, int, int]:
+        with self._lock_:
+            return len(self.tracebacks), len(self.qml_errors), len(self.errors)
+
+
+def _shape(message) -> str:
+    """A log message with its numbers taken out, so repeats of one kind count together."""
+    return re.sub(r"\d+", "#", str(message))
+
+
+# ---------------------------------------------------------------------------- slips
+class SlipRecorder:
+    """Takes each slip off the virtual printer as it comes out and writes a compact record of
+    it (text lines, QR payloads, whole or torn) to slips.jsonl. The printer keeps every
+    PrintedTicket, with its rendered image, in `printed` for tests; in a run of thousands that
+    would be the simulator's memory counted as the kiosk's, and so would our own list."""
+
+    RECENT = 8                        # the last few slips, for the journey that just printed
+
+    def __init__(self, printer, path: Path):
+        self.printer = printer
+        self.path = path
+        self._file = path.open("a", encoding="utf-8")
+        self._count = 0
+        self._recent: list[Slip] = []
+        self._lock = threading.Lock()
+        printer.on_ticket = self._on_ticket
+
+    def _on_ticket(self, ticket) -> None:
+        # On the printer's server thread, the one thread that appends to `printed`.
+        self._record(ticket)
+        printed = self.printer.printed
+        for i in range(len(printed) - 1, -1, -1):
+            if printed[i] is ticket:
+                del printed[i]
+                break
+
+    def _record(self, ticket) -> None:
+        with self._lock:
+            if getattr(ticket, "_soak_recorded", False):
+                return
+            ticket._soak_recorded = True
+            ticket.image = None
+            self._count += 1
+            slip = Slip(self._count, list(ticket.text_lines), list(ticket.qr_payloads),
+                        bool(getattr(ticket, "complete", True)), ticket.printed_at, ticket.byte_count)
+            self._file.write(json.dumps(asdict(slip), ensure_ascii=False) + "\n")
+            self._file.flush()
+            self._recent = self._recent[-(self.RECENT - 1):] + [slip]
+
+    def drain(self) -> None:
+        """Anything that came out without the callback (a printer path that does not call it)."""
+        printed = self.printer.printed
+        while printed:
+            try:
+                ticket = printed.pop(0)
+            except IndexError:
+                break
+            self._record(ticket)
+
+    def count(self) -> int:
+        with self._lock:
+            return self._count
+
+    def since(self, count: int) -> list[Slip]:
+        """The slips after the first `count` (only the last few are kept at hand)."""
+        with self._lock:
+            return [s for s in self._recent if s.index > count]
+
+    def close(self) -> None:
+        with self._lock:
+            self._file.close()
+
+
+def read_slips(path: Path) -> list[Slip]:
+    if not path.exists():
+        return []
+    return [Slip(**json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+# ---------------------------------------------------------------------------- the process, sampled
+def sample(label: str, elapsed_s: float, journeys: int) -> dict:
+    gc.collect()      # what is really held, not what the collector has not reached yet
+    me = psutil.Process()
+    return {"label": label, "t_s": round(elapsed_s, 1), "journeys": journeys,
+            "rss_mib": round(me.memory_info().rss / 2**20, 2), "threads": me.num_threads(),
+            "py_threads": threading.active_count(), "fds": me.num_fds(), "gc_objects": len(gc.get_objects()),
+            "ref_none": sys.getrefcount(None), "ref_true": sys.getrefcount(True),
+            "ref_false": sys.getrefcount(False)}
+
+
+# ---------------------------------------------------------------------------- the report
+@dataclass
+class SoakReport:
+    """What soak.json holds. Every journey and fault also goes to journeys.jsonl and
+    faults.jsonl as it happens; in memory only counts are kept, so the harness's own memory
+    does not grow with the run it is measuring."""
+    settings: dict
+    seed: int
+    hall_day: str
+    started_at: str
+    wall_s: float = 0.0
+    journeys_done: int = 0
+    outcome_counts: dict = field(default_factory=lambda: defaultdict(Counter))
+    fault_counter: Counter = field(default_factory=Counter)
+    failures: list[str] = field(default_factory=list)
+    samples: list[dict] = field(default_factory=list)
+    scan_seconds: float = 0.0
+    tracebacks: list[str] = field(default_factory=list)
+    qml_errors: list[str] = field(default_factory=list)
+    errors_logged: list[str] = field(default_factory=list)
+    warnings_logged: dict = field(default_factory=dict)
+    qt_messages: dict = field(default_factory=dict)
+    hall: dict = field(default_factory=dict)
+    hall_problems: list[str] = field(default_factory=list)
+    figures: dict = field(default_factory=dict)
+    alive: bool = True
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def scan_share(self) -> float:
+        return self.scan_seconds / self.wall_s if self.wall_s else 0.0
+
+    def outcomes(self) -> dict[str, dict[str, int]]:
+        return {kind: dict(sorted(c.items())) for kind, c in sorted(self.outcome_counts.items())}
+
+    def fault_counts(self) -> dict[str, int]:
+        return dict(sorted(self.fault_counter.items()))
+
+    def sample_at(self, label: str) -> dict | None:
+        return next((s for s in self.samples if s["label"] == label), None)
+
+    def to_json(self) -> dict:
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("outcome_counts", "fault_counter")}
+        data["outcomes"] = self.outcomes()
+        data["fault_counts"] = self.fault_counts()
+        data["scan_share"] = round(self.scan_share, 3)
+        data["records"] = {"journeys": "journeys.jsonl", "faults": "faults.jsonl", "slips": "slips.jsonl"}
+        return data
+
+
+# ---------------------------------------------------------------------------- the finger
+class Finger:
+    """screens.probe's taps and waits, without its one leak: probe.spin() makes a QEventLoop
+    and calls QTimer.singleShot(ms, loop.quit) every few milliseconds, and PySide6 6.11.3 leaks
+    four references to None on each QTimer.singleShot with a delay (and one on each connect()).
+    Over an hour of waits that is millions of references to None from the harness, which would
+    hide whatever the kiosk itself does to them. One event loop and one timer, connected once,
+    leak nothing; finding items and reading text is probe's own code."""
+
+    def __init__(self, window):
+        from PySide6.QtCore import QEventLoop, QTimer
+        self.window = window
+        self._loop = QEventLoop()
+        self._timer = QTimer(singleShot=True)
+        self._timer.timeout.connect(self._loop.quit)
+
+    def spin(self, seconds: float) -> None:
+        self._timer.start(max(1, int(seconds * 1000)))
+        self._loop.exec()
+
+    def wait_until(self, condition: Callable[[], object], timeout: float) -> object:
+        """condition()'s value once true, None after timeout; Qt runs meanwhile."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = condition()
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                return None
+            self.spin(0.005)
+
+    def find(self, name: str):
+        from screens.probe import find
+        return find(self.window, name)
+
+    def tap_item(self, item) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+        from screens.probe import centre
+        QTest.mouseClick(self.window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre(item))
+        self.spin(0.03)
+
+    def tap(self, name: str, timeout: float = 5.0) -> bool:
+        item = self.wait_until(lambda: self.find(name), timeout)
+        if item is None:
+            return False
+        self.tap_item(item)
+        return True
+
+    def type(self, text: str) -> None:
+        """Letters on the on-screen keyboard, as screens.probe.type_on_keyboard taps them."""
+        from screens.probe import keyboard_key
+        if self.wait_until(lambda: keyboard_key(self.window, text[0]), 5.0) is None:
+            raise JourneyFailed("the on-screen keyboard did not come up")
+        for char in text:
+            key = keyboard_key(self.window, char)
+            if key is None:
+                raise JourneyFailed(f"no key {char!r} on the on-screen keyboard")
+            self.tap_item(key)
+            self.spin(0.04)
+
+
+# ---------------------------------------------------------------------------- the soak
+class Soak:
+    def __init__(self, settings: SoakSettings):
+        self.s = settings
+        self.rng = random.Random(settings.seed)
+        self.out = settings.out_dir
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.problems = Problems()
+        self.report: SoakReport | None = None
+        self.journeys_done = 0
+        self.t0 = 0.0
+        self._scan_since: float | None = None
+        self._scan_total = 0.0
+        self._printer_fault_until = 0.0      # monotonic: a printer fault of ours is in force
+        self._camera_out = False
+        self._timers: list[tuple[float, Callable[[], None]]] = []     # (monotonic due, action)
+        self._ticker = None
+        self.issued_by_card: dict[tuple[str, str, str], str] = {}   # (citizen, item, kind) → number
+        self.appointment_holders: Counter = Counter()
+        self._mid_ticket_paths: set[str] = set()
+        self._cards_out = False
+
+    # ------------------------------------------------------------------ start and stop
+    def start(self) -> None:
+        from PySide6.QtGui import QGuiApplication
+        from kiosk.app import build_core
+        from kiosk.config import load_config
+        from screens import load_ui, prepare_environment
+        from sim.card.ssc_pcscd import PcscdUnavailable, ensure_pcscd
+
+        # The kiosk would only log a warning and show the reader as faulty; a soak without the
+        # social-security card path is not the soak asked for.
+        try:
+            ensure_pcscd(log_path=self.out / "pcscd.log")
+        except PcscdUnavailable as e:
+            raise RuntimeError(f"pcscd with vpcd could not be started, so the social-security card "
+                               f"journeys cannot run: {e}") from e
+        prepare_environment()
+        self.app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
+        self.problems.install()
+
+        config = load_config()
+        config = config.model_copy(update={"kiosk": config.kiosk.model_copy(update={
+            "idle_timeout_s": self.s.idle_timeout_s, "idle_warning_s": self.s.idle_warning_s})})
+        self.clock, hall_start = opening_day_clock(config, self.s.minutes)
+        self.core = build_core(config, sim=True, out_dir=self.out / "kiosk", clock=self.clock)
+        self.sims = self.core.simulators
+        if not self.s.pngs:
+            self.sims.printer.out_dir = None
+        self.sims.citizens.update(make_crowd(self.s.crowd, self.rng))
+        self.crowd = sorted(k for k in self.sims.citizens if k.startswith("crowd_"))
+        # The machine has one pcscd with one vpcd slot, and other test runs insert their own
+        # cards into it; the kiosk reads those too. Tell them apart from ours.
+        self._ssc_expected: str | None = None       # id number of the card we put in the slot
+        self._foreign_reads: deque[float] = deque(maxlen=50)   # monotonic times a card not ours was read
+        self.foreign_read_count = 0
+        ssc = next((r for r in self.core.card_readers if r.role == "ssc_reader"), None)
+        if ssc is not None:
+            ssc.add_listener(self._on_ssc_event)
+        self.slips = SlipRecorder(self.sims.printer, self.out / "slips.jsonl")
+        self._journeys_file = (self.out / "journeys.jsonl").open("w", encoding="utf-8")
+        self._faults_file = (self.out / "faults.jsonl").open("w", encoding="utf-8")
+        self.ui = load_ui(self.app, self.core, fullscreen=False, orientation="portrait", locked=True,
+                          on_quit=lambda: None, done_return_s=self.s.done_return_s)
+        self.w = self.ui.window
+        self.vm = self.ui.viewmodel
+        self.finger = Finger(self.w)
+        self.vm.screenChanged.connect(self._on_screen)
+        from screens.probe import wait_for, wait_ready
+        wait_for(self.w, "homeScreen", timeout=20)
+        wait_ready(self.w)
+        self.report = SoakReport(settings={k: str(v) for k, v in asdict(self.s).items()}, seed=self.s.seed,
+                                 hall_day=hall_start.date().isoformat(), started_at=datetime.now().isoformat())
+        from kiosk.hall.tokens import Signer
+        from sim.appointments import SIGNING_KEYS
+        self.signer = Signer.from_file(SIGNING_KEYS)
+        self.items = self._walk_in_items()
+        log.info("soak: seed %d, hall day %s, out %s", self.s.seed, hall_start.date(), self.out)
+
+    def stop(self) -> None:
+        if self._ticker is not None:
+            self._ticker.stop()
+        self._timers.clear()
+        try:
+            self.ui.close()
+        finally:
+            self.core.stop()
+            self.problems.uninstall()
+            self.slips.close()
+            self._journeys_file.close()
+            self._faults_file.close()
+
+    def _walk_in_items(self) -> list[tuple[str, str, list[str]]]:
+        """(category, item, kinds) a citizen can reach without scrolling: the first rows."""
+        items = []
+        for category in self.core.config.categories:
+            for item in category.items[:4]:
+                items.append((category.code, item.code, [k.value for k in item.kinds]))
+        return items
+
+    # ------------------------------------------------------------------ small helpers
+    def elapsed(self) -> float:
+        return time.monotonic() - self.t0
+
+    def screen(self) -> str:
+        return self.vm.property("screen")
+
+    def _on_screen(self) -> None:
+        now = time.monotonic()
+        on_scan = self.screen() == "checkin"
+        if on_scan and self._scan_since is None:
+            self._scan_since = now
+        elif not on_scan and self._scan_since is not None:
+            self._scan_total += now - self._scan_since
+            self._scan_since = None
+
+    def scan_seconds(self) -> float:
+        extra = time.monotonic() - self._scan_since if self._scan_since is not None else 0.0
+        return self._scan_total + extra
+
+    def spin(self, seconds: float) -> None:
+        self.finger.spin(seconds)
+
+    def wait(self, condition: Callable[[], object], timeout: float) -> object:
+        """condition() or None after timeout (spinning Qt meanwhile)."""
+        return self.finger.wait_until(condition, timeout)
+
+    def wait_screen(self, names: set[str] | tuple, timeout: float) -> str | None:
+        return self.wait(lambda: self.screen() if self.screen() in names else None, timeout)
+
+    def shown(self, name: str) -> str:
+        from screens.probe import text_of
+        item = self.finger.find(name)
+        return text_of(item) if item is not None else ""
+
+    def tap(self, name: str, timeout: float = 5.0) -> None:
+        if not self.finger.tap(name, timeout):
+            raise JourneyFailed(f"{name!r} never appeared (screen {self.screen()!r})")
+
+    def visible_problem_text(self) -> str:
+        """A traceback or an exception's name on screen is never what a citizen should read."""
+        from screens.probe import visible_texts
+        for text in visible_texts(self.w):
+            if "Traceback" in text or re.search(r"\b\w+(Error|Exception)\b", text):
+                return text[:200]
+        return ""
+
+    def fault(self, rec: JourneyRecord | None, name: str, detail: str = "") -> None:
+        entry = {"t_s": round(self.elapsed(), 1), "fault": name, "detail": detail,
+                 "journey": rec.n if rec else self.journeys_done + 1}
+        self._faults_file.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        self._faults_file.flush()
+        self.report.fault_counter[name] += 1
+        if rec is not None:
+            rec.faults.append(f"{name}:{detail}" if detail else name)
+
+    def later(self, seconds: float, action: Callable[[], None]) -> None:
+        """Do this in a while, on the Qt thread (while a journey waits, as faults really come).
+        One ticking timer for all of them: a QTimer made and connected per action would leak a
+        reference to None each time (PySide6 6.11.3, see Finger)."""
+        if self._ticker is None:
+            from PySide6.QtCore import QTimer
+            self._ticker = QTimer(interval=100)
+            self._ticker.timeout.connect(self._run_due)
+            self._ticker.start()
+        self._timers.append((time.monotonic() + seconds, action))
+
+    def _run_due(self) -> None:
+        now = time.monotonic()
+        due = [t for t in self._timers if t[0] <= now]
+        if not due:
+            return
+        self._timers = [t for t in self._timers if t[0] > now]
+        for _, action in due:
+            action()
+
+    # ------------------------------------------------------------------ the citizen's patience
+    def wait_available(self, rec: JourneyRecord) -> bool:
+        """A citizen at a kiosk that says it cannot print waits a little, then leaves."""
+        if self.vm.property("ticketAvailable"):
+            return True
+        rec.detail = "waited for the printer"
+        return bool(self.wait(lambda: self.vm.property("ticketAvailable"), WAIT_AVAILABLE_S))
+
+    def leave_home(self, rec: JourneyRecord) -> None:
+        """How the citizen leaves the screen they are on: a tap or walking away."""
+        screen = self.screen()
+        walk_off = rec.left or self.rng.random() < 0.3
+        if screen == "done" and not walk_off:
+            self.tap("doneTapArea")
+        elif screen == "message" and not walk_off:
+            self.tap("messageHomeButton")
+        elif screen in ("categories", "items", "kind", "checkin", "appointments", "appointment") and not walk_off:
+            self.tap("homeButton")
+
+    def ensure_home(self, rec: JourneyRecord) -> None:
+        """Every journey ends on the home screen by itself: done → its countdown, other screens →
+        the idle timeout. A screen that never gets there is what a citizen calls stuck."""
+        limit = max(self.s.done_return_s, self.s.idle_timeout_s) + 6
+        if self.wait_screen({"home"}, limit) is None:
+            stuck = self.screen()
+            if not rec.failure:
+                rec.failure = f"stuck on {stuck!r}: not back home {limit} s after the citizen left"
+            self.vm.goHome()      # so the soak can go on; the failure is recorded
+            self.wait_screen({"home"}, 5)
+
+    # ------------------------------------------------------------------ cards
+    def _on_ssc_event(self, event: str, payload) -> None:
+        # On the reader's thread. Only the id number is compared, never logged.
+        if event == "identity" and getattr(payload, "id_number", None) != self._ssc_expected:
+            self._foreign_reads.append(time.monotonic())
+            self.foreign_read_count += 1
+
+    def present_card(self, rec: JourneyRecord, via: str, citizen: str) -> None:
+        self._cards_out = True
+        if via == "id":
+            self.sims.place_id_card(citizen)
+        else:
+            self.ensure_pcscd(rec)
+            self._ssc_expected = self.sims.citizens[citizen].id_number
+            self.sims.insert_ssc(citizen)
+
+    def ensure_pcscd(self, rec: JourneyRecord | None) -> None:
+        """The machine has one pcscd, and a test run elsewhere that started it stops it when it
+        ends. That is not the kiosk's fault: start it again (the kiosk's monitor reconnects by
+        itself within a second or two) and note it, so the outcome is not misread."""
+        from sim.card.ssc_pcscd import VIRTUAL_READER, ensure_pcscd, virtual_readers
+        if VIRTUAL_READER in virtual_readers():
+            return
+        ensure_pcscd(log_path=self.out / "pcscd.log")
+        self.report.notes.append(f"{self.elapsed():.0f} s: pcscd was gone (stopped by another program) and "
+                                 f"was started again")
+        if rec is not None:
+            rec.faults.append("pcscd_restarted")
+        ssc = next((r for r in self.core.card_readers if r.role == "ssc_reader"), None)
+        self.wait(lambda: ssc is None or ssc.health.state == "ok", 8)
+
+    def take_cards(self) -> None:
+        """The citizen takes their cards back (the reader must see the empty pad before the next)."""
+        if not self._cards_out:
+            return
+        self.sims.take_id_card()
+        self.sims.pull_ssc()
+        self._ssc_expected = None
+        self._cards_out = False
+        self.spin(0.6)
+
+    def wait_greeting(self, timeout: float = 10.0) -> bool:
+        return bool(self.wait(lambda: self.shown("identityGreeting"), timeout))
+
+    # ------------------------------------------------------------------ printing and its faults
+    def printer_fault_free(self) -> bool:
+        return time.monotonic() >= self._printer_fault_until and self.sims.printer.state == "ok"
+
+    def _owed_mid_ticket(self) -> str | None:
+        """After the first round, one torn ticket of each kind of ending before leaving it to
+        chance: a short run must see them all."""
+        if self.journeys_done < len(JOURNEY_KINDS):
+            return None
+        return next((path for path in TORN_TICKET_PATHS if path not in self._mid_ticket_paths), None)
+
+    def arm_mid_ticket(self, rec: JourneyRecord, path: str) -> None:
+        """The next ticket tears part-way (VirtualPrinter.fail_mid_ticket). `path` is what the
+        citizen then does: waits (stays), presses 不等了 (gives_up), or has gone (leaves)."""
+        state = self.rng.choice(("paper_out", "cover_open", "cutter_error"))
+        # A ticket is ~600 bytes: stop well inside it, or the fault would wait for the next one.
+        after = self.rng.randint(60, 400)
+        self.sims.printer.fail_mid_ticket(state, after_bytes=after)
+        self._printer_fault_until = time.monotonic() + 3600       # until someone mends it
+        self._mid_ticket_paths.add(path)
+        self.fault(rec, "mid_ticket", f"{state} after {after} bytes, citizen {path}")
+
+    def mend_printer(self) -> None:
+        self.sims.printer.set_state("ok")
+        self._printer_fault_until = 0.0
+
+    def await_ticket(self, rec: JourneyRecord, torn_path: str | None = None) -> str:
+        """After the last tap: the printing screen, then the number (done), a calm sentence
+        (message), or - when the tap came too late - home by the idle timeout. If the printer
+        stops part-way the screen must say so and name the number; then what happens depends on
+        the citizen (torn_path): they wait and staff mend the printer (the same number must come
+        out whole), they press 不等了 (the number is spoiled), or they have gone and staff mend the
+        printer later. Any interruption we did not plan (a background fault mid-print) is met
+        by staff mending the printer while the citizen waits."""
+        slips_before = self.slips.count()
+        deadline = time.monotonic() + STUCK_S
+        interrupted_number = None
+        act_at, act = None, None
+        while True:
+            screen = self.screen()
+            if screen in ("done", "message", "home"):
+                break
+            problem = self.vm.property("printProblem") if screen == "printing" else ""
+            if problem and interrupted_number is None:
+                m = re.search(r"([ACP]\d{3,})", problem)
+                interrupted_number = m.group(1) if m else "?"
+                path = torn_path or "stays"
+                rec.detail = (rec.detail + "; " if rec.detail else "") + f"print interrupted ({path})"
+                if path == "gives_up":
+                    act_at, act = time.monotonic() + self.rng.uniform(1.0, 6.0), "give_up"
+                elif path == "leaves":
+                    act_at, act = time.monotonic() + self.rng.uniform(5.0, 15.0), "mend"
+                else:
+                    act_at, act = time.monotonic() + self.rng.uniform(1.0, 5.0), "mend"
+                deadline = act_at + STUCK_S
+            if act_at is not None and time.monotonic() >= act_at:
+                if act == "give_up":
+                    self.tap("stopWaitingButton")
+                self.mend_printer()
+                act_at = None
+            if time.monotonic() > deadline:
+                raise JourneyFailed(f"no ticket and no message {STUCK_S} s after the tap"
+                                    + (" and the printer was mended" if interrupted_number else "")
+                                    + f" (screen {screen!r})")
+            self.spin(0.05)
+        if interrupted_number is not None and act_at is not None:
+            self.mend_printer()            # ended before anyone had to act (the 90 s ran out?)
+        outcome = self._read_result(rec, screen)
+        if interrupted_number is None:
+            return outcome
+        torn = [s for s in self.slips.since(slips_before) if not s.complete]
+        if interrupted_number == "?":
+            raise JourneyFailed("the printing screen says the ticket stopped but names no number")
+        if torn and torn[0].number and torn[0].number != interrupted_number:
+            raise JourneyFailed(f"the torn slip shows {torn[0].number}, the screen speaks of {interrupted_number}")
+        if outcome in ("ticket", "checked_in", "reprint") and rec.shown_number != interrupted_number:
+            raise JourneyFailed(f"ticket {interrupted_number} stopped mid-print, then {rec.shown_number} was "
+                                f"printed instead of the same number whole")
+        if torn_path == "gives_up":
+            return "gave_up_torn_ticket" if screen == "home" else outcome
+        if torn_path == "leaves":
+            rec.left = True
+            return "torn_printed_whole_to_nobody" if outcome != "idle_home" else outcome
+        return "torn_then_" + outcome
+
+    def _read_result(self, rec: JourneyRecord, screen: str) -> str:
+        wrong = self.visible_problem_text()
+        if wrong:
+            raise JourneyFailed(f"the screen shows {wrong!r}")
+        if screen == "done":
+            number = self.shown("ticketNumber")
+            if not number:
+                raise JourneyFailed("the done screen shows no number")
+            reprint = bool(self.shown("reprintMark"))
+            rec.shown_number = number
+            return "reprint" if reprint else ("checked_in" if self.shown("appointmentMark") else "ticket")
+        if screen == "message":
+            text = self.shown("errorMessage") or self._banner_text("errorMessage")
+            rec.detail = (rec.detail + " " if rec.detail else "") + text[:80]
+            return "calm_message"
+        return "idle_home"
+
+    def _banner_text(self, name: str) -> str:
+        from screens.probe import find, text_of, walk
+        banner = find(self.w, name)
+        if banner is None:
+            return ""
+        return next((text_of(i) for i in walk(banner) if i.objectName() == "bannerText"), "")
+
+    # ------------------------------------------------------------------ journeys
+    def pick_item(self) -> tuple[str, str, str]:
+        category, item, kinds = self.rng.choice(self.items)
+        return category, item, self.rng.choice(kinds)
+
+    def choose(self, rec: JourneyRecord, category: str, item: str, kind: str, mid_ticket_ok: bool = True,
+               citizen: str | None = None) -> str:
+        """On the category screen: the business, then the kind - with maybe a fault of its own."""
+        self.tap(f"categoryTile_{category}")
+        self.tap(f"itemRow_{item}")
+        self.wait_screen({"kind"}, 5)
+        torn_path = None
+        owed = self._owed_mid_ticket()
+        if mid_ticket_ok and (owed is not None or self.rng.random() < self.s.fault_share * 0.6) \
+                and self.printer_fault_free():
+            torn_path = owed or self.rng.choice(TORN_TICKET_PATHS + ("stays",))
+            self.arm_mid_ticket(rec, torn_path)
+        elif self.rng.random() < self.s.fault_share * 0.2 and self.printer_fault_free():
+            # The printer stops just as the citizen taps: the poll may or may not have seen it.
+            state = self.rng.choice(("paper_out", "cover_open", "offline"))
+            self.sims.printer.set_state(state)
+            self._printer_fault_until = time.monotonic() + 3600
+            self.fault(rec, "printer_state", f"{state} at the tap")
+            self.later(self.rng.uniform(1.0, 6.0), self.mend_printer)
+        self.tap(f"kindButton_{kind}")
+        outcome = self.await_ticket(rec, torn_path)
+        if outcome in ("ticket", "reprint") and citizen:
+            self.issued_by_card[(citizen, item, kind)] = rec.shown_number
+            while len(self.issued_by_card) > 200:       # bounded: the harness must not grow
+                del self.issued_by_card[next(iter(self.issued_by_card))]
+        return outcome
+
+    def j_walk_in(self, rec: JourneyRecord) -> str:
+        if not self.wait_available(rec):
+            return "printer_unavailable"
+        self.tap("takeNumberButton")
+        if self.wait_screen({"categories"}, 5) is None:
+            return "printer_unavailable" if not self.vm.property("ticketAvailable") else self._not_moved("categories")
+        if self.rng.random() < 0.1:             # some people search instead of browsing
+            return self._search_journey(rec)
+        return self.choose(rec, *self.pick_item())
+
+    def _search_journey(self, rec: JourneyRecord) -> str:
+        self.tap("searchEntry")
+        self.wait(lambda: self._visible("searchField"), 3)
+        self.finger.type("sbk")
+        if self.wait(lambda: self._visible("itemRow_SM001"), 5) is None:
+            raise JourneyFailed("typing 'sbk' did not list 社会保障卡申领 (SM001)")
+        self.tap("itemRow_SM001")
+        self.wait_screen({"kind"}, 5)
+        self.tap("kindButton_consult")
+        return self.await_ticket(rec)
+
+    def _visible(self, name: str) -> bool:
+        return self.finger.find(name) is not None
+
+    def _not_moved(self, expected: str) -> str:
+        raise JourneyFailed(f"tapped towards {expected!r} but the kiosk stays on {self.screen()!r}")
+
+    def j_walk_in_card(self, rec: JourneyRecord, via: str, citizen: str | None = None,
+                       choice: tuple[str, str, str] | None = None) -> str:
+        if not self.wait_available(rec):
+            return "printer_unavailable"
+        citizen = citizen or self.rng.choice(self.crowd)
+        self.present_card(rec, via, citizen)
+        try:
+            if not self.wait_greeting(10):
+                if self.shown("cardErrorToast"):
+                    return "card_error_shown"
+                raise JourneyFailed(f"{'ID' if via == 'id' else 'social-security'} card laid down, no greeting "
+                                    f"in 10 s (screen {self.screen()!r})")
+            if self.wait_screen({"categories"}, 5) is None:
+                if not self.vm.property("ticketAvailable"):
+                    return "printer_unavailable"
+                return self._not_moved("categories")
+            category, item, kind = choice or self.pick_item()
+            outcome = self.choose(rec, category, item, kind, citizen=citizen)
+            if choice is not None and outcome == "ticket":
+                raise JourneyFailed(f"same person, same item again: a new number {rec.shown_number} instead "
+                                    f"of 补打 {self.issued_by_card.get((citizen, item, kind))}")
+            if outcome == "reprint" and choice is not None:
+                first = self.issued_by_card.get((citizen, item, kind))
+                if first and rec.shown_number != first:
+                    raise JourneyFailed(f"补打 of {first} shows number {rec.shown_number}")
+            return outcome
+        finally:
+            if via == "ssc" and self.rng.random() < 0.5:
+                self.sims.pull_ssc()       # people take their card back as soon as they have chosen
+
+    def j_reprint(self, rec: JourneyRecord) -> str:
+        if not self.issued_by_card:
+            return self.j_walk_in_card(rec, "id")
+        (citizen, item, kind), _ = self.rng.choice(sorted(self.issued_by_card.items()))
+        category = next(c for c, i, _ in self.items if i == item)
+        return self.j_walk_in_card(rec, self.rng.choice(("id", "ssc")), citizen, (category, item, kind))
+
+    def book_appointment(self, citizen: str):
+        from kiosk.hall.model import AppointmentRequest, TicketKind
+        from kiosk.privacy import person_key
+        now = self.clock()
+        # Check-in opens 30 min before the slot and closes 15 min after its start.
+        start = (now + timedelta(minutes=self.rng.randint(-10, 20))).replace(second=0, microsecond=0)
+        items = [code for _, code, kinds in self.items if TicketKind.ACCEPT.value in kinds]
+        request = AppointmentRequest(person_key(self.sims.citizens[citizen].id_number, self.core.config.hall.id),
+                                     self.rng.choice(items), start, start + timedelta(minutes=30))
+        booked = self.core.hall.book_appointment(request, f"soak-{self.s.seed}-{citizen}-{self.journeys_done}", now)
+        self.appointment_holders[citizen] += 1
+        return booked, self.signer.token_for(booked, now)
+
+    def open_check_in(self, rec: JourneyRecord) -> bool:
+        if not self.wait_available(rec):
+            return False
+        self.tap("checkInButton")
+        if self.wait_screen({"checkin"}, 5) is None:
+            if not self.vm.property("ticketAvailable"):
+                return False
+            self._not_moved("checkin")
+        return True
+
+    def j_check_in_qr(self, rec: JourneyRecord) -> str:
+        citizen = self._appointment_citizen()
+        appointment, token = self.book_appointment(citizen)
+        if not self.open_check_in(rec):
+            return "printer_unavailable"
+        if not self.core.scanner_usable():
+            self.spin(1.0)
+            self.tap("homeButton")
+            return "scanner_out_of_service"
+        frames = self.vm.appointments.property("previewFrame")
+        if self.wait(lambda: self.vm.appointments.property("previewFrame") > frames + 2, 6) is None:
+            if self._camera_out or not self.core.scanner_usable():
+                self.tap("homeButton")
+                return "scanner_out_of_service"
+            raise JourneyFailed("the check-in screen's camera picture does not move")
+        self.sims.show_code(token.encode())
+        try:
+            found = self.wait_screen({"appointment"}, 8)
+        finally:
+            self.sims.hide_code()
+        if found is None:
+            if self._camera_out or not self.core.scanner_usable():
+                return "code_not_read_camera_out"
+            raise JourneyFailed(f"appointment code held up for 8 s, not read (notice: "
+                                f"{self._banner_text('scanNotice')!r})")
+        return self._confirm_check_in(rec)
+
+    def _appointment_citizen(self) -> str:
+        # Fewest appointments first: each person's list of today's appointments stays short.
+        least = min(self.appointment_holders[c] for c in self.crowd)
+        return self.rng.choice([c for c in self.crowd if self.appointment_holders[c] == least])
+
+    def _confirm_check_in(self, rec: JourneyRecord) -> str:
+        if self._visible("checkInButton"):
+            torn_path = None
+            if self.rng.random() < self.s.fault_share * 0.4 and self.printer_fault_free():
+                torn_path = self.rng.choice(TORN_TICKET_PATHS)
+                self.arm_mid_ticket(rec, torn_path)
+            self.tap("checkInButton")
+            return self.await_ticket(rec, torn_path)
+        state = self._banner_text("appointmentState")
+        rec.detail = state[:60]
+        self.tap("homeButton")
+        return "appointment_not_ready"
+
+    def j_check_in_card(self, rec: JourneyRecord) -> str:
+        citizen = self._appointment_citizen()
+        appointment, _ = self.book_appointment(citizen)
+        if not self.open_check_in(rec):
+            return "printer_unavailable"
+        via = self.rng.choice(("id", "ssc"))
+        self.present_card(rec, via, citizen)
+        found = self.wait_screen({"appointment", "appointments"}, 10)
+        if found is None:
+            if self.shown("cardErrorToast"):
+                self.tap("homeButton")
+                return "card_error_shown"
+            raise JourneyFailed(f"card on the check-in screen, no appointment listed in 10 s "
+                                f"(screen {self.screen()!r})")
+        if found == "appointments":
+            row = f"appointmentRow_{appointment.appointment_id}"
+            if not self._visible(row):
+                raise JourneyFailed(f"today's appointments listed without the one just booked ({row})")
+            self.tap(row)
+            self.wait_screen({"appointment"}, 5)
+        return self._confirm_check_in(rec)
+
+    def j_walk_away(self, rec: JourneyRecord) -> str:
+        """The citizen leaves part-way; the kiosk must go home by itself and forget them."""
+        where = self.rng.choice(("categories", "kind", "checkin", "card_categories", "appointment"))
+        rec.detail = f"left on {where}"
+        if where in ("checkin", "appointment"):
+            if where == "appointment":
+                _, token = self.book_appointment(self._appointment_citizen())
+            if not self.open_check_in(rec):
+                return "printer_unavailable"
+            if where == "appointment" and self.core.scanner_usable():
+                self.spin(0.5)
+                self.sims.show_code(token.encode())
+                self.wait_screen({"appointment"}, 8)
+                self.sims.hide_code()
+        elif where == "card_categories":
+            if not self.wait_available(rec):
+                return "printer_unavailable"
+            self.present_card(rec, "id", self.rng.choice(self.crowd))    # and leaves it lying there
+            self.wait_greeting(10)
+        else:
+            if not self.wait_available(rec):
+                return "printer_unavailable"
+            self.tap("takeNumberButton")
+            if where == "kind":
+                category, item, _ = self.pick_item()
+                self.tap(f"categoryTile_{category}")
+                self.tap(f"itemRow_{item}")
+        left = time.monotonic()
+        if self.wait_screen({"home"}, self.s.idle_timeout_s + 4) is None:
+            raise JourneyFailed(f"walked away on {self.screen()!r}: not home {self.s.idle_timeout_s + 4} s later")
+        took = time.monotonic() - left
+        if self.core.identity() is not None or self.shown("identityGreeting"):
+            raise JourneyFailed("home after the idle timeout, but the last citizen is still greeted")
+        rec.detail += f", home after {took:.1f} s"
+        return "idle_home"
+
+    def j_technician(self, rec: JourneyRecord) -> str:
+        for _ in range(5):
+            self.tap("hallNameTapArea")
+        if self.wait_screen({"pin"}, 5) is None:
+            return self._not_moved("pin")
+        for digit in TECH_PIN:
+            self.tap(f"pinKey_{digit}")
+        self.tap("pinKey_ok")
+        if self.wait_screen({"tech"}, 10) is None:
+            raise JourneyFailed(f"the right PIN did not open the technician screen ({self.shown('pinMessage')!r})")
+        self.tap("testPrintButton")
+        result = self.wait(lambda: (lambda t: t if t and "正在打印" not in t else None)(self.shown("testPrintResult")), 15)
+        self.tap("techBackButton")
+        if result is None:
+            raise JourneyFailed("the test print never said how it went")
+        rec.detail = result[:60]
+        return "test_print_ok" if "测试页已打印" in result else "test_print_failed"
+
+    def j_card_pulled(self, rec: JourneyRecord) -> str:
+        """A card lifted off (ID) or pulled out (social-security) while it is being read."""
+        citizen = self.rng.choice(self.crowd)
+        if self.rng.random() < 0.5:
+            self._cards_out = True
+            self.sims.id_reader.inject("removed_after_select")
+            self.fault(rec, "card_pulled_mid_read", "id card: removed after select")
+            self.sims.place_id_card(citizen)
+        else:
+            from sim.card.ssc_card import SscFaults, VirtualSocialSecurityCard
+            self.ensure_pcscd(rec)
+            pull_after = self.rng.randint(1, 10)
+            self.sims.pull_ssc()
+            self._cards_out = True
+            self._ssc_expected = self.sims.citizens[citizen].id_number
+            card = VirtualSocialSecurityCard(self.sims.citizens[citizen], SscFaults(pull_after_apdus=pull_after))
+            card.insert()
+            self.sims.ssc_card = card       # so pull_ssc() tidies it away like any other
+            self.fault(rec, "card_pulled_mid_read", f"social-security card pulled after {pull_after} APDUs")
+        seen = self.wait(lambda: "toast" if self.shown("cardErrorToast") else
+                         ("greeting" if self.shown("identityGreeting") else None), 4)
+        self.spin(0.5)
+        if seen == "greeting":
+            # Read whole before the pull: a pulled social-security card ends the visit; an ID
+            # card's identity stays until the session ends (a SAM reader cannot see it leave).
+            return "read_before_pull"
+        return "card_error_shown" if seen == "toast" else "nothing_shown"
+
+    # ------------------------------------------------------------------ between journeys
+    def dwell_on_scan_screen(self, seconds: float) -> None:
+        """Someone stands at the camera (the preview runs) - fiddling with the screen now and
+        then, so the idle timeout does not send it home - then goes."""
+        if not self.vm.property("ticketAvailable"):
+            self.spin(min(seconds, 2.0))
+            return
+        self.tap("checkInButton")
+        if self.wait_screen({"checkin"}, 5) is None:
+            return
+        end = time.monotonic() + seconds
+        shown_other = False
+        while time.monotonic() < end and self.screen() == "checkin":
+            if not shown_other and self.rng.random() < 0.15 and self.core.scanner_usable():
+                # A payment code instead of the appointment: a calm note, scanning goes on.
+                self.sims.show_code(b"https://qr.alipay.com/fkx" + str(self.rng.randint(1, 10**6)).encode())
+                shown_other = True
+            item = self.finger.find("cameraPreview") or self.finger.find("cardPrompt")
+            if item is not None:
+                self.finger.tap_item(item)
+            self.spin(min(2.5, max(0.05, end - time.monotonic())))
+        if shown_other:
+            self.sims.hide_code()
+        if self.screen() == "checkin":
+            if self.rng.random() < 0.7:
+                self.tap("homeButton")
+            else:
+                self.wait_screen({"home"}, self.s.idle_timeout_s + 4)
+
+    # ------------------------------------------------------------------ background faults
+    def schedule_background_fault(self) -> None:
+        self.later(self.rng.expovariate(1.0 / self.s.fault_every_s), self._background_fault)
+
+    def _background_fault(self) -> None:
+        try:
+            # Each kind once first, so even a short run sees them all; then at random.
+            kinds = ("printer_state", "camera_unplug", "sam_garbage", "sam_persistent")
+            done = set(self.report.fault_counter)
+            owed = [k for k in kinds if k not in done]
+            kind = owed[0] if owed else self.rng.choice(kinds + ("printer_state",))
+            if kind == "printer_state" and self.printer_fault_free():
+                state = self.rng.choice(("paper_out", "cover_open", "offline"))
+                lasts = self.rng.uniform(2.0, 8.0)
+                self.sims.printer.set_state(state)
+                self._printer_fault_until = time.monotonic() + 3600
+                self.fault(None, "printer_state", f"{state} for {lasts:.1f} s")
+                self.later(lasts, self.mend_printer)
+            elif kind == "camera_unplug" and not self._camera_out:
+                lasts = self.rng.uniform(3.0, 10.0)
+                self._camera_out = True
+                self.sims.camera.unplug()
+                self.fault(None, "camera_unplug", f"for {lasts:.1f} s")
+                self.later(lasts, self._replug_camera)
+            elif kind == "sam_garbage":
+                what = self.rng.choice(("garbage", "bad_checksum", "silent"))
+                self.sims.id_reader.inject(what)
+                self.fault(None, "sam_garbage", what)
+            elif kind == "sam_persistent":
+                what = self.rng.choice(("sam_self_test", "sam_not_authorised"))
+                lasts = self.rng.uniform(1.0, 4.0)
+                self.sims.id_reader.inject(what)
+                self.fault(None, "sam_persistent", f"{what} for {lasts:.1f} s")
+                self.later(lasts, self.sims.id_reader.clear_faults)
+        finally:
+            self.schedule_background_fault()
+
+    def _replug_camera(self) -> None:
+        self.sims.camera.replug()
+        self._camera_out = False
+
+    # ------------------------------------------------------------------ housekeeping
+    def trim_simulators(self) -> None:
+        """The simulators keep a history tests read (every SAM request, every camera view with
+        its rendered JPEGs); over hours that is the simulators' memory counted as the kiosk's.
+        Forget what no one will read: it is the kiosk whose memory is being measured."""
+        self.slips.drain()
+        reader = self.sims.id_reader
+        if reader is not None:
+            del reader.requests[:]
+        camera = self.sims.camera
+        if camera is not None:
+            with camera._lock:                       # the stream's own lock: no frame is mid-switch
+                current = camera._scene
+                keep = {key for key in camera._cache if key[0] != "phone"}
+                camera._cache = {key: frames for key, frames in camera._cache.items()
+                                 if key in keep or (current is not None and frames is current.frames)}
+                del camera.scenes[:-3]
+
+    # ------------------------------------------------------------------ the run
+    def next_journey_kind(self) -> str:
+        # Every kind once first (so even a short run covers them all), then a weighted mix.
+        n = self.journeys_done
+        if n < len(JOURNEY_KINDS):
+            return JOURNEY_KINDS[n]
+        weights = {"walk_in": 18, "walk_in_id_card": 12, "walk_in_ssc": 10, "reprint": 6, "check_in_qr": 14,
+                   "check_in_card": 8, "walk_away": 10, "technician": 3, "card_pulled_mid_read": 5}
+        return self.rng.choices(list(weights), weights=list(weights.values()))[0]
+
+    def run_journey(self, kind: str) -> JourneyRecord:
+        rec = JourneyRecord(self.journeys_done + 1, kind, round(self.elapsed(), 1))
+        started = time.monotonic()
+        if self.screen() != "home" and self.wait_screen({"home"}, self.s.idle_timeout_s + 4) is None:
+            # Only a foreign card (or a bug between journeys) gets here: say so, start clean.
+            self.report.notes.append(f"{self.elapsed():.0f} s: kiosk on {self.screen()!r} between journeys, "
+                                     f"not home after the idle timeout")
+            self.vm.goHome()
+        tracebacks_before = self.problems.counts()[:2]
+        try:
+            if kind == "walk_in":
+                rec.outcome = self.j_walk_in(rec)
+            elif kind == "walk_in_id_card":
+                rec.outcome = self.j_walk_in_card(rec, "id")
+            elif kind == "walk_in_ssc":
+                rec.outcome = self.j_walk_in_card(rec, "ssc")
+            elif kind == "reprint":
+                rec.outcome = self.j_reprint(rec)
+            elif kind == "check_in_qr":
+                rec.outcome = self.j_check_in_qr(rec)
+            elif kind == "check_in_card":
+                rec.outcome = self.j_check_in_card(rec)
+            elif kind == "walk_away":
+                rec.outcome = self.j_walk_away(rec)
+            elif kind == "technician":
+                rec.outcome = self.j_technician(rec)
+            elif kind == "card_pulled_mid_read":
+                rec.outcome = self.j_card_pulled(rec)
+            else:
+                raise ValueError(kind)
+            if rec.outcome != "idle_home":
+                self.leave_home(rec)
+        except JourneyFailed as e:
+            rec.failure = str(e)
+            rec.outcome = "failed"
+        except Exception as e:              # the harness's own bug: say so, do not hide it
+            rec.failure = f"soak harness error {type(e).__name__}: {e}\n{traceback.format_exc()[-1500:]}"
+            rec.outcome = "failed"
+        finally:
+            if self.sims.printer.state != "ok" and time.monotonic() >= self._printer_fault_until:
+                self.mend_printer()
+            try:
+                self.ensure_home(rec)
+            finally:
+                self.take_cards()
+        tracebacks, qml = self.problems.counts()[:2]
+        if (tracebacks, qml) != tracebacks_before and not rec.failure:
+            rec.failure = "a traceback or QML error during this journey (see tracebacks/qml_errors)"
+        foreign = sum(1 for t in self._foreign_reads if t >= started - 1.0)
+        if foreign:
+            # Someone else's card in the shared vpcd slot moved the kiosk under this journey's
+            # feet: the kiosk did what it should with it; what this journey expected no longer
+            # holds. Counted and reported, not blamed on the kiosk (tracebacks still are).
+            rec.faults.append(f"foreign_card_read:{foreign}")
+            if rec.failure and not rec.failure.startswith("a traceback"):
+                rec.detail = (rec.detail + "; " if rec.detail else "") + f"disturbed: {rec.failure[:200]}"
+                rec.failure = ""
+                rec.outcome = "disturbed_by_foreign_card"
+        rec.seconds = round(time.monotonic() - started, 2)
+        self.journeys_done += 1
+        self.report.journeys_done = self.journeys_done
+        self.report.outcome_counts[rec.kind]["FAILED" if rec.failure else rec.outcome] += 1
+        if rec.failure:
+            self.report.failures.append(f"journey {rec.n} ({rec.kind}): {rec.failure}")
+        self._journeys_file.write(json.dumps(asdict(rec), ensure_ascii=False) + "\n")
+        self._journeys_file.flush()
+        return rec
+
+    def run(self) -> SoakReport:
+        report = self.report
+        self.t0 = time.monotonic()
+        deadline = self.t0 + self.s.minutes * 60
+        # A first round of every journey kind loads what loads lazily (search index, decoders,
+        # the camera), so the "start" sample measures the kiosk at work, not half-loaded.
+        report.samples.append(sample("launch", 0.0, 0))
+        for kind in JOURNEY_KINDS:
+            self.run_journey(kind)
+        report.samples.append(sample("start", self.elapsed(), self.journeys_done))
+        self.checkpoint()
+        self.schedule_background_fault()
+        next_sample = self.elapsed() + self.s.sample_every_s
+        baseline_taken = False
+        while time.monotonic() < deadline and self.journeys_done < self.s.journeys:
+            rec = self.run_journey(self.next_journey_kind())
+            if rec.failure:
+                log.warning("journey %d (%s) failed: %s", rec.n, rec.kind, rec.failure.splitlines()[0])
+            # Between journeys the scan screen waits with its camera picture running: enough
+            # of the time that at least `scan_share` of the run is spent there.
+            left = deadline - time.monotonic()
+            behind = self.s.scan_share * self.elapsed() - self.scan_seconds()
+            if left > 1 and behind > 0:
+                # Long enough to catch up (faults and walk-aways keep people off the scan
+                # screen for a while), never so long that the journeys thin out.
+                catch_up = behind / (1.0 - self.s.scan_share)
+                self.dwell_on_scan_screen(min(left, max(self.rng.uniform(1.5, 5.0), min(catch_up, 15.0))))
+            elif left > 1 and self.rng.random() < 0.3:
+                self.spin(self.rng.uniform(0.2, 1.5))          # an empty kiosk for a moment
+            if self.journeys_done % 20 == 0:
+                self.trim_simulators()
+            now = self.elapsed()
+            if not baseline_taken and now >= self.s.baseline_after_s:
+                self.trim_simulators()
+                report.samples.append(sample("after_5_min", now, self.journeys_done))
+                baseline_taken = True
+                self.checkpoint()
+            elif now >= next_sample:
+                self.trim_simulators()
+                report.samples.append(sample("periodic", now, self.journeys_done))
+                next_sample = now + self.s.sample_every_s
+                self.checkpoint()
+        self._timers.clear()                   # no fault may outlive the run: mend everything
+        self.mend_printer()
+        if self._camera_out:
+            self._replug_camera()
+        self.sims.id_reader.clear_faults()
+        self.wait_screen({"home"}, 10)
+        self.trim_simulators()
+        report.wall_s = round(self.elapsed(), 1)
+        report.scan_seconds = round(self.scan_seconds(), 1)
+        report.samples.append(sample("end", self.elapsed(), self.journeys_done))
+        if self.foreign_read_count:
+            report.notes.append(f"{self.foreign_read_count} social-security card read(s) of cards that were not "
+                                f"ours: another test run used the machine's shared vpcd slot meanwhile")
+        report.alive = True
+        return report
+
+    def checkpoint(self) -> None:
+        """soak.json as it stands: if the process dies (an abort in Qt), what led up to it stays."""
+        self.report.wall_s = round(self.elapsed(), 1)
+        self.report.scan_seconds = round(self.scan_seconds(), 1)
+        self.collect_problems()
+        self.report.alive = False          # until the end says otherwise
+        write_outputs(self.report, self.out)
+        self.report.alive = True
+
+    def collect_problems(self) -> None:
+        p, r = self.problems, self.report
+        r.tracebacks = list(p.tracebacks)
+        r.qml_errors = list(p.qml_errors)
+        r.errors_logged = list(p.errors)
+        r.warnings_logged = dict(p.warnings.most_common(40))
+        r.qt_messages = dict(p.qt_messages.most_common(40))
+
+    # ------------------------------------------------------------------ the hall against the paper
+    def check_hall(self) -> None:
+        r = self.report
+        journeys = [json.loads(line) for line in (self.out / "journeys.jsonl").read_text(encoding="utf-8").splitlines()]
+        shown = [(j["n"], j["shown_number"]) for j in journeys if j["shown_number"]]
+        r.hall, r.hall_problems = check_hall_against_slips(self.out / "kiosk" / "hall.sqlite",
+                                                          read_slips(self.out / "slips.jsonl"), shown)
+
+
+def check_hall_against_slips(db: Path, slips: list[Slip], shown_numbers: list[tuple[int, str]]
+                             ) -> tuple[dict, list[str]]:
+    """The invariants a hall lives by, checked against what the printer put out:
+    no number on two tickets; every confirmed ticket has a whole slip with its ticket id; every
+    slip (whole or torn) is of a confirmed ticket or of a number marked spoiled; and every number
+    a citizen read on the done screen is on a whole slip. Test prints do not count."""
+    problems: list[str] = []
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        tickets = conn.execute("SELECT * FROM tickets").fetchall()
+        journal = conn.execute("SELECT * FROM journal ORDER BY entry").fetchall()
+    finally:
+        conn.close()
+    by_id = {t["ticket_id"]: t for t in tickets}
+    states = Counter(t["state"] for t in tickets)
+    duplicates = Counter((t["day"], t["number"]) for t in tickets)
+    for (day, number), count in sorted(duplicates.items()):
+        if count > 1:
+            ids = [t["ticket_id"][:8] for t in tickets if (t["day"], t["number"]) == (day, number)]
+            problems.append(f"number {number} ({day}) is on {count} tickets: {', '.join(ids)}")
+
+    paper = [s for s in slips if not s.test_print]
+    whole_ids = {s.ticket_id for s in paper if s.complete and s.ticket_id}
+    for t in tickets:
+        if t["state"] in CONFIRMED and t["ticket_id"] not in whole_ids:
+            problems.append(f"confirmed ticket {t['number']} ({t['state']}, {t['ticket_id'][:8]}) has no whole "
+                            f"printed slip carrying its id")
+
+    # Who held a number when: a number can be given back before any paper moved and issued again,
+    # so a torn slip without its QR code belongs to the ticket that held the number as it printed.
+    reserved: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
+    for e in journal:
+        if e["action"] == "reserve" and e["number"] and e["ticket_id"]:
+            reserved[e["number"]].append((datetime.fromisoformat(e["at"]), e["ticket_id"]))
+    spoiled_numbers = {t["number"] for t in tickets if t["state"] == "spoiled"}
+    spoil_entries = sum(1 for e in journal if e["action"] == "spoil")
+    torn = [s for s in paper if not s.complete]
+    unattributable = 0
+    for s in paper:
+        ticket_id = s.ticket_id
+        if ticket_id is None:
+            number = s.number
+            if number is None:
+                unattributable += 1          # torn before the number: nothing on it to mistake
+                continue
+            holders = {tid for _, tid in reserved.get(number, [])}
+            live = [tid for tid in holders if tid in by_id]
+            if len(live) == 1:
+                ticket_id = live[0]
+            elif not live:
+                problems.append(f"slip #{s.index} ({'whole' if s.complete else 'torn'}) shows {number}, "
+                                f"a number no ticket holds now (given back and not spoiled)")
+                continue
+            else:
+                problems.append(f"slip #{s.index} shows {number}, held by {len(live)} tickets")
+                continue
+        t = by_id.get(ticket_id)
+        if t is None:
+            problems.append(f"slip #{s.index} ({'whole' if s.complete else 'torn'}, {s.number}) carries ticket id "
+                            f"{ticket_id[:8]}, which the hall does not know (voided after paper came out?)")
+        elif t["state"] not in CONFIRMED and t["state"] != "spoiled":
+            problems.append(f"slip #{s.index} ({'whole' if s.complete else 'torn'}) is of ticket {t['number']} in "
+                            f"state {t['state']!r}: neither confirmed nor spoiled")
+        elif s.number and s.number != t["number"]:
+            problems.append(f"slip #{s.index} shows {s.number} but its QR code is ticket {t['number']}")
+    for t in tickets:
+        if t["state"] == "spoiled" and not any(e["action"] == "spoil" and e["ticket_id"] == t["ticket_id"]
+                                               for e in journal):
+            problems.append(f"ticket {t['number']} is spoiled without a 'spoil' journal entry")
+
+    whole_numbers = {s.number for s in paper if s.complete and s.number}
+    for journey, number in shown_numbers:
+        if number not in whole_numbers:
+            problems.append(f"journey {journey} showed number {number} on the done screen; no whole slip has it")
+
+    summary = {"tickets": len(tickets), "states": dict(sorted(states.items())),
+               "slips": len(paper), "whole_slips": sum(1 for s in paper if s.complete), "torn_slips": len(torn),
+               "test_prints": len(slips) - len(paper), "spoiled_numbers": len(spoiled_numbers),
+               "spoil_journal_entries": spoil_entries, "slips_without_number_or_id": unattributable,
+               "voids": sum(1 for e in journal if e["action"] == "void"),
+               "reprints_printed": sum(1 for e in journal if e["action"] == "confirm" and "reprint" in e["reason"]),
+               "numbers_shown": len(shown_numbers)}
+    return summary, problems
+
+
+# ---------------------------------------------------------------------------- figures and files
+def figures(report: SoakReport) -> dict:
+    """The run's figures: memory, threads and descriptors flat; refcounts where they started."""
+    start, base, end = report.sample_at("start"), report.sample_at("after_5_min"), report.sample_at("end")
+    out: dict = {"journeys": report.journeys_done, "wall_min": round(report.wall_s / 60, 1),
+                 "scan_share": round(report.scan_share, 3), "failed_journeys": len(report.failures),
+                 "tracebacks": len(report.tracebacks), "qml_errors": len(report.qml_errors),
+                 "hall_problems": len(report.hall_problems), "alive": report.alive}
+    if start and end:
+        out["fds_start"], out["fds_end"] = start["fds"], end["fds"]
+        out["threads_start"], out["threads_end"] = start["threads"], end["threads"]
+        out["rss_start_mib"], out["rss_end_mib"] = start["rss_mib"], end["rss_mib"]
+        out["gc_objects_start"], out["gc_objects_end"] = start["gc_objects"], end["gc_objects"]
+        for name in ("none", "true", "false"):
+            before, after = start[f"ref_{name}"], end[f"ref_{name}"]
+            out[f"ref_{name}_start"], out[f"ref_{name}_end"] = before, after
+            out[f"ref_{name}_change_pct"] = round(100.0 * (after - before) / before, 3)
+    if base and end:
+        out["rss_5min_mib"] = base["rss_mib"]
+        out["rss_ratio_end_vs_5min"] = round(end["rss_mib"] / base["rss_mib"], 3)
+        out["threads_5min"], out["fds_5min"] = base["threads"], base["fds"]
+    return out
+
+
+FULL_RUN_LIMITS = {"rss_ratio": 1.10, "threads_extra": 2, "fds_extra": 5, "refcount_pct": 1.0}
+
+
+def full_run_verdicts(fig: dict) -> list[tuple[str, str, bool]]:
+    """(check, measured, passed) for the full run's figures."""
+    rows = [("process alive at the end", str(fig.get("alive")), bool(fig.get("alive")))]
+    if "rss_ratio_end_vs_5min" in fig:
+        rows.append((f"RSS end ≤ {FULL_RUN_LIMITS['rss_ratio']} × after 5 min",
+                     f"{fig['rss_5min_mib']:.1f} → {fig['rss_end_mib']:.1f} MiB ({fig['rss_ratio_end_vs_5min']:.3f}×)",
+                     fig["rss_ratio_end_vs_5min"] <= FULL_RUN_LIMITS["rss_ratio"]))
+        rows.append((f"threads end ≤ after 5 min + {FULL_RUN_LIMITS['threads_extra']}",
+                     f"{fig['threads_5min']} → {fig['threads_end']}",
+                     fig["threads_end"] <= fig["threads_5min"] + FULL_RUN_LIMITS["threads_extra"]))
+        rows.append((f"descriptors end ≤ after 5 min + {FULL_RUN_LIMITS['fds_extra']}",
+                     f"{fig['fds_5min']} → {fig['fds_end']}",
+                     fig["fds_end"] <= fig["fds_5min"] + FULL_RUN_LIMITS["fds_extra"]))
+    else:
+        rows.append(("RSS/threads/descriptors vs after 5 min", "run shorter than 5 min", False))
+    for name in ("none", "true", "false"):
+        key = f"ref_{name}_change_pct"
+        if key in fig:
+            rows.append((f"refcount of {name.capitalize()} within ±{FULL_RUN_LIMITS['refcount_pct']} %",
+                         f"{fig[f'ref_{name}_start']} → {fig[f'ref_{name}_end']} ({fig[key]:+.3f} %)",
+                         abs(fig[key]) <= FULL_RUN_LIMITS["refcount_pct"]))
+    rows.append(("journeys failed (traceback, stuck, wrong)", str(fig["failed_journeys"]), fig["failed_journeys"] == 0))
+    rows.append(("tracebacks / QML errors", f"{fig['tracebacks']} / {fig['qml_errors']}",
+                 fig["tracebacks"] == 0 and fig["qml_errors"] == 0))
+    rows.append(("hall vs printed slips problems", str(fig["hall_problems"]), fig["hall_problems"] == 0))
+    rows.append(("share of wall time on the check-in screen ≥ 0.5", f"{fig['scan_share']:.2f}", fig["scan_share"] >= 0.5))
+    return rows
+
+
+def write_outputs(report: SoakReport, out: Path) -> None:
+    report.figures = figures(report)
+    (out / "soak.json").write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1, default=str),
+                                   encoding="utf-8")
+    plot_samples(report.samples, out / "soak.png", title=f"soak seed {report.seed}: {report.journeys_done} journeys, "
+                                                         f"{report.wall_s / 60:.1f} min")
+
+
+def plot_samples(samples: list[dict], path: Path, title: str = "") -> None:
+    """Four small panels over minutes: RSS, threads, descriptors, refcount change of None/True/
+    False in % of the start. Drawn with Pillow, which the kiosk already depends on."""
+    from PIL import Image, ImageDraw, ImageFont
+    width, panel_h, margin_l, margin_r, top = 900, 170, 90, 20, 36
+    panels = [("RSS MiB", [("rss_mib", (31, 119, 180))]),
+              ("threads", [("threads", (44, 160, 44))]),
+              ("open descriptors", [("fds", (214, 39, 40))]),
+              ("refcount change % (None, True, False)", [("ref_none", (31, 119, 180)), ("ref_true", (44, 160, 44)),
+                                                         ("ref_false", (214, 39, 40))])]
+    image = Image.new("RGB", (width, top + len(panels) * panel_h + 10), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default()
+    draw.text((margin_l, 10), title, fill="black", font=font)
+    if not samples:
+        image.save(path)
+        return
+    start = next((s for s in samples if s["label"] == "start"), samples[0])
+    xs = [s["t_s"] / 60 for s in samples]
+    x_max = max(max(xs), 0.1)
+    for p, (label, series) in enumerate(panels):
+        y0 = top + p * panel_h
+        box = (margin_l, y0 + 18, width - margin_r, y0 + panel_h - 22)
+        draw.rectangle(box, outline=(120, 120, 120))
+        draw.text((margin_l, y0 + 4), label, fill="black", font=font)
+        values_by = {}
+        for key, _ in series:
+            if key.startswith("ref_"):
+                values_by[key] = [100.0 * (s[key] - start[key]) / start[key] for s in samples]
+            else:
+                values_by[key] = [float(s[key]) for s in samples]
+        everything = [v for vs in values_by.values() for v in vs]
+        lo, hi = min(everything), max(everything)
+        if label.startswith("refcount"):
+            lo, hi = min(lo, -1.0), max(hi, 1.0)        # the ±1 % band always in view
+        if hi - lo < 1e-9:
+            lo, hi = lo - 1, hi + 1
+        pad = (hi - lo) * 0.08
+        lo, hi = lo - pad, hi + pad
+
+        def at(x, v):
+            return (box[0] + (box[2] - box[0]) * x / x_max, box[3] - (box[3] - box[1]) * (v - lo) / (hi - lo))
+        for v in (lo + pad, hi - pad):
+            draw.text((4, at(0, v)[1] - 6), f"{v:.1f}", fill=(80, 80, 80), font=font)
+        if label.startswith("refcount"):
+            for band in (-1.0, 1.0):
+                draw.line([at(0, band), at(x_max, band)], fill=(200, 200, 200))
+        for key, colour in series:
+            points = [at(x, v) for x, v in zip(xs, values_by[key])]
+            if len(points) > 1:
+                draw.line(points, fill=colour, width=2)
+            for px, py in points:
+                draw.ellipse((px - 2, py - 2, px + 2, py + 2), fill=colour)
+        draw.text((box[2] - 60, box[3] + 4), f"{x_max:.1f} min", fill=(80, 80, 80), font=font)
+        draw.text((box[0], box[3] + 4), "0", fill=(80, 80, 80), font=font)
+    image.save(path)
+
+
+def format_table(rows: list[tuple[str, str, bool]]) -> str:
+    width = max(len(r[0]) for r in rows)
+    lines = [f"{'check':{width}}  {'measured':40}  result", "-" * (width + 52)]
+    lines += [f"{name:{width}}  {measured:40}  {'ok' if ok else 'FAIL'}" for name, measured, ok in rows]
+    return "\n".join(lines)
+
+
+def format_outcomes(report: SoakReport) -> str:
+    lines = []
+    for kind, counts in report.outcomes().items():
+        lines.append(f"  {kind:22} " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return "\n".join(lines)
+
+
+def run_soak(settings: SoakSettings) -> SoakReport:
+    """Start the kiosk, run the day, check the hall, write soak.json and soak.png. The kiosk
+    is stopped before the hall check, so the database is read as the day left it."""
+    soak = Soak(settings)
+    print(f"soak: seed {settings.seed} (saved in {settings.out_dir / 'soak.json'})", flush=True)
+    (settings.out_dir).mkdir(parents=True, exist_ok=True)
+    (settings.out_dir / "seed.txt").write_text(f"{settings.seed}\n")
+    soak.start()
+    try:
+        soak.run()
+    except BaseException:
+        soak.report.alive = False
+        raise
+    finally:
+        soak.collect_problems()
+        try:
+            soak.stop()
+        finally:
+            soak.check_hall()
+            write_outputs(soak.report, settings.out_dir)
+    return soak.report
