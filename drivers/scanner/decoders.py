@@ -6,6 +6,10 @@ an appointment token is ASCII, but a code may hold GBK or binary, and only the c
 validates and verifies the token, knows what the bytes mean. Nothing here caps the size either (a
 QR code holds at most 2,953 bytes); the caller rejects whatever is not a token.
 
+The scanner uses `default_decoder()`: one zxing-cpp pass, and a second look (enlarged, sharpened,
+or with hand shake undone) only at a region that probably holds a code the pass could not read
+(SecondLookDecoder; docs/qr-decoding.md).
+
 What each library gives:
 - zxing-cpp: `Barcode.bytes` is the byte content as encoded (ECI markers removed); its text is
   not used. Single-threaded (CPU time equals wall time in tests/benchmarks/test_qr_decoders.py).
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import base64
 import ctypes
+import math
 from typing import Callable, Protocol, Sequence
 
 import cv2
@@ -174,11 +179,6 @@ def _undo_latin1(data: bytes) -> bytes:
 
 # ---------------------------------------------------------------- retries and the chain
 
-def upscale(gray: np.ndarray, factor: float = 1.5) -> np.ndarray:
-    """Gives a far-away code's modules enough pixels for the binarizer."""
-    return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_LINEAR)
-
-
 def sharpen(gray: np.ndarray, amount: float = 1.5, sigma: float = 2.0) -> np.ndarray:
     """Unsharp mask: puts back some of the module contrast that defocus and hand shake took."""
     blurred = cv2.GaussianBlur(gray, (0, 0), sigma)
@@ -198,7 +198,8 @@ class Transformed:
 
 class DecoderChain:
     """Steps tried in order; the first that reads anything wins. Cheap steps first: a frame with
-    no code runs every step, and most frames at a kiosk have none."""
+    no code runs every step, and most frames at a kiosk have none (which is why the scanner's
+    default is a SecondLookDecoder, not a chain)."""
 
     def __init__(self, steps: Sequence[Decoder], name: str | None = None):
         if not steps:
@@ -220,27 +221,247 @@ def all_decoders() -> list[Decoder]:
     return [ZxingDecoder(), ZxingDecoder(refine=True), ZbarDecoder(), OpenCVDecoder(), OpenCVDecoder(aruco=True)]
 
 
-def sharpened_upscale(gray: np.ndarray) -> np.ndarray:
-    """1.5× larger, then a strong unsharp mask: for small, soft codes far from the camera."""
-    return sharpen(upscale(gray, 1.5), amount=2.0, sigma=2.0)
+# ---------------------------------------------------------------- one pass, and a second look where it pays
+
+class SecondLookDecoder:
+    """zxing-cpp once over the frame; a second, closer look only where a code probably is that
+    this pass could not read. See docs/qr-decoding.md for the measurements behind each choice.
+
+    Most frames at a kiosk hold no code and most codes read in one pass, so the frame pass is
+    plain zxing-cpp with ZxingDecoder's options and nothing added: the chain reads every frame
+    zxing-cpp alone reads, at the same cost. When that pass reads nothing, the second look goes to
+    1. the codes it found but could not decode (their corners come back with return_errors), at
+       most MAX_LOOKS of them; or else
+    2. the region of the frame most like a QR code's texture (`code_regions`, ~0.2 ms), if any:
+       a hall, a face or a blurred background has none, so such a frame costs one pass and
+       this check. A printed notice or a chat screen may have one and costs a look at a crop.
+    A frame where the pass read a code gets a second look only at codes it found and could not
+    read (two phones held up at once).
+
+    A look (`look`) at a crop: when it is smeared in one direction (hand shake), the smear's
+    direction and length are measured from the crop and undone with a Wiener filter, and the
+    result is read enlarged; when that reads nothing or there is no smear, the crop is sharpened
+    and read enlarged (up to 2×: a small code's modules get enough pixels for the binarizer).
+    A second look accepts what the frame pass accepts: a whole QR code whose Reed-Solomon check
+    passed, on this frame's own pixels. Sharpening or undoing a smear can make a code unreadable,
+    not turn it into another payload.
+    """
+
+    name = "default"
+
+    def __init__(self):
+        import zxingcpp
+        self._zx = zxingcpp
+        formats = getattr(zxingcpp.BarcodeFormat, "QRCodeModel2", zxingcpp.BarcodeFormat.QRCode)
+        self._options = dict(formats=formats, try_rotate=False, try_downscale=True, try_invert=False,
+                             binarizer=zxingcpp.Binarizer.LocalAverage)      # as ZxingDecoder
+        # A crop is read as it is: scanning it again at a smaller scale would repeat the frame pass.
+        self._crop_options = dict(self._options, try_downscale=False)
+
+    def decode(self, gray: np.ndarray) -> list[bytes]:
+        gray = _gray(gray)
+        results = self._zx.read_barcodes(gray, return_errors=True, **self._options)
+        found = [r.bytes for r in results if r.valid]
+        regions = [_box_around(_corners(r.position), gray.shape) for r in results if not r.valid][:MAX_LOOKS]
+        if not found and not regions:
+            regions = code_regions(gray)[:MAX_GUESSES]
+        for box in regions:
+            found += self.look(gray, box)
+        return _unique(found)
+
+    def look(self, gray: np.ndarray, box: tuple[int, int, int, int]) -> list[bytes]:
+        """Read the region box = (x0, y0, x1, y1) of the frame more closely; [] if nothing in it reads."""
+        x0, y0, x1, y1 = box
+        crop = gray[y0:y1, x0:x1]
+        if min(crop.shape) < 16:
+            return []
+        blur = motion_blur(crop)
+        if blur is not None:
+            length, degrees = blur
+            # Turned so that the smear runs along the rows (zxing-cpp reads a code at any angle),
+            # the smear is undone row by row: a 1-D filter, cheaper than a 2-D one and as exact.
+            turned = turn(crop, degrees)
+            found = self._read(_enlarge(deblur_rows(turned, length, WIENER_NSR), _factor(turned)))
+            if found:
+                return found
+        # No smear, or undoing it did not help (a short smear measured long, a soft code).
+        return self._read(_enlarge(sharpen(crop, *LOOK_SHARPEN), _factor(crop)))
+
+    def _read(self, image: np.ndarray) -> list[bytes]:
+        return [r.bytes for r in self._zx.read_barcodes(image, **self._crop_options) if r.valid]
 
 
-def default_decoder() -> DecoderChain:
-    """The scanner's decoder, chosen by measurement (tests/benchmarks/test_qr_decoders.py, 300
-    generated frames per seed, one core):
+MAX_LOOKS = 2                    # codes found but not read, looked at again per frame
+MAX_GUESSES = 1                  # regions of code-like texture looked at when nothing was found: a
+                                 # second costs more on text-heavy empty frames than it reads
+LOOK_SHARPEN = (2.0, 1.0)        # unsharp amount and sigma for a crop without a smear
+MAX_LOOK_PIXELS = 400_000        # an enlarged crop no bigger than this (~0.5 ms to read)
+WIENER_NSR = 0.02                # noise-to-signal of the Wiener filter: at 0.01 it rings, at 0.05
+                                 # it leaves the smear (measured: fewer reads either way)
 
-    1. zxing-cpp (refine) on the frame lightly sharpened: reads nearly all that plain zxing-cpp
-       reads, more soft codes, and both codes of a pair more often, for ~2 ms more;
-    2. the same on the frame 1.5× larger and sharpened harder: small, soft codes far away;
-    3. the same on the frame as it is: a screen half washed out by a highlight, which sharpening
-       clips.
-    98.8 % of readable frames on seeds 1–3 (plain zxing-cpp 93.5–96.4 %), no false read; median
-    4–6 ms, p95 20–26 ms. A frame with no code runs all three steps (~16–22 ms). pyzbar and OpenCV
-    read nothing this misses, at 10–40× the time; CLAHE or a downscaled retry added nothing."""
-    zxing = ZxingDecoder(refine=True)
-    return DecoderChain([Transformed(zxing, lambda g: sharpen(g, amount=1.5, sigma=1.0), "sharpen"),
-                         Transformed(zxing, sharpened_upscale, "upscale-sharpen"),
-                         zxing], name="default")
+
+def _corners(position) -> np.ndarray:
+    return np.array([(p.x, p.y) for p in (position.top_left, position.top_right,
+                                          position.bottom_right, position.bottom_left)], float)
+
+
+def _box_around(corners: np.ndarray, shape, margin: float = 0.25) -> tuple[int, int, int, int]:
+    """The bounding box of a found code's corners, a quarter of its size added on each side (the
+    corners of a code zxing-cpp could not read are approximate)."""
+    (x0, y0), (x1, y1) = corners.min(axis=0), corners.max(axis=0)
+    m = margin * max(x1 - x0, y1 - y0)
+    return (int(max(x0 - m, 0)), int(max(y0 - m, 0)), int(min(x1 + m, shape[1])), int(min(y1 + m, shape[0])))
+
+
+def _factor(crop: np.ndarray) -> float:
+    """2× for a small code's modules to get enough pixels for the binarizer; less for a big
+    region (a phone close up: its modules are big anyway, and a read costs time per pixel)."""
+    return min(2.0, (MAX_LOOK_PIXELS / crop.size) ** 0.5)
+
+
+def _enlarge(gray: np.ndarray, factor: float) -> np.ndarray:
+    if factor <= 1.0:
+        return gray
+    h, w = gray.shape                  # rounded down, so that the pixels stay within MAX_LOOK_PIXELS
+    return cv2.resize(gray, (int(w * factor), int(h * factor)), interpolation=cv2.INTER_CUBIC)
+
+
+# What `code_regions` calls a code-like texture, in blocks of 8×8 frame pixels. Measured on the
+# foreign frames (tests/benchmarks/foreign_frames.py, seeds 1-3): every code zxing-cpp missed lay
+# in the first region found, with a texture of 25.5 or more, while a hall, a face or a blurred
+# background gives none (a printed notice or a chat screen may).
+TEXTURE_MIN = 20.0               # light-dark change per pixel at half size, per 100 grey levels of brightness
+REGION_MIN_TEXTURE = 25.0        # and at least this much on average over a region
+REGION_MIN_BLOCKS = 36           # a region at least 6×6 blocks (48×48 px: a 21-module code at 2 px)
+REGION_MARGIN = 16               # px added around a region: the code's own edge is at its border
+REGION_MAX_FRACTION = 0.25       # a region wider than this part of the frame is a texture, not a code
+
+
+def code_regions(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Regions (x0, y0, x1, y1) of the frame that look like a QR code's texture, most code-like
+    first: many sharp light-dark changes at the scale of a few pixels, over an area, whatever the
+    brightness there. Edges of large shapes (a counter, a person, a window frame) are thin lines
+    and vanish in the averaging; text and codes do not. ~0.2 ms on a 1280×720 frame: only 2×
+    reductions (OpenCV's fast path) and absolute differences."""
+    h, w = gray.shape
+    if h < 64 or w < 64:
+        return []
+    half = cv2.resize(gray, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+    hh, hw = (half.shape[0] - 1) // 4 * 4, (half.shape[1] - 1) // 4 * 4
+    change = cv2.add(cv2.absdiff(half[:hh, 1:hw + 1], half[:hh, :hw]),
+                     cv2.absdiff(half[1:hh + 1, :hw], half[:hh, :hw]))
+
+    def blocks(image):                   # mean over 4×4 half-size pixels, smoothed over 3×3 blocks
+        quarter = cv2.resize(image, (hw // 2, hh // 2), interpolation=cv2.INTER_AREA)
+        return cv2.blur(cv2.resize(quarter, (hw // 4, hh // 4), interpolation=cv2.INTER_AREA)
+                        .astype(np.float32), (3, 3))
+
+    texture = blocks(change) * 100 / (blocks(half[:hh, :hw]) + 20)   # contrast, not brightness
+    if texture.max() < REGION_MIN_TEXTURE:
+        return []                        # the usual empty frame: no need to find regions (~0.1 ms)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats((texture > TEXTURE_MIN).astype(np.uint8),
+                                                               connectivity=8)
+    regions = []
+    for label in range(1, count):
+        x, y, bw, bh, area = stats[label]
+        if area < REGION_MIN_BLOCKS or bw * bh > REGION_MAX_FRACTION * texture.size:
+            continue
+        strength = float(texture[y:y + bh, x:x + bw][labels[y:y + bh, x:x + bw] == label].mean())
+        if strength < REGION_MIN_TEXTURE:
+            continue
+        box = (max(8 * x - REGION_MARGIN, 0), max(8 * y - REGION_MARGIN, 0),
+               min(8 * (x + bw) + REGION_MARGIN, w), min(8 * (y + bh) + REGION_MARGIN, h))
+        regions.append((strength, box))
+    regions.sort(key=lambda r: -r[0])
+    return [box for _, box in regions]
+
+
+MIN_BLUR_PX = 2.0                # shorter smears are left to the plain enlarged look
+MAX_BLUR_PX = 16                 # the longest smear looked for: 2 modules of a code with 8-px modules
+BLUR_WINDOW = 160                # px: the blur is measured on at most this much of the middle
+MAX_ISOTROPY = 0.8               # weakest / strongest gradient energy: below this the crop is smeared
+
+
+def motion_blur(crop: np.ndarray) -> tuple[float, float] | None:
+    """(length px, direction degrees) of a straight motion smear in the crop, or None if it is
+    not smeared. A QR code has as many edges across one axis as across the other, so a direction
+    with clearly less gradient energy is the direction of the smear (the structure tensor's weakest
+    eigenvector). Along it, the derivative of a smeared edge is a box as long as the smear: its
+    autocorrelation dips most negative one smear length away, which gives the length. ~0.3 ms."""
+    h, w = crop.shape
+    side = min(h // 2, w // 2, BLUR_WINDOW)      # the middle of the region, where its code is
+    if side < 2 * MAX_BLUR_PX:
+        return None
+    y0, x0 = (h - side) // 2, (w - side) // 2
+    centre = crop[y0:y0 + side, x0:x0 + side].astype(np.float32)
+    gx = cv2.Sobel(centre, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(centre, cv2.CV_32F, 0, 1, ksize=3)
+    a, b, c = float((gx * gx).mean()), float((gy * gy).mean()), float((gx * gy).mean())
+    spread = math.hypot((a - b) / 2, c)
+    strong, weak = (a + b) / 2 + spread, (a + b) / 2 - spread
+    if strong <= 0 or weak / strong > MAX_ISOTROPY:
+        return None
+    degrees = (math.degrees(0.5 * math.atan2(2 * c, a - b)) + 90) % 180
+    # Turn the window so that the smear runs along x, and keep its middle (no corners from turning).
+    matrix = cv2.getRotationMatrix2D((side / 2, side / 2), degrees, 1.0)
+    along = cv2.warpAffine(centre, matrix, (side, side), flags=cv2.INTER_LINEAR)
+    along = along[side // 4:side - side // 4, side // 4:side - side // 4]
+    d = np.diff(along, axis=1)
+    d -= d.mean()
+    energy = float((d * d).mean())
+    if energy <= 0:
+        return None
+    lags = range(1, min(MAX_BLUR_PX, d.shape[1] - 1) + 1)
+    dips = [float((d[:, :-k] * d[:, k:]).mean()) for k in lags]
+    lag = 1 + int(np.argmin(dips))
+    length = lag - 0.5               # np.diff's own step widens the dip by about half a pixel
+    if length < MIN_BLUR_PX:
+        return None
+    return length, degrees
+
+
+def turn(gray: np.ndarray, degrees: float) -> np.ndarray:
+    """The image turned so that the direction `degrees` (x right, y down) runs along x, on a
+    canvas big enough to hold all of it; the new corners repeat the nearest edge pixels."""
+    h, w = gray.shape
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    size = (int(math.ceil(w * cos + h * sin)), int(math.ceil(w * sin + h * cos)))
+    matrix[0, 2] += size[0] / 2 - w / 2
+    matrix[1, 2] += size[1] / 2 - h / 2
+    return cv2.warpAffine(gray, matrix, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+
+
+def deblur_rows(gray: np.ndarray, length: float, nsr: float) -> np.ndarray:
+    """Undo a horizontal motion smear `length` px long with a Wiener filter, G·K / (K² + nsr) in
+    the frequency domain. The smear is symmetric about its centre, so K is real and the filter is
+    a symmetric row kernel: applied as one (cv2.filter2D, ~0.3 ms) instead of Fourier transforms,
+    cut off where its ringing has died down."""
+    size = int(math.ceil(length)) | 1
+    smear = np.zeros(size + 2)
+    t = np.linspace(-0.5, 0.5, max(int(length * 16), 2))
+    xs = (size + 1) / 2 + t * length               # points along the smear, centred on the middle tap
+    x0 = np.floor(xs).astype(int)
+    np.add.at(smear, x0, 1 - (xs - x0))
+    np.add.at(smear, x0 + 1, xs - x0)
+    smear /= smear.sum()
+    n = 256
+    k = np.fft.rfft(np.roll(np.pad(smear, (0, n - smear.size)), -(smear.size // 2))).real
+    taps = np.roll(np.fft.irfft(k / (k * k + nsr), n=n), n // 2)
+    reach = int(DEBLUR_REACH * length) + 2
+    taps = taps[n // 2 - reach:n // 2 + reach + 1]
+    return cv2.filter2D(gray, -1, (taps / taps.sum()).reshape(1, -1).astype(np.float32),
+                        borderType=cv2.BORDER_REFLECT)
+
+
+DEBLUR_REACH = 4                 # the filter's half-width, in smear lengths
+
+
+def default_decoder() -> SecondLookDecoder:
+    """The scanner's decoder, chosen by measurement (tests/benchmarks/test_qr_decoders.py on the
+    camera simulator's frames, tests/benchmarks/test_qr_foreign_frames.py on frames made
+    elsewhere, one core); see docs/qr-decoding.md."""
+    return SecondLookDecoder()
 
 
 # ---------------------------------------------------------------- payloads as JSON
