@@ -58,6 +58,14 @@ class CardReaderRole(Announcer):
     def _identified(self, card) -> None:
         self.details["reads"] += 1
         self.details["last_read_ms"] = round(getattr(card, "ms", 0.0), 1)
+        # What was odd on the card just read (a social-security card's unexpected 卡识别码, say):
+        # the citizen was identified anyway, but the technician should see it. Only while the
+        # last card read has some, so an old card's warnings are never taken for this one's.
+        warnings = list(getattr(card, "warnings", ()))
+        if warnings:
+            self.details["card_warnings"] = warnings
+        else:
+            self.details.pop("card_warnings", None)
         self._set_health("ok")                 # the counts a technician sees, up to date
         self._emit("identity", self.identity_of(card))
 

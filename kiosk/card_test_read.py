@@ -13,7 +13,10 @@ from kiosk.privacy import mask_id_number, mask_name
 
 
 def _validity(start, end) -> dict:
-    return {"valid_from": start.isoformat(), "valid_to": end if isinstance(end, str) else end.isoformat()}
+    """Dates as ISO text; 长期 stays as it is; a date the card did not hold readably is null."""
+    def text(value):
+        return value if isinstance(value, str) or value is None else value.isoformat()
+    return {"valid_from": text(start), "valid_to": text(end)}
 
 
 def read_ssc(reader_name: str) -> dict:
@@ -22,8 +25,9 @@ def read_ssc(reader_name: str) -> dict:
     return {"card": "social_security_card", "generation": card.generation, "spec_version": card.spec_version,
             "name": mask_name(card.name), "id_number": mask_id_number(card.id_number),
             "birth_date": card.birth_date.isoformat(), "sex": card.sex_zh, "nation": card.nation,
-            **_validity(card.issue_date, card.expiry_date), "atr": card.atr, "apdus": card.apdu_count,
-            "ms": round(card.ms, 1)}
+            **_validity(card.issue_date, card.expiry_date), "region": card.region,
+            "card_id": card.card_id.text, "atr": card.atr, "apdus": card.apdu_count, "ms": round(card.ms, 1),
+            "warnings": list(card.warnings)}
 
 
 def read_id_card(port: str, wait_s: float, baudrate: int = 115200) -> dict:

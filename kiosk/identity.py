@@ -24,8 +24,10 @@ def identity_from_ssc(card: SocialSecurityCard) -> Identity:
 
 
 def masked_summary(identity: Identity, **extra) -> dict:
-    """What a screen or a technician may show: never the full name or number."""
+    """What a screen or a technician may show: never the full name or number. warnings: what the
+    driver found odd on the card (no personal data in them), for the technician's test read."""
     zh, en = SOURCE_LABELS[identity.source]
     return {"source": identity.source, "source_zh": zh, "source_en": en, "name": identity.masked_name,
             "id_number": identity.masked_id_number,
-            "birth_date": identity.birth_date.isoformat() if identity.birth_date else "", **extra}
+            "birth_date": identity.birth_date.isoformat() if identity.birth_date else "",
+            "warnings": list(getattr(identity.card, "warnings", ())), **extra}

@@ -291,13 +291,17 @@ class TechnicianModel(QObject):
 
 
 def masked_read_text(summary: dict, english: bool) -> str:
-    """The test read's masked summary: who, which number, born when, and how the read went."""
+    """The test read's masked summary: who, which number, born when, how the read went, and what
+    the driver found odd on the card (read anyway) for the technician to look into."""
     source = summary.get("source_en" if english else "source_zh") or summary.get("source", "")
     unit = ("APDUs" if english else "条 APDU") if summary.get("source") == "social_security_card" \
         else ("frames" if english else "帧")
     how = f"{source}, {summary.get('ms', '—')} ms, {summary.get('frames', '—')} {unit}"
+    warnings = summary.get("warnings") or []
     if english:
+        note = "".join(f"\nWarning: {w}" for w in warnings)
         return (f"Name: {summary.get('name', '')}   ID number: {summary.get('id_number', '')}\n"
-                f"Birth date: {summary.get('birth_date') or '—'}   {how[:1].upper() + how[1:]}")
+                f"Birth date: {summary.get('birth_date') or '—'}   {how[:1].upper() + how[1:]}{note}")
+    note = "".join(f"\n注意：{w}" for w in warnings)
     return (f"姓名：{summary.get('name', '')}　　证件号码：{summary.get('id_number', '')}\n"
-            f"出生日期：{summary.get('birth_date') or '—'}　　{how.replace(', ', '，')}")
+            f"出生日期：{summary.get('birth_date') or '—'}　　{how.replace(', ', '，')}{note}")

@@ -2,7 +2,8 @@
 
 Pure functions shared by the driver (to build commands and decode answers) and the virtual
 card in sim/card/ (to recognise commands and build answers): one definition of each frame.
-Byte facts come from DEVICES.md section 2.
+The byte facts are written down in docs/social-security-card.md; 卡识别码 and the ATR's
+historical bytes have their own module, ssc_card_id.py.
 
 Nothing here raises anything but CardDataInvalid on bad card data, so whatever a card (or a
 broken reader) sends, the caller sees one typed error with a calm message.
@@ -18,12 +19,11 @@ from drivers.card.errors import CardDataInvalid
 SSSE_AID = b"sx1.sh." + "社会保障".encode("gbk")      # 73 78 31 2E 73 68 2E C9 E7 BB E1 B1 A3 D5 CF
 EF05_SFI, EF06_SFI = 0x05, 0x06
 EF05_FID, EF06_FID = b"\xef\x05", b"\xef\x06"
-CARD_RID = bytes.fromhex("D156000005")                # inside 卡识别码, after the region code
 ATR_PREFIX = bytes.fromhex("3B6D0000")                # T=0, 13 historical bytes
 
 
 class Tag(IntEnum):
-    CARD_ID = 0x01          # 卡识别码 16 bytes: region (ASCII) + D156000005 + chip part
+    CARD_ID = 0x01          # 卡识别码 16 bytes binary: region 3 BCD + RID D156000005 + chip 8
     CARD_TYPE = 0x02        # 卡类别 1 ASCII digit
     SPEC_VERSION = 0x03     # 规范版本 "1.00" / "2.00" / "3.00"
     INIT_ORG = 0x04         # 初始化机构编号 12 bytes binary
@@ -45,6 +45,10 @@ VALUE_LENGTHS = {
     Tag.ID_NUMBER: 18, Tag.NAME: 30, Tag.SEX: 1, Tag.NATION: 1, Tag.BIRTHPLACE: 3,
     Tag.BIRTH_DATE: 4, Tag.NAME_EXTENSION: 20,
 }
+# The only records the kiosk cannot do without: who the citizen is. A card whose other records
+# have an unexpected shape is still read (with warnings for the technician); one without a valid
+# ID number or a name is refused (docs/social-security-card.md, "What the kiosk needs").
+ESSENTIAL_TAGS = frozenset({Tag.ID_NUMBER, Tag.NAME})
 FILE_OF_TAG = {tag: (EF05_SFI if tag <= Tag.CARD_NUMBER else EF06_SFI) for tag in Tag}
 FID_OF_SFI = {EF05_SFI: EF05_FID, EF06_SFI: EF06_FID}
 

@@ -1,17 +1,23 @@
 """What a social-security card says about its holder, decoded from its records.
 
-`decode_card(values, ...)` turns the raw record values (tag → bytes) into a SocialSecurityCard;
-every field is checked, and anything a genuine card could not hold raises CardDataInvalid.
+`decode_card(values, ...)` turns the raw record values (tag → bytes) into a SocialSecurityCard.
+Only the ID number (社会保障号码, GB 11643 check) and the name identify the citizen: without
+them the card is refused with CardDataInvalid. Every other record of an unexpected shape (card
+id, card type, spec version, dates, card number, sex, nation, birthplace, birth date) becomes a
+warning carried on the card, and the read goes on. Byte layouts and the reasons for this split:
+docs/social-security-card.md.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Callable, TypeVar
 
 from drivers.card.errors import CardDataInvalid
-from drivers.card.id_number import validate_id_number
-from drivers.card.ssc_apdu import (CARD_RID, SPEC_VERSIONS, Tag, ascii_text, bcd_date, bcd_digits,
-                                   check_value_length, decode_name)
+from drivers.card.id_number import birth_date_of, validate_id_number
+from drivers.card.ssc_apdu import (SPEC_VERSIONS, VALUE_LENGTHS, Tag, ascii_text, bcd_date, bcd_digits,
+                                   decode_name)
+from drivers.card.ssc_card_id import CardId, check_atr, decode_card_id
 
 SEX_LABELS = {"1": ("男", "male"), "2": ("女", "female")}
 
@@ -34,28 +40,43 @@ def nation_name(code: int) -> str:
     return name + "族" if name and code <= 56 else name
 
 
+# How each record is named in a warning: the card's own term, then English.
+FIELD_NAMES = {
+    Tag.CARD_ID: "卡识别码 card id", Tag.CARD_TYPE: "卡类别 card type", Tag.SPEC_VERSION: "规范版本 spec version",
+    Tag.ISSUE_DATE: "发卡日期 issue date", Tag.EXPIRY_DATE: "卡有效期 expiry date",
+    Tag.CARD_NUMBER: "卡号 card number", Tag.ID_NUMBER: "社会保障号码 ID number", Tag.NAME: "姓名 name",
+    Tag.NAME_EXTENSION: "姓名扩展 name extension", Tag.SEX: "性别 sex", Tag.NATION: "民族 nation",
+    Tag.BIRTHPLACE: "出生地 birthplace", Tag.BIRTH_DATE: "出生日期 birth date",
+}
+# Records every card has; a missing one is worth a warning (the name extension is often absent).
+EXPECTED_TAGS = (Tag.CARD_ID, Tag.CARD_TYPE, Tag.SPEC_VERSION, Tag.ISSUE_DATE, Tag.EXPIRY_DATE,
+                 Tag.CARD_NUMBER, Tag.SEX, Tag.NATION, Tag.BIRTHPLACE, Tag.BIRTH_DATE)
+
+
 @dataclass(frozen=True)
 class SocialSecurityCard:
-    card_id: str            # 卡识别码: region digits + hex of RID and chip part
-    card_type: str
-    spec_version: str       # "1.00" / "2.00" / "3.00"
-    issue_date: date
-    expiry_date: date
-    card_number: str
+    card_id: CardId         # 卡识别码: .text (32 hex), .region ("440300"), .rid, .chip
+    card_type: str          # "" when unreadable
+    spec_version: str       # "1.00" / "2.00" / "3.00"; what the card says, "" when unreadable
+    issue_date: date | None         # None when unreadable
+    expiry_date: date | None
+    card_number: str        # "" when unreadable
     id_number: str          # 社会保障号码 = citizen ID number, validated (GB 11643)
     name: str
-    sex: str                # "1" male, "2" female
-    nation_code: int
+    sex: str                # "1" male, "2" female (from the ID number when the record is odd)
+    nation_code: int        # 0 when unreadable
     nation: str             # 汉族 ...
-    birthplace: str         # 6-digit region code
-    birth_date: date
+    birthplace: str         # 6-digit region code, "" when unreadable
+    birth_date: date        # from the ID number when the record is odd
     atr: str = ""           # hex
     apdu_count: int = 0     # APDUs this read took
     ms: float = 0.0         # card connected → identity decoded
+    warnings: tuple[str, ...] = ()      # what was odd on this card: for the technician, no personal data
 
     @property
     def generation(self) -> int:
-        return int(self.spec_version[0])
+        """1, 2 or 3 from the spec version; 0 when the card does not say."""
+        return int(self.spec_version[0]) if self.spec_version[:1].isdigit() else 0
 
     @property
     def sex_zh(self) -> str:
@@ -67,13 +88,15 @@ class SocialSecurityCard:
 
     @property
     def region(self) -> str:
-        return self.card_id[:6]
+        """The issuing region from 卡识别码 ("440300"), "" when it is not readable."""
+        return self.card_id.region
 
     def __repr__(self) -> str:
         # Logs see this: name and numbers masked, the rest is about the card, not the person.
-        return (f"SocialSecurityCard(spec {self.spec_version}, region {self.region}, "
+        return (f"SocialSecurityCard(spec {self.spec_version or '?'}, region {self.region or '?'}, "
                 f"card_number {_mask(self.card_number, 1, 2)}, id_number {_mask(self.id_number, 4, 4)}, "
-                f"name {_mask_name(self.name)}, {self.apdu_count} APDUs, {self.ms:.1f} ms)")
+                f"name {_mask_name(self.name)}, {self.apdu_count} APDUs, {self.ms:.1f} ms, "
+                f"{len(self.warnings)} warnings)")
 
     __str__ = __repr__
 
@@ -85,52 +108,143 @@ def _mask(text: str, keep_start: int, keep_end: int) -> str:
 
 
 def _mask_name(name: str) -> str:
-    return name[:1] + "*" * (len(name) - 1) if len(name) > 1 else "*"
+    """张*国, 王*: the same masking as the kiosk's logs and screens (kiosk/privacy.py), kept here
+    because the drivers do not depend on the kiosk."""
+    if len(name) <= 1:
+        return "*" * len(name)
+    return name[0] + "*" * max(1, len(name) - 2) + (name[-1] if len(name) > 2 else "")
 
 
-def decode_card_id(value: bytes) -> str:
-    region = value[:6]
-    if not (region.isascii() and region.decode("ascii").isdigit()) or value[6:11] != CARD_RID:
-        raise CardDataInvalid("card identification code is not region + D156000005 + chip")
-    return region.decode("ascii") + value[6:].hex().upper()
+T = TypeVar("T")
 
 
-def decode_card(values: dict[int, bytes], *, atr: bytes = b"", apdu_count: int = 0,
-                ms: float = 0.0) -> SocialSecurityCard:
-    """Record values by tag → SocialSecurityCard. Missing or malformed records → CardDataInvalid."""
-    def value(tag: Tag) -> bytes:
-        if tag not in values:
+class _Kept(Exception):
+    """A record decoded but of an unexpected value: keep the value, warn about it."""
+
+    def __init__(self, value, why: str):
+        super().__init__(why)
+        self.value = value
+
+
+class _Decoder:
+    """Decodes the records one by one, turning every oddity of a non-essential record into a
+    warning. Warnings about EF06 (the holder's file) never quote the record: its bytes are
+    personal data. EF05 is about the card, so its odd values are quoted to help the technician."""
+
+    def __init__(self, values: dict[int, bytes], unreadable: dict[int, str]):
+        self.values, self.unreadable = values, unreadable
+        self.warnings: list[str] = []
+
+    def warn(self, tag: Tag, text: str) -> None:
+        self.warnings.append(f"{FIELD_NAMES[tag]}: {text}")
+
+    def optional(self, tag: Tag, decode: Callable[[bytes], T], default: T, *, instead: str = "") -> T:
+        """decode(value), or default with one warning when the record is missing, malformed or
+        of the wrong length (a value of the wrong length is still decoded if it can be).
+        instead: what the default is, said in the warning ("taken from the ID number")."""
+        problems, result, defaulted = [], default, True
+        if tag not in self.values:
+            if tag in self.unreadable:
+                problems.append(self.unreadable[tag])
+            elif tag in EXPECTED_TAGS:
+                problems.append("record missing")
+        else:
+            value = self.values[tag]
+            if len(value) != VALUE_LENGTHS[tag]:
+                problems.append(f"{len(value)} bytes, expected {VALUE_LENGTHS[tag]}")
+            try:
+                result, defaulted = decode(value), False
+            except _Kept as e:              # odd, but still the best value there is
+                result, defaulted = e.value, False
+                problems.append(str(e))
+            except CardDataInvalid as e:
+                problems.append(str(e))
+        if problems:
+            if defaulted and instead:
+                problems.append(instead)
+            self.warn(tag, "; ".join(problems))
+        return result
+
+    def essential(self, tag: Tag) -> bytes:
+        if tag not in self.values:
             raise CardDataInvalid(f"record {tag:02X} missing")
-        return check_value_length(tag, values[tag])
+        value = self.values[tag]
+        if len(value) != VALUE_LENGTHS[tag]:
+            self.warn(tag, f"{len(value)} bytes, expected {VALUE_LENGTHS[tag]}")
+        return value
 
-    spec = ascii_text(value(Tag.SPEC_VERSION), "spec version")
-    if spec not in SPEC_VERSIONS:
-        raise CardDataInvalid("unknown spec version")
-    name_parts = [value(Tag.NAME)]
-    if spec != "1.00" and Tag.NAME_EXTENSION in values:
-        name_parts.append(value(Tag.NAME_EXTENSION))
-    sex = ascii_text(value(Tag.SEX), "sex")
-    if sex not in SEX_LABELS:
-        raise CardDataInvalid("sex is neither 1 nor 2")
-    nation_code = int(bcd_digits(value(Tag.NATION)))
-    card_type = ascii_text(value(Tag.CARD_TYPE), "card type")
-    card_number = ascii_text(value(Tag.CARD_NUMBER), "card number").strip()
-    id_text = ascii_text(value(Tag.ID_NUMBER), "ID number")
+
+def decode_card(values: dict[int, bytes], *, atr: bytes = b"", apdu_count: int = 0, ms: float = 0.0,
+                unreadable: dict[int, str] | None = None) -> SocialSecurityCard:
+    """Record values by tag → SocialSecurityCard. unreadable: tag → why, for records the card
+    answered in a shape that could not be parsed (ssc_protocol.SscConversation.unreadable).
+    Raises CardDataInvalid only for a missing or invalid ID number or a missing name."""
+    d = _Decoder(values, unreadable or {})
+
+    id_number = validate_id_number(ascii_text(d.essential(Tag.ID_NUMBER), "ID number"))
+    name_field = d.essential(Tag.NAME)
+    name = decode_name(name_field)                   # an undecodable name identifies nobody
+    spec = d.optional(Tag.SPEC_VERSION, _spec_version, "")
+    if spec != "1.00":
+        def with_extension(extension: bytes) -> str:
+            return decode_name(name_field, extension)
+        name = d.optional(Tag.NAME_EXTENSION, with_extension, name)
+
+    if Tag.CARD_ID in values:
+        card_id, card_id_warnings = decode_card_id(values[Tag.CARD_ID])
+        d.warnings += card_id_warnings
+    else:
+        card_id = d.optional(Tag.CARD_ID, CardId, CardId(b""))      # says missing / unreadable
+    card_type = d.optional(Tag.CARD_TYPE, _card_type, "")
+    issue_date = d.optional(Tag.ISSUE_DATE, bcd_date, None)
+    expiry_date = d.optional(Tag.EXPIRY_DATE, bcd_date, None)
+    card_number = d.optional(Tag.CARD_NUMBER, lambda v: ascii_text(v, "card number").strip(), "")
+    # Sex and birth date are written into the ID number too (GB 11643: 17th digit odd = male;
+    # digits 7-14): a kiosk that gives priority to citizens aged 70 or more falls back on it.
+    from_id = "taken from the ID number"
+    sex = d.optional(Tag.SEX, _sex, "1" if int(id_number[16]) % 2 else "2", instead=from_id)
+    birth_date = d.optional(Tag.BIRTH_DATE, bcd_date, birth_date_of(id_number), instead=from_id)
+    nation_code = d.optional(Tag.NATION, lambda v: int(bcd_digits(v)), 0)
+    birthplace = d.optional(Tag.BIRTHPLACE, bcd_digits, "")
+    d.warnings += check_atr(atr, card_id)
     return SocialSecurityCard(
-        card_id=decode_card_id(value(Tag.CARD_ID)),
+        card_id=card_id,
         card_type=card_type,
         spec_version=spec,
-        issue_date=bcd_date(value(Tag.ISSUE_DATE)),
-        expiry_date=bcd_date(value(Tag.EXPIRY_DATE)),
+        issue_date=issue_date,
+        expiry_date=expiry_date,
         card_number=card_number,
-        id_number=validate_id_number(id_text),
-        name=decode_name(*name_parts),
+        id_number=id_number,
+        name=name,
         sex=sex,
         nation_code=nation_code,
         nation=nation_name(nation_code),
-        birthplace=bcd_digits(value(Tag.BIRTHPLACE)),
-        birth_date=bcd_date(value(Tag.BIRTH_DATE)),
+        birthplace=birthplace,
+        birth_date=birth_date,
         atr=atr.hex().upper(),
         apdu_count=apdu_count,
         ms=ms,
+        warnings=tuple(d.warnings),
     )
+
+
+def _spec_version(value: bytes) -> str:
+    spec = ascii_text(value, "spec version")
+    if spec not in SPEC_VERSIONS:
+        # Kept as the card says it: a newer generation must not be refused by an older kiosk.
+        raise _Kept(spec, f"{spec!r} is not one of {', '.join(SPEC_VERSIONS)}")
+    return spec
+
+
+def _card_type(value: bytes) -> str:
+    text = ascii_text(value, "card type")
+    if not (len(text) == 1 and text.isdigit()):
+        raise _Kept(text, f"{text!r} is not one ASCII digit")
+    return text
+
+
+def _sex(value: bytes) -> str:
+    text = ascii_text(value, "sex")
+    if text not in SEX_LABELS:
+        raise CardDataInvalid("neither 1 nor 2")
+    return text

@@ -9,6 +9,11 @@ without sockets.
 Fewest APDUs: SELECT's 61xx is not fetched (we never use the FCI), EF05's initialising-agency
 record is skipped, and the name extension (4E) is read only on 2.00/3.00 cards. A 2nd-generation
 card costs 14 APDUs, a 1st-generation one 13.
+
+A record other than the ID number and the name that the card does not have (6A83) or answers in
+a broken shape is left out and noted in `unreadable` (tag → why): ssc_fields.decode_card turns
+that into a warning instead of refusing the card. The APDUs and records are described in
+docs/social-security-card.md.
 """
 from __future__ import annotations
 
@@ -17,8 +22,8 @@ from typing import Callable
 
 from drivers.card.errors import CardAccessDenied, CardDataInvalid, CardNotRecognised
 from drivers.card.ssc_apdu import (ADDRESSINGS, BY_RECORD_CURRENT, BY_RECORD_SFI, BY_TAG_CURRENT,
-                                   BY_TAG_SFI, EF05_SFI, EF06_SFI, FID_OF_SFI, SW_AUTH_BLOCKED,
-                                   SW_OK, SW_RECORD_NOT_FOUND, SW_SECURITY_NOT_SATISFIED,
+                                   BY_TAG_SFI, EF05_SFI, EF06_SFI, ESSENTIAL_TAGS, FID_OF_SFI,
+                                   SW_AUTH_BLOCKED, SW_OK, SW_RECORD_NOT_FOUND, SW_SECURITY_NOT_SATISFIED,
                                    VALUE_LENGTHS, Tag, external_authenticate, get_challenge,
                                    get_response, is_more_data, is_wrong_le, parse_record,
                                    pin_tries_left, read_record, read_record_p2, select_by_name,
@@ -37,7 +42,8 @@ MAX_RECORDS = 16        # record-number modes: stop scanning a file after this m
 
 @dataclass(frozen=True)
 class SscAccessRules:
-    """What this region's cards demand before EF06 can be read (DEVICES.md: access varies).
+    """What this region's cards demand before EF06 can be read (access varies by issuing region:
+    docs/social-security-card.md, "Access").
 
     verify_pin: the card PIN to VERIFY (digits; sent packed BCD), or None.
     external_auth_key_hex: 16- or 24-byte 3DES key for GET CHALLENGE + EXTERNAL AUTHENTICATE.
@@ -119,6 +125,7 @@ class SscConversation:
         self.access = access or SscAccessRules()
         self.addressing = addressing
         self.le_policy = le_policy
+        self.unreadable: dict[int, str] = {}     # non-essential tag → why it was left out
 
     @property
     def apdu_count(self) -> int:
@@ -171,11 +178,18 @@ class SscConversation:
         values = {}
         for tag in tags:
             data, sw = self.link.exchange(read_record(tag, p2, self._le(tag)))
-            if sw == SW_RECORD_NOT_FOUND and tag == Tag.NAME_EXTENSION:
-                continue                     # some 2.00 cards have no extension record at all
+            if sw == SW_RECORD_NOT_FOUND and tag not in ESSENTIAL_TAGS:
+                if tag != Tag.NAME_EXTENSION:    # some 2.00 cards have no extension: nothing odd
+                    self.unreadable[tag] = "no such record (6A83)"
+                continue
             if sw != SW_OK:
                 self._fail(sw, f"READ RECORD {tag:02X}")
-            values[tag] = parse_record(data, expect_tag=tag)[1]
+            try:
+                values[tag] = parse_record(data, expect_tag=tag)[1]
+            except CardDataInvalid as e:
+                if tag in ESSENTIAL_TAGS:
+                    raise
+                self.unreadable[tag] = str(e)
         return values
 
     def _scan_records(self, p2: int, tags: tuple[Tag, ...]) -> dict[int, bytes]:
@@ -188,7 +202,17 @@ class SscConversation:
                 return values
             if sw != SW_OK:
                 self._fail(sw, f"READ RECORD #{number}")
-            tag, value = parse_record(data)
+            try:
+                tag, value = parse_record(data)
+            except CardDataInvalid as e:
+                # A broken record still names itself in its first byte: refuse the card only if
+                # it is one the kiosk cannot do without.
+                tag = data[0] if data else None
+                if tag is None or tag in ESSENTIAL_TAGS:
+                    raise
+                if tag in tags:
+                    self.unreadable[tag] = str(e)
+                continue
             if tag in tags:
                 values[tag] = value
         raise CardDataInvalid(f"file has more than {MAX_RECORDS} records")

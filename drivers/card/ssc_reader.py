@@ -5,6 +5,8 @@
     >>> card
     SocialSecurityCard(spec 2.00, region 441900, card_number A******78, id_number 4419**********1236, ...)
     >>> card.name, card.id_number, card.birth_date
+    >>> card.card_id.text, card.region, card.warnings
+    ('441900D156000005...', '441900', ())
 
 Each read() opens its own PC/SC context and lets go of everything before returning (no handle
 is held between reads, so a restarted pcscd or a re-plugged reader simply works next time).
@@ -19,7 +21,11 @@ Every failure is a typed CardError with a sentence for the citizen:
 - ATR not 3B 6D 00 00 ..., or no SSSE application          → CardNotRecognised
 - card gone while we talk to it                            → CardRemovedTooEarly
 - 6982 and no (or wrong) access rules configured           → CardAccessDenied
-- truncated, oversized or undecodable records              → CardDataInvalid
+- ID number missing, undecodable or failing its GB 11643 check, or no name → CardDataInvalid
+
+Any other record of an unexpected shape (卡识别码, card type, spec version, dates, ...) or an ATR
+that does not echo 卡识别码 is NOT a failure: the card is read, the oddities are logged (masked)
+and carried in card.warnings for the technician. Byte layouts: docs/social-security-card.md.
 """
 from __future__ import annotations
 
@@ -146,8 +152,13 @@ class SocialSecurityCardReader:
                 scard.SCardEndTransaction(handle, scard.SCARD_LEAVE_CARD)
                 scard.SCardDisconnect(handle, disposition)
             card = decode_card(values, atr=atr, apdu_count=conversation.apdu_count,
-                               ms=(time.perf_counter() - started) * 1000)
+                               ms=(time.perf_counter() - started) * 1000,
+                               unreadable=conversation.unreadable)
             log.info("social-security card read on %s: %r", name, card)
+            if card.warnings:
+                # Warnings name fields and card-structure bytes, never the holder's data.
+                log.warning("social-security card on %s has %d odd field(s), read anyway: %s",
+                            name, len(card.warnings), " | ".join(card.warnings))
             return card
         finally:
             pcsc.release()

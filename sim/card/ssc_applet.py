@@ -1,9 +1,14 @@
 """The chip of a simulated social-security card: files, records and the APDUs it answers.
 
 No sockets here: `SscApplet.process(apdu) -> response` is the whole card, so unit tests can talk
-to it directly and sim/card/ssc_card.py puts it behind vpcd. Behaves as a T=0 card (DEVICES.md
-section 2): SELECT by name answers 61xx, READ RECORD answers 6Cxx when Le is wrong, and all four
-ISO 7816-4 record addressings work.
+to it directly and sim/card/ssc_card.py puts it behind vpcd. Behaves as a T=0 card
+(docs/social-security-card.md): SELECT by name answers 61xx, READ RECORD answers 6Cxx when Le is
+wrong, and all four ISO 7816-4 record addressings work.
+
+卡识别码 is 16 bytes binary as on a real card: the citizen's region in BCD, the RID D156000005 and
+8 chip bytes (derived from the ID number, so a citizen's card is the same every run). The ATR's
+historical bytes echo it as a real card's do. A test can put a real card's id and ATR on the
+simulated card instead (card_id=, atr=), e.g. the public examples in the docs.
 
 Names are written in GB18030, which is byte-for-byte GBK for every GBK character. A rare
 character outside GBK (𠈌 U+2020C) becomes its 4-byte GB18030 sequence, which is what current
@@ -21,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from drivers.card.ssc_apdu import (CARD_RID, EF05_RECORDS, EF05_SFI, EF06_RECORDS_V1,
+from drivers.card.ssc_apdu import (EF05_RECORDS, EF05_SFI, EF06_RECORDS_V1,
                                    EF06_RECORDS_V2, EF06_SFI, FID_OF_SFI, INS_EXTERNAL_AUTH,
                                    INS_GET_CHALLENGE, INS_GET_RESPONSE, INS_READ_RECORD,
                                    INS_SELECT, INS_VERIFY, SSSE_AID, SW_AUTH_BLOCKED,
@@ -30,15 +35,20 @@ from drivers.card.ssc_apdu import (CARD_RID, EF05_RECORDS, EF05_SFI, EF06_RECORD
                                    SW_RECORD_NOT_FOUND, SW_SECURITY_NOT_SATISFIED,
                                    SW_WRONG_LENGTH, SW_WRONG_P1P2, Tag, date_bcd, encode_name,
                                    pin_to_bcd, split_apdu, split_name, sw_bytes, tlv, to_bcd)
+from drivers.card.ssc_card_id import build_atr, encode_card_id
 from drivers.card.ssc_protocol import des3_encrypt
 from sim.citizens import SimCitizen
 
 ISSUE_DATES = {1: date(2011, 9, 1), 2: date(2016, 4, 18), 3: date(2021, 6, 8)}
+# The 7 bytes before the card-id echo in the ATR's historical bytes, as the first public example
+# carries them (docs/social-security-card.md, "ATR"); the driver does not interpret them.
+ATR_HEADER = bytes.fromhex("0096544CA08684")
 
 
 @dataclass(frozen=True)
 class SimCardAccess:
-    """What this simulated card demands before EF06 (DEVICES.md: access varies by region)."""
+    """What this simulated card demands before EF06 (access varies by issuing region:
+    docs/social-security-card.md, "Access")."""
     require: Literal["verify", "external_auth"] | None = None
     pin: str = "123456"
     pin_tries: int = 3
@@ -56,12 +66,15 @@ class CardFile:
         return next((r for r in self.records if r[0] == tag), None)
 
 
-def build_files(citizen: SimCitizen, *, generation: int | None = None,
-                name_pad: int | None = None) -> dict[int, CardFile]:
-    """EF05 and EF06 as a card of the citizen's generation holds them."""
+def build_files(citizen: SimCitizen, *, generation: int | None = None, name_pad: int | None = None,
+                card_id: bytes | None = None) -> dict[int, CardFile]:
+    """EF05 and EF06 as a card of the citizen's generation holds them. card_id: the 16 bytes of
+    卡识别码 to write as they are (a real card's, or a malformed one); by default the citizen's
+    region, the RID and 8 chip bytes derived from the ID number."""
     gen = generation or citizen.ssc_generation or 3
     digest = hashlib.sha256(citizen.id_number.encode()).digest()
-    chip = digest[:5]
+    if card_id is None:
+        card_id = encode_card_id(citizen.region, digest[19:27])
     issued = ISSUE_DATES[gen]
     pad = name_pad if name_pad is not None else (0x20 if gen == 1 else 0x00)
     if gen == 1:
@@ -70,7 +83,7 @@ def build_files(citizen: SimCitizen, *, generation: int | None = None,
         head, tail = split_name(citizen.name)
         name_field, extension = encode_name(head, 30, pad), encode_name(tail, 20, 0x00)
     ef05 = {
-        Tag.CARD_ID: citizen.region.encode("ascii") + CARD_RID + chip,
+        Tag.CARD_ID: card_id,
         Tag.CARD_TYPE: b"1",
         Tag.SPEC_VERSION: f"{gen}.00".encode("ascii"),
         Tag.INIT_ORG: to_bcd(citizen.region) + digest[5:14],
@@ -93,10 +106,10 @@ def build_files(citizen: SimCitizen, *, generation: int | None = None,
             EF06_SFI: CardFile([tlv(t, ef06[t]) for t in order06])}
 
 
-def build_atr(files: dict[int, CardFile]) -> bytes:
-    """3B 6D 00 00 + 13 historical bytes echoing the region and chip part of 卡识别码."""
-    card_id = files[EF05_SFI].by_tag(Tag.CARD_ID)[2:]
-    return bytes.fromhex("3B6D0000" "0081544C") + to_bcd(card_id[:6].decode()) + card_id[11:16] + b"\x90"
+def card_atr(files: dict[int, CardFile]) -> bytes:
+    """3B 6D 00 00 + 13 historical bytes: a header, then region bytes 1-2 and chip bytes 1-4 of
+    the 卡识别码 in EF05, as a real card builds them."""
+    return build_atr(files[EF05_SFI].by_tag(Tag.CARD_ID)[2:], ATR_HEADER)
 
 
 _PROPRIETARY = bytes.fromhex("9F080102" "BF0C03C10100")      # application version, issuer data
@@ -106,11 +119,17 @@ FCI = tlv(0x6F, tlv(0x84, SSSE_AID) + tlv(0xA5, _PROPRIETARY))
 class SscApplet:
     def __init__(self, citizen: SimCitizen, access: SimCardAccess | None = None, *,
                  generation: int | None = None, name_pad: int | None = None,
-                 le_zero: Literal["all", "61xx"] = "all"):
-        self.files = build_files(citizen, generation=generation, name_pad=name_pad)
-        self.atr = build_atr(self.files)
+                 le_zero: Literal["all", "61xx"] = "all", card_id: bytes | str | None = None,
+                 atr: bytes | str | None = None):
+        """card_id / atr: bytes or hex text (e.g. "440300D1560000050050640776EF3192") to carry
+        instead of the ones built from the citizen; the ATR is not made to agree with card_id."""
+        if isinstance(card_id, str):
+            card_id = bytes.fromhex(card_id)
+        self.files = build_files(citizen, generation=generation, name_pad=name_pad, card_id=card_id)
+        self.atr = bytes.fromhex(atr) if isinstance(atr, str) else atr or card_atr(self.files)
         self.access = access or SimCardAccess()
-        self.le_zero = le_zero              # Le = 00: whole record (DEVICES.md) or 61xx + GET RESPONSE
+        # Le = 00: the whole record (what most cards do), or 61xx and then GET RESPONSE.
+        self.le_zero = le_zero
         self.pin_tries = self.access.pin_tries
         self.reset()
 

@@ -40,8 +40,9 @@ _NO_ATR = bytes(40)
 class VirtualSocialSecurityCard:
     def __init__(self, citizen: SimCitizen, faults: SscFaults | None = None,
                  access: SimCardAccess | None = None, *, low_latency: bool = True, **applet_options):
-        """applet_options go to SscApplet (generation, name_pad, le_zero). low_latency=False
-        leaves out TCP_NODELAY/TCP_QUICKACK, only to measure what they save."""
+        """applet_options go to SscApplet (generation, name_pad, le_zero, and card_id / atr to
+        carry a real card's 卡识别码 and ATR). low_latency=False leaves out
+        TCP_NODELAY/TCP_QUICKACK, only to measure what they save."""
         self.citizen = citizen
         self.faults = faults or SscFaults()
         self.applet = SscApplet(citizen, access, **applet_options)

@@ -1,4 +1,4 @@
-"""The card's end of vsmartcard's vpcd link (DEVICES.md section 1).
+"""The card's end of vsmartcard's vpcd link (docs/social-security-card.md, "Simulation: vpcd").
 
 pcscd's vpcd driver listens on TCP 35963 (slot 0) / 35964 (slot 1); a virtual card connects to
 it. Every message both ways is a 2-byte big-endian length and a payload. A 1-byte payload from

@@ -213,3 +213,29 @@ def test_technician_test_read_shows_only_masked_data(start_kiosk):
     tap(w, "techBackButton")
     wait_for(w, "homeScreen")
     assert core.identity() is None and find(w, "identityGreeting") is None
+
+
+def test_a_social_security_card_with_odd_fields_is_read_and_the_technician_sees_the_warnings(start_kiosk):
+    """A real card's 卡识别码 with another card's ATR: the citizen is identified as usual, and the
+    technician's test read and the reader's row say what was odd (nothing unmasked)."""
+    from sim.card.ssc_card import VirtualSocialSecurityCard
+    ui, core = start_kiosk(ssc=True)
+    w = ui.window
+    _open_technician_screen(w)
+    card = VirtualSocialSecurityCard(core.simulators.citizens["elder_zhang"],
+                                     card_id="440300D1560000050050640776EF3192",
+                                     atr="3B6D0000" "0081544C9786843202AD932A48")
+    core.simulators.ssc_card = card                # pulled like any simulated card when the kiosk stops
+    card.insert()
+    wait_until(lambda: core.identity() and core.identity()["name"] == "张*国", timeout=10, what="the SSC in")
+
+    tap(w, "testReadButton_ssc_reader")
+    result = wait_until(lambda: "张*国" in shown(w, "testReadResult") and shown(w, "testReadResult"),
+                        timeout=10, what=f"the SSC test read, not {shown(w, 'testReadResult')!r}")
+    assert "证件号码：4419**********1236" in result
+    assert "注意：ATR: historical bytes 8-9 carry region 3202, 卡识别码 starts 4403" in result
+    def warnings_detail() -> str:          # "" until the health refresh has brought it
+        row = find(w, "deviceRow_ssc_reader")
+        return next((text_of(i) for i in walk(row) if i.objectName() == "detail_card_warnings"), "")
+    wait_until(lambda: "region 3202" in warnings_detail(), timeout=5, what="the warnings among the reader's details")
+    assert_nothing_unmasked(w)

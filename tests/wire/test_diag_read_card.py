@@ -67,7 +67,32 @@ def test_pcsc_read_prints_masked_identity(pcscd):
     assert result["card"] == "social_security_card" and result["generation"] == 3
     assert result["name"] == "王*" and result["id_number"] == "4401**********4829"
     assert result["birth_date"] == "1978-03-15" and result["sex"] == "女" and result["apdus"] > 0
+    assert result["region"] == "440100" and result["card_id"].startswith("440100D156000005")
+    assert result["warnings"] == []
     assert citizen.name not in json.dumps(result, ensure_ascii=False)
+
+
+def test_pcsc_read_of_a_card_with_odd_fields_succeeds_and_lists_the_warnings(pcscd):
+    from sim.card.ssc_card import VirtualSocialSecurityCard
+    from sim.card.ssc_pcscd import VIRTUAL_READER, insert_and_wait, remove_and_wait
+    citizen = load_citizens()["young_wang"]
+    # One real card's id with another real card's ATR, and a card type that is not a digit.
+    card = VirtualSocialSecurityCard(citizen, card_id="320200D156000005AD932A48BDC3B9E9",
+                                     atr="3B6D0000" "0096544CA08684440300506407")
+    card.applet.files[5].records = [r[:2] + b"X" if r[0] == 0x02 else r for r in card.applet.files[5].records]
+    insert_and_wait(card)
+    try:
+        code, result = read_card("--pcsc", VIRTUAL_READER)
+    finally:
+        remove_and_wait(card)
+    assert code == 0, result
+    assert result["name"] == "王*" and result["id_number"] == "4401**********4829"
+    assert result["region"] == "320200" and result["card_id"] == "320200D156000005AD932A48BDC3B9E9"
+    assert result["warnings"] == ["卡类别 card type: 'X' is not one ASCII digit",
+                                  "ATR: historical bytes 8-9 carry region 4403, 卡识别码 starts 3202",
+                                  "ATR: historical bytes 10-13 differ from chip serial bytes 1-4 of 卡识别码"]
+    assert citizen.name not in json.dumps(result, ensure_ascii=False)
+    assert citizen.id_number not in json.dumps(result)
 
 
 def test_pcsc_unknown_reader_is_a_json_error(pcscd):

@@ -27,6 +27,9 @@ pytestmark = pytest.mark.wire
 
 CITIZENS = load_citizens()
 KEY = "00112233445566778899AABBCCDDEEFF"
+# Two real cards' 卡识别码 and ATR historical bytes, as published (docs/social-security-card.md).
+PUBLIC_CARDS = [("440300D1560000050050640776EF3192", "0096544CA08684440300506407", "440300"),
+                ("320200D156000005AD932A48BDC3B9E9", "0081544C9786843202AD932A48", "320200")]
 
 
 @pytest.fixture
@@ -59,9 +62,31 @@ def test_each_generation_reads_back_the_citizen(slot, key):
     assert (result.name, result.id_number, result.birth_date) == (citizen.name, citizen.id_number, citizen.birth_date)
     assert (result.sex, result.nation_code, result.birthplace) == (str(citizen.sex), citizen.nation, citizen.id_number[:6])
     assert result.spec_version == f"{citizen.ssc_generation}.00" and result.region == citizen.region
-    assert result.atr == card.atr.hex().upper()
+    assert result.atr == card.atr.hex().upper() and result.warnings == ()
     assert result.apdu_count == len(card.apdus_seen) == (13 if citizen.ssc_generation == 1 else 14)
     assert 0 < result.ms < 1000
+
+
+@pytest.mark.parametrize("card_id, historical, region", PUBLIC_CARDS, ids=["440300", "320200"])
+def test_a_real_cards_id_and_atr_read_through_pcscd_and_identify_the_citizen(slot, card_id, historical, region):
+    citizen = CITIZENS["young_wang"]
+    atr = "3B6D0000" + historical
+    slot(card_of("young_wang", card_id=card_id, atr=atr))
+    result = SocialSecurityCardReader(VIRTUAL_READER).read()
+    assert result.atr == atr                                        # pcscd passed the real ATR on
+    assert (result.card_id.text, result.region) == (card_id, region)
+    assert (result.card_id.rid, result.card_id.chip) == ("D156000005", card_id[16:])
+    assert (result.name, result.id_number) == (citizen.name, citizen.id_number)
+    assert result.warnings == ()                                    # the ATR echoes the card id
+
+
+def test_a_card_whose_atr_does_not_echo_its_id_is_read_with_a_warning(slot):
+    (shenzhen, _, _), (_, wuxi_atr, _) = PUBLIC_CARDS
+    slot(card_of("elder_zhang", card_id=shenzhen, atr="3B6D0000" + wuxi_atr))
+    result = SocialSecurityCardReader(VIRTUAL_READER).read()
+    assert result.name == "张建国" and result.region == "440300"
+    assert result.warnings == ("ATR: historical bytes 8-9 carry region 3202, 卡识别码 starts 4403",
+                               "ATR: historical bytes 10-13 differ from chip serial bytes 1-4 of 卡识别码")
 
 
 def test_without_a_name_the_reader_holding_a_card_is_used_also_in_slot_1(slot):
