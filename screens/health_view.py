@@ -33,9 +33,10 @@ DETAIL_LABELS = {
     "decoder": ("解码器", "Decoder"),
     "source": ("视频源", "Source"),
     "last_error": ("最近错误", "Last error"),
+    "card_warnings": ("卡片数据提示", "Card data warnings"),
 }
 # Long values get a whole line on the screen (when there is one); the rest sit two or three to a line.
-WIDE_KEYS = {"sam_id", "readers", "last_atr", "source", "last_error"}
+WIDE_KEYS = {"sam_id", "readers", "last_atr", "source", "last_error", "card_warnings"}
 UNITS = {"last_read_ms": " ms", "seen_to_identity_ms": " ms", "decode_ms": " ms", "fps": " fps"}
 
 
