@@ -10,10 +10,11 @@ which layout the card uses:
   else resident      居民身份证
 
 The field tables below are the one definition of each layout: the driver decodes with them and
-the simulated reader encodes with them. Sources: DEVICES.md §3 for the resident card; the
-non-resident tables follow the structs of public reader code (e.g. github.com/Johann356/readinfo,
-PCSCGetData.h: t_idcardinfor, t_idforeigner, t_idforeigner2023), whose sizes add up to 256 bytes
-with the type character at byte 248 in each layout.
+the simulated reader encodes with them. Byte offsets, sources and field values:
+docs/id-card-sam.md §Card text, §Layouts, §Field values (the non-resident tables follow the structs
+of public reader code, e.g. github.com/Johann356/readinfo, PCSCGetData.h: t_idcardinfor,
+t_idforeigner, t_idforeigner2023, whose sizes add up to 256 bytes with the type character at
+byte 248 in each layout).
 """
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Frames of the resident-ID-card SAM reader protocol (DEVICES.md §3), pure functions shared by
-the driver and the simulated reader.
+"""Frames of the resident-ID-card SAM reader protocol (docs/id-card-sam.md §Frames, §Commands,
+§SW3 status), pure functions shared by the driver and the simulated reader.
 
     host → reader : AA AA AA 96 69 | LEN(2, big-endian) | CMD | PARA | DATA… | CHK
     reader → host : AA AA AA 96 69 | LEN(2)             | 00 | 00 | SW3 | DATA… | CHK
@@ -31,7 +31,8 @@ class Command(NamedTuple):
     name: str
 
 
-RESET_SAM = Command(0x10, 0xFF, "reset SAM")     # PARA varies: one vendor wants 01 FF → see reset_para
+# Reset SAM: PARA varies by vendor → SamIdReader(reset_para=...), see docs/id-card-sam.md §Commands.
+RESET_SAM = Command(0x10, 0xFF, "reset SAM")
 SAM_STATUS = Command(0x11, 0xFF, "SAM status")
 SAM_ID = Command(0x12, 0xFF, "SAM ID")
 FIND_CARD = Command(0x20, 0x01, "find card")

@@ -1,4 +1,4 @@
-"""Driver for resident-ID-card readers with the Ministry of Public Security SAM (DEVICES.md §3).
+"""Driver for resident-ID-card readers with the Ministry of Public Security SAM (docs/id-card-sam.md).
 
     reader = SamIdReader.open_serial("/dev/ttyUSB0")
     card = reader.read_if_present()          # find → select → read; None when no card is there

@@ -1,7 +1,7 @@
 """ESC/POS real-time status (DLE EOT n): the one definition shared by driver and simulator.
 
 Every answer is one byte with the fixed pattern 0xx1xx10 (bit7=0, bit4=1, bit1=1, bit0=0), so a
-ready printer answers 0x12 to each n. The variable bits (DEVICES.md §4):
+ready printer answers 0x12 to each n. The variable bits (docs/escpos-status.md §Status bits):
 
     n=1 printer:        bit3 offline, bit5 waiting for online recovery, bit6 feed button pressed
     n=2 offline cause:  bit2 cover open, bit3 feeding by button, bit5 stopped by paper end, bit6 error

@@ -1,5 +1,5 @@
-"""SAM reader frames (DEVICES.md §3): the exact bytes on the wire, the checks on what comes back,
-and the reader's status codes as the typed errors a screen shows."""
+"""SAM reader frames (docs/id-card-sam.md §Frames): the exact bytes on the wire, the checks on
+what comes back, and the reader's status codes as the typed errors a screen shows."""
 from __future__ import annotations
 
 import pytest
@@ -15,7 +15,7 @@ from drivers.card.sam_frame import (
     Response, build_request, build_response, checksum, error_for_sw3, frame_length, parse_request, parse_response,
 )
 
-# The full requests of DEVICES.md's table, byte for byte.
+# The full requests of docs/id-card-sam.md §Commands, byte for byte.
 EXPECTED_REQUESTS = {
     "reset SAM": "AA AA AA 96 69 00 03 10 FF EC",
     "SAM status": "AA AA AA 96 69 00 03 11 FF ED",
