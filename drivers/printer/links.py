@@ -124,7 +124,7 @@ class TcpLink(Link):
     def connect(self) -> None:
         super().connect()
         sock = self.escpos.device
-        # Status queries are 12 bytes each way: do not let Nagle hold them back.
+        # Status queries are 12 bytes out and 4 back: do not let Nagle hold them back.
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
 
