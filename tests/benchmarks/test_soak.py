@@ -30,7 +30,8 @@ import pytest
 HERE = Path(__file__).resolve()
 sys.path.insert(0, str(HERE.parents[2]))
 
-from tests.benchmarks.soak import (SoakSettings, format_table, full_run_verdicts, run_soak)  # noqa: E402
+from tests.benchmarks.soak import (FAULT_KINDS, JOURNEY_KINDS, SoakSettings, format_table,  # noqa: E402
+                                   full_run_verdicts, run_soak)
 
 SHORT_MINUTES = 2.3          # the warm-up (everything once) takes about a minute of it
 
@@ -146,16 +147,14 @@ def test_two_minutes_of_citizens_and_faults_leave_nothing_wrong(tmp_path):
     # Every kind of journey ran, and each ended on the home screen with nothing wrong on the way:
     # no traceback, no QML error, no stuck screen, no wrong number.
     outcomes = report["outcomes"]
-    kinds = {"walk_in", "walk_in_id_card", "walk_in_ssc", "reprint", "check_in_qr", "check_in_card",
-             "walk_away", "technician", "card_pulled_mid_read"}
+    kinds = set(JOURNEY_KINDS)
     assert kinds <= set(outcomes), f"journey kinds never run: {sorted(kinds - set(outcomes))} (seed {seed})"
     assert not report["failures"], f"seed {seed}: " + "\n".join(report["failures"][:10])
     assert not report["tracebacks"], f"seed {seed}: " + "\n".join(report["tracebacks"][:3])
     assert not report["qml_errors"], f"seed {seed}: " + "\n".join(report["qml_errors"][:5])
     # The faults really came: a run that never upset anything would prove nothing.
     injected = set(report["fault_counts"])
-    expected = {"printer_state", "camera_unplug", "sam_garbage", "sam_persistent", "card_pulled_mid_read",
-                "mid_ticket"}
+    expected = set(FAULT_KINDS)
     assert expected <= injected, f"faults never injected: {sorted(expected - injected)} (seed {seed})"
     # People really got numbers (each one shown is checked against a whole slip below).
     assert report["hall"]["numbers_shown"] >= 5, report["hall"]
@@ -175,3 +174,64 @@ def test_two_minutes_of_citizens_and_faults_leave_nothing_wrong(tmp_path):
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# ---------------------------------------------------------------------------- the hall check itself
+def _hall(path: Path, tickets: list[tuple], journal: list[tuple]) -> Path:
+    """A hall database with these tickets (ticket_id, number, state) and journal entries
+    (at, action, ticket_id, number), on the real schema."""
+    import sqlite3
+    from kiosk.hall.schema import upgrade
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    upgrade(conn)
+    for seq, (ticket_id, number, state) in enumerate(tickets, 1):
+        conn.execute("INSERT INTO tickets (ticket_id, day, series, seq, number, kind, item_code, department, "
+                     "window_group, priority, state, issued_at) VALUES (?, '2026-11-27', 'A', ?, ?, 'accept', "
+                     "'SM001', 'rsj', 'social', 0, ?, '2026-11-27T09:30:00.000000')", (ticket_id, seq, number, state))
+    for at, action, ticket_id, number in journal:
+        conn.execute("INSERT INTO journal (at, action, ticket_id, number) VALUES (?, ?, ?, ?)",
+                     (at, action, ticket_id, number))
+    conn.execute("COMMIT")
+    conn.close()
+    return path
+
+
+def _slip(index: int, number: str | None, ticket_id: str | None, complete: bool, at: str):
+    from datetime import datetime
+    from tests.benchmarks.soak import Slip
+    lines = ["东莞松山湖政务服务中心", "排队号票  Queue Ticket", "受理 Application"] + ([number] if number else [])
+    return Slip(index, lines, [ticket_id] if ticket_id else [], complete,
+                datetime.fromisoformat(f"2026-11-27T{at}").timestamp(), 300)
+
+
+def test_the_hall_check_sees_a_torn_number_given_to_the_next_citizen(tmp_path):
+    """The bug the spoiled numbers exist for: A001's slip tears after the number, the number is
+    given back, and the next citizen's whole ticket says A001 too."""
+    from tests.benchmarks.soak import check_hall_against_slips
+    db = _hall(tmp_path / "hall.sqlite", [("t2", "A001", "waiting")],
+               [("2026-11-27T09:30:00.000000", "reserve", "t1", "A001"),
+                ("2026-11-27T09:30:02.000000", "void", "t1", "A001"),
+                ("2026-11-27T09:31:00.000000", "reserve", "t2", "A001")])
+    slips = [_slip(1, "A001", None, False, "09:30:01"), _slip(2, "A001", "t2", True, "09:31:01")]
+    _, problems = check_hall_against_slips(db, slips, [(2, "A001")])
+    assert any("given back after paper came out" in p for p in problems), problems
+
+    # The same day done right: the torn number is spoiled, the next citizen gets A002.
+    db = _hall(tmp_path / "good.sqlite", [("t1", "A001", "spoiled"), ("t2", "A002", "waiting")],
+               [("2026-11-27T09:30:00.000000", "reserve", "t1", "A001"),
+                ("2026-11-27T09:30:02.000000", "spoil", "t1", "A001"),
+                ("2026-11-27T09:31:00.000000", "reserve", "t2", "A002")])
+    slips = [_slip(1, "A001", None, False, "09:30:01"), _slip(2, "A002", "t2", True, "09:31:01")]
+    assert check_hall_against_slips(db, slips, [(2, "A002")])[1] == []
+
+
+def test_the_hall_check_sees_a_confirmed_ticket_without_paper_and_a_number_shown_twice(tmp_path):
+    from tests.benchmarks.soak import check_hall_against_slips
+    db = _hall(tmp_path / "hall.sqlite", [("t1", "A001", "waiting"), ("t2", "A002", "waiting")],
+               [("2026-11-27T09:30:00.000000", "reserve", "t1", "A001"),
+                ("2026-11-27T09:31:00.000000", "reserve", "t2", "A002")])
+    slips = [_slip(1, "A001", "t1", True, "09:30:01")]
+    _, problems = check_hall_against_slips(db, slips, [(1, "A001"), (2, "A002")])
+    assert any("A002" in p and "no whole printed slip" in p for p in problems), problems
+    assert any("journey 2 showed number A002" in p for p in problems), problems
