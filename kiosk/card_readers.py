@@ -106,7 +106,8 @@ class IdCardReaderRole(CardReaderRole):
             try:
                 reader.sam_status()                          # a SAM that failed its self-test says so here
                 self.details["sam_id"] = reader.sam_id()
-            except CardError:
+            except CardError as e:
+                e.card_seen = False
                 reader.close()
                 raise
             self._reader = reader
@@ -127,7 +128,8 @@ class IdCardReaderRole(CardReaderRole):
         except CardError as e:
             self._failed(e)
             self._set_health("ok")
-            self._emit("card_error", e)
+            if e.card_seen:      # a glitch while only looking for a card is not the citizen's business
+                self._emit("card_error", e)
             return None
         self.details["card_present"] = card is not None
         self._set_health("ok")

@@ -5,7 +5,13 @@ from drivers.errors import DeviceError
 
 
 class CardError(DeviceError):
-    """Base: something went wrong reading a card."""
+    """Base: something went wrong reading a card.
+
+    `card_seen` is False when the reader failed while only looking for a card (or opening):
+    no citizen's card was involved, so nobody at the kiosk needs to be told anything.
+    """
+
+    card_seen = True
 
     message_zh = "读卡没有成功，请重新放一次卡。"
     message_en = "The card could not be read. Please try again."

@@ -102,8 +102,12 @@ class SamIdReader:
     def read_if_present(self) -> ResidentIdCard | None:
         """find → select → read; None when no card lies on the reader."""
         started, frames_before = time.perf_counter(), self.frames
-        if not self.find_card():
-            return None
+        try:
+            if not self.find_card():
+                return None
+        except CardError as e:
+            e.card_seen = False      # a glitch while looking: the next poll looks again
+            raise
         self.select_card()
         return self._read(started, frames_before)
 

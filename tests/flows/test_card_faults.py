@@ -39,12 +39,24 @@ def test_sam_self_test_failure_is_a_reader_fault_and_recovers(start, wait_until)
     assert wait_until(lambda: core.identity() is not None)
 
 
-def test_garbage_from_the_reader_is_a_calm_card_error(start, wait_until):
-    core, events = start("id_card:\n  citizen: young_wang\n  faults: [garbage]\n")
+def test_garbage_from_the_reader_while_looking_bothers_nobody_and_the_card_is_read(start, wait_until):
+    core, events = start("id_card:\n  faults: [garbage]\n")
+    assert wait_until(lambda: reader(core, "id_card_reader").details.get("failures", 0) >= 1)
+    core.simulators.id_reader.inject("garbage")                 # and again, while it looks for cards
+    assert wait_until(lambda: reader(core, "id_card_reader").details.get("failures", 0) >= 2)
+    assert reader(core, "id_card_reader").state == "ok" and "ReaderProtocolError" in \
+        reader(core, "id_card_reader").details["last_error"]     # the technician sees it...
+    assert not any(e == "card_error" for e, _ in events)        # ...an empty kiosk shows no note
+    core.simulators.place_id_card("young_wang")
+    assert wait_until(lambda: core.identity() is not None)
+    assert core.ticket_service().available                     # taking a number still works
+
+
+def test_a_card_failing_mid_read_is_a_calm_card_error(start, wait_until):
+    core, events = start("id_card:\n  citizen: young_wang\n  faults: [removed_after_select]\n")
     assert wait_until(lambda: any(e == "card_error" for e, _ in events))
     error = next(p for e, p in events if e == "card_error")
-    assert error.message_zh and "Traceback" not in error.message_zh
-    assert core.ticket_service().available                     # taking a number still works
+    assert error.message_zh and "Traceback" not in error.message_zh and "重新放" in error.message_zh
 
 
 def test_social_security_card_pulled_mid_read_asks_to_insert_again(start, wait_until):

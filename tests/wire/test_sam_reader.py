@@ -254,3 +254,11 @@ def test_network_reader_reads_each_layout_and_reports_silence_and_unplugging():
     finally:
         driver.close()
         server.stop()
+
+
+def test_garbage_while_looking_for_a_card_is_marked_as_no_card_involved(virtual_reader, reader):
+    virtual_reader.inject("garbage")
+    with pytest.raises(ReaderProtocolError) as e:
+        reader.read_if_present()
+    assert e.value.card_seen is False          # the kiosk need not tell anyone to re-place a card
+    assert reader.read_if_present() is None    # the next look is clean
