@@ -63,9 +63,10 @@ def run_in_child(out: Path, minutes: float, journeys: int, seed: int | None, *, 
 
 
 def short_settings(out: Path, minutes: float, journeys: int, seed: int | None) -> SoakSettings:
-    """Two minutes with faults coming fast, sampled often."""
+    """Two minutes with faults coming fast, sampled often; no printer fault races a card being
+    read on the home screen (SoakSettings.card_race: a known kiosk bug, counted by the full run)."""
     return SoakSettings(out_dir=out, minutes=minutes, journeys=journeys, seed=seed, sample_every_s=20,
-                        fault_every_s=8, fault_share=0.4, crowd=120)
+                        fault_every_s=8, fault_share=0.4, crowd=120, card_race=False)
 
 
 def in_process(args) -> int:
