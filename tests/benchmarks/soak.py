@@ -668,13 +668,6 @@ class Soak:
         if target and not self.finger.tap(target, timeout=1.0) and self.screen() == screen:
             raise JourneyFailed(f"{target!r} not on the {screen!r} screen")
 
-    def noise_grace(self) -> float:
-        """Extra time for the idle timeout after SAM garbage: the kiosk reports a garbled answer
-        to a poll as a card error even with no card on the reader, shows the card-error note and
-        counts it as someone at the kiosk (screens.viewmodel: card_error → idle.touch()), so the
-        countdown starts again. Reported as a finding; here it must not read as a stuck screen."""
-        return self.s.idle_timeout_s + 3 if self.faulted_during_journey("sam_garbage") else 0.0
-
     def end_of_visit(self, rec: JourneyRecord) -> None:
         """The citizen has gone and the kiosk is home: nothing of them may stay. A card read on
         the home screen while taking a number is unavailable (printer out) leaves the identity
@@ -698,7 +691,7 @@ class Soak:
     def ensure_home(self, rec: JourneyRecord) -> None:
         """Every journey ends on the home screen by itself: done → its countdown, other screens →
         the idle timeout. A screen that never gets there is what a citizen calls stuck."""
-        limit = max(self.s.done_return_s, self.s.idle_timeout_s) + 6 + self.noise_grace()
+        limit = max(self.s.done_return_s, self.s.idle_timeout_s) + 6
         if self.wait_screen({"home"}, limit) is None:
             stuck = self.screen()
             if not rec.failure:
@@ -1045,6 +1038,9 @@ class Soak:
     def j_check_in_card(self, rec: JourneyRecord) -> str:
         citizen = self._appointment_citizen()
         appointment, _ = self.book_appointment(citizen)
+        # The note of a card before must be gone first: waiting for it on the check-in screen
+        # would let that screen's idle timeout send the kiosk home under the citizen.
+        self.wait(lambda: not self.shown("cardErrorToast"), 9)
         if not self.open_check_in(rec):
             return "printer_unavailable"
         via = self.rng.choice(("id", "ssc"))
@@ -1095,12 +1091,10 @@ class Soak:
                 self.tap(f"categoryTile_{category}")
                 self.tap(f"itemRow_{item}")
         left = time.monotonic()
-        limit = self.s.idle_timeout_s + 4 + self.noise_grace()
+        limit = self.s.idle_timeout_s + 4
         if self.wait_screen({"home"}, limit) is None:
             raise JourneyFailed(f"walked away on {self.screen()!r}: not home {limit} s later")
         took = time.monotonic() - left
-        if took > self.s.idle_timeout_s + 4:
-            rec.detail += "; the idle timeout was put off by a card-error note (SAM garbage, no card)"
         if self.core.identity() is not None or self.shown("identityGreeting"):
             raise JourneyFailed("home after the idle timeout, but the last citizen is still greeted")
         rec.detail += f", home after {took:.1f} s"
