@@ -475,7 +475,6 @@ class Soak:
         self._ticker = None
         self.issued_by_card: dict[tuple[str, str, str], str] = {}   # (citizen, item, kind) → number
         self.appointment_holders: Counter = Counter()
-        self._mid_ticket_paths: set[str] = set()
         self._force_torn: str | None = None          # the warm-up's torn ticket, and how it ends
         self._quiet = False                           # no new background fault (a sample is due)
         self._printer_hold_until = 0.0                # no printer fault before then (card_race off)
@@ -766,7 +765,6 @@ class Soak:
         after = self.rng.randint(60, 400)
         self.sims.printer.fail_mid_ticket(state, after_bytes=after)
         self._printer_fault_until = time.monotonic() + 3600       # until someone mends it
-        self._mid_ticket_paths.add(path)
         self.fault(rec, "mid_ticket", f"{state} after {after} bytes, citizen {path}")
 
     def mend_printer(self) -> None:
@@ -1695,13 +1693,6 @@ def format_table(rows: list[tuple[str, str, bool | None]]) -> str:
     lines = [f"{'check':{width}}  {'measured':40}  result", "-" * (width + 52)]
     lines += [f"{name:{width}}  {measured:40}  {'n/a' if ok is None else 'ok' if ok else 'FAIL'}"
               for name, measured, ok in rows]
-    return "\n".join(lines)
-
-
-def format_outcomes(report: SoakReport) -> str:
-    lines = []
-    for kind, counts in report.outcomes().items():
-        lines.append(f"  {kind:22} " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     return "\n".join(lines)
 
 
