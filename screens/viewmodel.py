@@ -181,7 +181,7 @@ class KioskViewModel(QObject):
         if name == self._screen:
             return
         self._screen = name
-        self._idle.set_active(name in _IDLE_SCREENS)
+        self._watch_idle()
         if name == "done":
             self._done_left = self.done_return_s
             self._done_timer.start()
@@ -290,6 +290,7 @@ class KioskViewModel(QObject):
         self.itemsChanged.emit()
         self.itemChanged.emit()
         self._set_screen("home")
+        self._watch_idle()          # already home (a held card timed out): stop counting
 
     def _on_idle_timeout(self) -> None:
         log.info("idle timeout on %s: back to home", self._screen)
@@ -345,10 +346,21 @@ class KioskViewModel(QObject):
             log.error("no ticket: unexpected error", exc_info=error)
             self._show_message(_SOMETHING_WRONG)
 
+    def _watch_idle(self) -> None:
+        """Count down while a visit is under way: on the visit's screens; on home only while a
+        citizen's card is held (read while no number could be taken: nothing of them may stay
+        for the next person); on the printing screen only once the ticket stopped mid-way (a
+        citizen who walks off leaves that number spoiled, not printed later for nobody)."""
+        screen = self._screen
+        self._idle.set_active(screen in _IDLE_SCREENS
+                              or screen == "home" and self.core.identity() is not None
+                              or screen == "printing" and self._print_problem is not None)
+
     def _set_print_problem(self, problem: tuple[str, str] | None) -> None:
         if problem != self._print_problem:
             self._print_problem = problem
             self.printProblemChanged.emit()
+            self._watch_idle()
 
     def _on_print_interrupted(self, payload: dict) -> None:
         """The printer stopped part-way through this citizen's ticket. They may hold half of it:
@@ -417,6 +429,7 @@ class KioskViewModel(QObject):
             self._citizen.clear()
             if self._screen in _VISIT_SCREENS:
                 self._set_screen("home")
+            self._watch_idle()
 
     def _on_identified(self) -> None:
         """A card was read. Greet the citizen and, from a screen where nothing is under way,
@@ -429,6 +442,7 @@ class KioskViewModel(QObject):
             return
         self._idle.touch()
         self._citizen.set_identity(identity)
+        self._watch_idle()
         if self._screen == "checkin":
             self._appointments.find_by_card()
         elif self._screen in _START_ON_CARD and self._availability.available:

@@ -40,3 +40,36 @@ def test_a_citizen_who_stops_waiting_leaves_a_spoiled_number_for_the_technician(
     assert "作废" in spoiled and "A001" in spoiled
     tap(w, "techLanguageButton")
     assert "Spoiled numbers today" in text_of(wait_for(w, "spoiledNumbers"))
+
+
+def test_a_citizen_who_walks_away_from_a_torn_ticket_spoils_it_by_the_idle_timeout(start_kiosk, qapp):
+    from kiosk.config import load_config
+    config = load_config()
+    config = config.model_copy(update={"kiosk": config.kiosk.model_copy(update={"idle_timeout_s": 3,
+                                                                                  "idle_warning_s": 1})})
+    ui, core = start_kiosk(config=config)
+    w, printer = ui.window, core.simulators.printer
+    printer.fail_mid_ticket("paper_out")
+    take_number(ui)
+    wait_for(w, "stopWaitingButton", timeout=10)
+    assert wait_for(w, "takeNumberButton", timeout=8)           # nobody touched: back home by itself
+    assert wait_until(lambda: [e.number for e in core.hall.spoiled_today()] == ["A001"], 5, "A001 spoiled")
+    printer.set_state("ok")                                     # mended later: nothing prints for nobody
+    wait_until(lambda: core.ticket_service().available, 5, "the printer back")
+    assert [s.complete for s in printer.printed] == [False] and core.hall.tickets_today() == []
+
+
+def test_a_card_read_while_no_number_can_be_taken_is_forgotten_when_its_owner_leaves(start_kiosk):
+    from kiosk.config import load_config
+    config = load_config()
+    config = config.model_copy(update={"kiosk": config.kiosk.model_copy(update={"idle_timeout_s": 3,
+                                                                                  "idle_warning_s": 1})})
+    ui, core = start_kiosk(config=config)
+    w, printer = ui.window, core.simulators.printer
+    printer.set_state("paper_out")
+    wait_until(lambda: not core.ticket_service().available, 5, "the paper-out notice")
+    core.simulators.place_id_card("elder_zhang")
+    wait_until(lambda: core.identity() is not None, 5, "the card read")
+    assert find(w, "homeScreen") is not None                    # nothing to take: the kiosk stays home
+    wait_until(lambda: core.identity() is None, 8, "the elder's identity forgotten after they left")
+    assert not any("张" in t for t in visible_texts(w))           # no greeting left for the next person
