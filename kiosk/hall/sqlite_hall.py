@@ -264,6 +264,14 @@ class SqliteHall(SqliteAppointments, HallService):
                 conn.execute("UPDATE reservations SET state='printing' WHERE reservation_id=?", (reservation_id,))
 
     def void_reservation(self, reservation_id: str, reason: str) -> None:
+        self._end_unconfirmed(reservation_id, reason, spoil=False)
+
+    def spoil_reservation(self, reservation_id: str, reason: str) -> None:
+        self._end_unconfirmed(reservation_id, reason, spoil=True)
+
+    def _end_unconfirmed(self, reservation_id: str, reason: str, spoil: bool) -> None:
+        """Void or spoil a reservation not yet confirmed; a second call is harmless. Once its
+        printing started, bytes may be on paper: a void spoils the number instead."""
         now = self.clock()
         with self._transaction(write=True) as conn:
             res = self._reservation(conn, reservation_id)
@@ -271,22 +279,11 @@ class SqliteHall(SqliteAppointments, HallService):
                 return
             if res["state"] == "confirmed":
                 raise ValueError(f"reservation {reservation_id} is already confirmed: "
-                                 "a printed ticket cannot be voided")
-            if res["state"] == "printing":      # bytes may be on paper: never give this number back
+                                 f"a printed ticket cannot be {'spoiled' if spoil else 'voided'}")
+            if spoil or res["state"] == "printing":
                 self._spoil(conn, res, reason or "spoiled", now)
             else:
                 self._void(conn, res, reason or "voided", now)
-
-    def spoil_reservation(self, reservation_id: str, reason: str) -> None:
-        now = self.clock()
-        with self._transaction(write=True) as conn:
-            res = self._reservation(conn, reservation_id)
-            if res["state"] in ("voided", "spoiled"):
-                return
-            if res["state"] == "confirmed":
-                raise ValueError(f"reservation {reservation_id} is already confirmed: "
-                                 "a printed ticket cannot be spoiled")
-            self._spoil(conn, res, reason or "spoiled", now)
 
     def _spoil(self, conn, res: sqlite3.Row, reason: str, now: datetime) -> None:
         """The number stays used up (its half-printed slip may be in someone's hand). A 补打
