@@ -64,12 +64,28 @@ def settle(ms: int = 30) -> None:
     spin(ms)
 
 
+_spinner: tuple[QEventLoop, QTimer] | None = None
+
+
 def spin(ms: int) -> None:
     """Run the Qt event loop for ms milliseconds. Not QTest.qWait: it keeps Python's GIL while
     it sleeps, so the kiosk's device threads (and the simulators in this process) stall for
-    whole waits, and a 3 ms card read turns into 300 ms."""
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
+    whole waits, and a 3 ms card read turns into 300 ms. One loop and one timer, connected once
+    and reused: PySide6 6.11.3 leaks references to None on every QTimer.singleShot(ms, slot)
+    and connect(), and a GUI wait spins every 5 ms (the soak runs for an hour on these)."""
+    global _spinner
+    if _spinner is None:
+        timer = QTimer(singleShot=True)
+        loop = QEventLoop()
+        timer.timeout.connect(loop.quit)
+        _spinner = (loop, timer)
+    loop, timer = _spinner
+    if loop.isRunning():            # a wait inside a wait (from a slot): a loop of its own
+        inner = QEventLoop()
+        QTimer.singleShot(ms, inner.quit)
+        inner.exec()
+        return
+    timer.start(max(1, ms))
     loop.exec()
 
 

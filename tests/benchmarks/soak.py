@@ -396,34 +396,23 @@ class SoakReport:
 
 # ---------------------------------------------------------------------------- the finger
 class Finger:
-    """screens.probe's taps and waits, without its one leak: probe.spin() makes a QEventLoop
-    and calls QTimer.singleShot(ms, loop.quit) every few milliseconds, and PySide6 6.11.3 leaks
-    four references to None on each QTimer.singleShot with a delay (and one on each connect()).
-    Over an hour of waits that is millions of references to None from the harness, which would
-    hide whatever the kiosk itself does to them. One event loop and one timer, connected once,
-    leak nothing; finding items and reading text is probe's own code."""
+    """screens.probe's taps and waits (probe.spin reuses one event loop and timer, so an hour
+    of waits leaks nothing to None), with waits that give up quietly instead of raising."""
 
     def __init__(self, window):
-        from PySide6.QtCore import QEventLoop, QTimer
         self.window = window
-        self._loop = QEventLoop()
-        self._timer = QTimer(singleShot=True)
-        self._timer.timeout.connect(self._loop.quit)
 
     def spin(self, seconds: float) -> None:
-        self._timer.start(max(1, int(seconds * 1000)))
-        self._loop.exec()
+        from screens.probe import spin
+        spin(max(1, int(seconds * 1000)))
 
     def wait_until(self, condition: Callable[[], object], timeout: float) -> object:
         """condition()'s value once true, None after timeout; Qt runs meanwhile."""
-        deadline = time.monotonic() + timeout
-        while True:
-            value = condition()
-            if value:
-                return value
-            if time.monotonic() > deadline:
-                return None
-            self.spin(0.005)
+        from screens.probe import wait_until
+        try:
+            return wait_until(condition, timeout)
+        except TimeoutError:
+            return None
 
     def find(self, name: str):
         from screens.probe import find

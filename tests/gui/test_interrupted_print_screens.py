@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from kiosk.config import load_config
+
 from screens.probe import find, tap, text_of, visible_texts, wait_for, wait_until
 from test_journey import take_number
 
@@ -42,12 +44,15 @@ def test_a_citizen_who_stops_waiting_leaves_a_spoiled_number_for_the_technician(
     assert "Spoiled numbers today" in text_of(wait_for(w, "spoiledNumbers"))
 
 
-def test_a_citizen_who_walks_away_from_a_torn_ticket_spoils_it_by_the_idle_timeout(start_kiosk, qapp):
-    from kiosk.config import load_config
+def quick_idle_config():
+    """The demo kiosk with a 3 s idle timeout, so a test can watch a citizen walk away."""
     config = load_config()
-    config = config.model_copy(update={"kiosk": config.kiosk.model_copy(update={"idle_timeout_s": 3,
-                                                                                  "idle_warning_s": 1})})
-    ui, core = start_kiosk(config=config)
+    return config.model_copy(update={"kiosk": config.kiosk.model_copy(update={"idle_timeout_s": 3,
+                                                                             "idle_warning_s": 1})})
+
+
+def test_a_citizen_who_walks_away_from_a_torn_ticket_spoils_it_by_the_idle_timeout(start_kiosk, qapp):
+    ui, core = start_kiosk(config=quick_idle_config())
     w, printer = ui.window, core.simulators.printer
     printer.fail_mid_ticket("paper_out")
     take_number(ui)
@@ -60,11 +65,7 @@ def test_a_citizen_who_walks_away_from_a_torn_ticket_spoils_it_by_the_idle_timeo
 
 
 def test_a_card_read_while_no_number_can_be_taken_is_forgotten_when_its_owner_leaves(start_kiosk):
-    from kiosk.config import load_config
-    config = load_config()
-    config = config.model_copy(update={"kiosk": config.kiosk.model_copy(update={"idle_timeout_s": 3,
-                                                                                  "idle_warning_s": 1})})
-    ui, core = start_kiosk(config=config)
+    ui, core = start_kiosk(config=quick_idle_config())
     w, printer = ui.window, core.simulators.printer
     printer.set_state("paper_out")
     wait_until(lambda: not core.ticket_service().available, 5, "the paper-out notice")
