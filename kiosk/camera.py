@@ -2,7 +2,7 @@
 
 The driver (drivers.scanner.QrScanner) captures and decodes on its own two threads; this role
 only translates: scanner states become the DeviceHealth every device has, and each new code
-goes to listeners as ("qr_code", (payload, seen_at)) from the decoding thread. Decoding runs
+goes to listeners as a CodeSeen event from the decoding thread. Decoding runs
 only while a check-in screen asks for it (`set_scanning`), so an idle kiosk spends no CPU on it.
 
 The driver (numpy, OpenCV, the decoders: ~0.3 s of imports) is loaded and the camera opened on
@@ -16,7 +16,8 @@ import time
 from typing import TYPE_CHECKING
 
 from kiosk.config import CameraDevice
-from kiosk.devices import Announcer, DeviceHealth
+from kiosk.devices import DeviceHealth
+from kiosk.events import Announcer, CodeSeen, HealthChanged
 
 if TYPE_CHECKING:
     from drivers.scanner.scanner import Preview, QrScanner
@@ -98,7 +99,7 @@ class CameraRole(Announcer):
 
     # ---------------------------------------------------------------- from the scanner's threads
     def _on_code(self, payload: bytes, seen_at: float) -> None:
-        self._emit("qr_code", (payload, seen_at))
+        self._emit(CodeSeen(payload, seen_at))
 
     def _on_state(self, state: str, error) -> None:
         if error is not None:
@@ -106,4 +107,4 @@ class CameraRole(Announcer):
         elif state == "ok":
             self._reason = ("", "")
         log.info("camera: %s %s", state, f"({type(error).__name__}: {error})" if error else "")
-        self._emit("health", self.health)
+        self._emit(HealthChanged(self.health))

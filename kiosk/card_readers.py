@@ -1,8 +1,7 @@
 """The identity card readers as the kiosk sees them: health, and "a citizen was identified".
 
 Both roles do their I/O on their own device thread (kiosk.devices.DeviceWorker) and report to
-listeners from that thread: ("identity", Identity), ("removed", None), ("card_error", CardError),
-("health", DeviceHealth). The ID card lies on a contactless reader and cannot be seen leaving
+listeners from that thread: CardRead, CardRemoved, CardFailed and HealthChanged (kiosk.events). The ID card lies on a contactless reader and cannot be seen leaving
 (a SAM reader answers "no card" after one read until the card is placed again), so its identity
 lasts until the session ends; the social-security card sits in a slot, and pulling it out ends
 the session at once.
@@ -20,7 +19,8 @@ from drivers.card.sam_reader import SamIdReader
 from drivers.card.ssc_protocol import SscAccessRules
 from drivers.card.ssc_reader import SocialSecurityCardReader
 from kiosk.config import IdCardReaderDevice, SscReaderDevice
-from kiosk.devices import Announcer, DeviceHealth, DeviceWorker, HealthState, start_poller
+from kiosk.devices import DeviceHealth, DeviceWorker, HealthState, start_poller
+from kiosk.events import Announcer, CardFailed, CardRead, CardRemoved, HealthChanged
 from kiosk.identity import identity_from_id_card, identity_from_ssc
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ class CardReaderRole(Announcer):
         self.health = health
         if changed:
             log.info("%s: %s %s", self.role, state, reason_en)
-            self._emit("health", health)
+            self._emit(HealthChanged(health))
         return health
 
     def _failed(self, error: CardError) -> None:
@@ -67,7 +67,7 @@ class CardReaderRole(Announcer):
         else:
             self.details.pop("card_warnings", None)
         self._set_health("ok")                 # the counts a technician sees, up to date
-        self._emit("identity", self.identity_of(card))
+        self._emit(CardRead(self.role, self.identity_of(card)))
 
     def identity_of(self, card):
         raise NotImplementedError
@@ -129,7 +129,7 @@ class IdCardReaderRole(CardReaderRole):
             self._failed(e)
             self._set_health("ok")
             if e.card_seen:      # a glitch while only looking for a card is not the citizen's business
-                self._emit("card_error", e)
+                self._emit(CardFailed(self.role, e))
             return None
         self.details["card_present"] = card is not None
         self._set_health("ok")
@@ -217,7 +217,7 @@ class SscReaderRole(CardReaderRole):
         if self._ours(reader):
             self.details["card_present"] = False
             self._set_health(self.health.state, self.health.reason_zh, self.health.reason_en)
-            self._emit("removed", None)
+            self._emit(CardRemoved(self.role))
 
     def _read(self, reader: str, seen_at: float | None = None):
         """seen_at: when pcscd reported the card; the technician sees how long it took from there."""
@@ -225,7 +225,7 @@ class SscReaderRole(CardReaderRole):
             card = SocialSecurityCardReader(reader, self._access).read()
         except CardError as e:
             self._failed(e)
-            self._emit("card_error", e)
+            self._emit(CardFailed(self.role, e))
             return None
         if seen_at is not None:
             self.details["seen_to_identity_ms"] = round((time.perf_counter() - seen_at) * 1000, 1)

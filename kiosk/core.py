@@ -20,7 +20,10 @@ from drivers.printer.ticket_layout import compose_ticket, example_fields, load_t
 from kiosk.catalogue import Catalogue
 from kiosk.config import KioskConfig, check_pin
 from kiosk.card_readers import CardReaderRole
-from kiosk.devices import Announcer, DeviceHealth, TicketPrinterRole
+from kiosk.devices import DeviceHealth, TicketPrinterRole
+from kiosk.events import (Announcer, AppointmentFound, AppointmentRefused, AvailabilityChanged, CardFailed, CardRead,
+                          CardRemoved, CodeSeen, DevicesChanged, Event, HealthChanged, Identified, SessionEnded,
+                          dispatch)
 from kiosk.flows.check_in import check_in, find_by_card, find_by_token
 from kiosk.flows.context import FlowContext
 from kiosk.flows.take_number import take_number
@@ -54,12 +57,12 @@ def citizen_printer_notice(printer: DeviceHealth) -> tuple[str, str]:
     return "取号机暂时不能出票", "The ticket machine cannot print right now"
 
 
-def _appointment_event(found: Future, seen_at: float) -> tuple[str, object]:
+def _appointment_event(found: Future, seen_at: float) -> Event:
     if found.cancelled():
-        return "appointment_refused", None
+        return AppointmentRefused(None)
     if found.exception() is not None:
-        return "appointment_refused", found.exception()
-    return "appointment", (found.result(), seen_at)
+        return AppointmentRefused(found.exception())
+    return AppointmentFound(found.result(), seen_at)
 
 
 class KioskCore(Announcer):
@@ -96,17 +99,17 @@ class KioskCore(Announcer):
         index = threading.Timer(INDEX_DELAY_S, self.catalogue.prepare)
         index.daemon = True
         index.start()
-        self.printer.add_listener(self._on_printer_health)
+        self.printer.add_listener(self._on_device_event)
         self.printer.check_now().result(timeout=10)   # know the printer before the first citizen
         self._refresh_availability()
         self.printer.start_polling()
         for reader in self.card_readers:
-            reader.add_listener(self._on_card_event)
+            reader.add_listener(self._on_device_event)
             reader.start()
         if self.camera is not None:
             # Nobody scans on the home screen: open the camera once the screen is up, so loading
             # OpenCV and the decoders (~0.3 s) does not delay the first frame.
-            self.camera.add_listener(self._on_camera_event)
+            self.camera.add_listener(self._on_device_event)
             self._camera_opener = threading.Timer(CAMERA_DELAY_S, self.camera.start)
             self._camera_opener.daemon = True
             self._camera_opener.start()
@@ -149,35 +152,44 @@ class KioskCore(Announcer):
         return masked_summary(identity, priority=is_priority(identity.birth_date, self.clock().date(),
                                                              self.config.hall.priority_age))
 
-    def _on_card_event(self, event: str, payload: object) -> None:
-        """From a reader's thread: a card was read, pulled out, or could not be read."""
-        if event == "identity":
-            current = self.session.identity
-            if current is not None and current.id_number != payload.id_number:
-                self.end_session()          # a different person: nothing of the last one stays
-            self.session.identity = payload
-            self._emit("identity", self.identity())
-        elif event == "removed":
-            current = self.session.identity
-            if current is not None and current.source == "social_security_card":
-                if self._flow is not None and not self._flow.done():
-                    # People take their card back as soon as they have chosen: let the ticket
-                    # print (the flow already holds what it needs) and forget the citizen now.
-                    self.session.identity = None
-                    self._emit("session_ended", None)
-                else:
-                    self.end_session()
-        elif event == "card_error":
-            self._emit("card_error", payload)
-        elif event == "health":
-            self._emit("health", self.health())
+    # ---------------------------------------------------------------- device events (their threads)
+    def _on_device_event(self, event: Event) -> None:
+        dispatch(self, event)
+
+    def on_card_read(self, event: CardRead) -> None:
+        current = self.session.identity
+        if current is not None and current.id_number != event.identity.id_number:
+            self.end_session()          # a different person: nothing of the last one stays
+        self.session.identity = event.identity
+        self._emit(Identified(self.identity()))
+
+    def on_card_removed(self, event: CardRemoved) -> None:
+        current = self.session.identity
+        if current is not None and current.source == "social_security_card":
+            if self._flow is not None and not self._flow.done():
+                # People take their card back as soon as they have chosen: let the ticket
+                # print (the flow already holds what it needs) and forget the citizen now.
+                self.session.identity = None
+                self._emit(SessionEnded())
+            else:
+                self.end_session()
+
+    def on_card_failed(self, event: CardFailed) -> None:
+        self._emit(event)
+
+    def on_health_changed(self, event: HealthChanged) -> None:
+        self._emit(DevicesChanged(self.health()))
+        if event.health.role == self.printer.role:
+            self._refresh_availability()
+
+    def on_code_seen(self, event: CodeSeen) -> None:
+        if not self.camera.scanning:      # decoded just as the scan screen closed
+            return
+        found = asyncio.run_coroutine_threadsafe(find_by_token(self.flow_context, event.payload), self._loop)
+        found.add_done_callback(lambda f: self._emit(_appointment_event(f, event.seen_at)))
 
     def ticket_service(self) -> Availability:
         return self._availability
-
-    def _on_printer_health(self, health: DeviceHealth) -> None:
-        self._emit("health", self.health())
-        self._refresh_availability()
 
     def _refresh_availability(self) -> None:
         printer = self.printer.health
@@ -193,7 +205,7 @@ class KioskCore(Announcer):
         with self._availability_lock:      # called from the poller, the flow loop and the Qt thread
             changed, self._availability = new != self._availability, new
         if changed:
-            self._emit("availability", new)
+            self._emit(AvailabilityChanged(new))
 
     # ---------------------------------------------------------------- citizen intents
     def take_number(self, item_code: str, kind: TicketKind | str) -> Future:
@@ -210,7 +222,7 @@ class KioskCore(Announcer):
         self._flow = None
         self.scan_for_appointments(False)
         self.session.wipe()
-        self._emit("session_ended", None)
+        self._emit(SessionEnded())
 
     # ---------------------------------------------------------------- appointment check-in
     def scanner_usable(self) -> bool:
@@ -223,18 +235,10 @@ class KioskCore(Announcer):
 
     def scan_for_appointments(self, on: bool) -> None:
         """The check-in screen is open (or closed): decode what the camera sees only meanwhile.
-        Each code shown then is looked up and answered with ("appointment", (Appointment,
-        seen_at)) or ("appointment_refused", error) - the error carries a calm sentence."""
+        Each code shown then is looked up and answered with AppointmentFound or
+        AppointmentRefused (whose error carries a calm sentence)."""
         if self.camera is not None:
             self.camera.set_scanning(on)
-
-    def _on_camera_event(self, event: str, payload: object) -> None:
-        if event == "health":
-            self._emit("health", self.health())
-        elif event == "qr_code" and self.camera.scanning:    # not one decoded as the screen closed
-            code, seen_at = payload
-            found = asyncio.run_coroutine_threadsafe(find_by_token(self.flow_context, code), self._loop)
-            found.add_done_callback(lambda f: self._emit(*_appointment_event(f, seen_at)))
 
     def appointments_today(self) -> Future:
         """Today's appointments of the citizen whose card was read: list[Appointment]."""

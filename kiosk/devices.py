@@ -19,28 +19,11 @@ from drivers.printer.errors import PrinterError, PrinterNotReady, PrinterOffline
 from drivers.printer.status import PrinterStatus
 from drivers.printer.ticket_printer import TicketPrinter
 from kiosk.config import TicketPrinterDevice
+from kiosk.events import Announcer, HealthChanged
 
 log = logging.getLogger(__name__)
 
 HealthState = Literal["ok", "warning", "fault", "absent"]
-
-
-class Announcer:
-    """Listeners of (event, payload) announcements, called on the announcing thread (a device's,
-    the flows'); one that raises is logged and the others still hear it."""
-
-    def __init__(self):
-        self._listeners: list[Callable[[str, object], None]] = []
-
-    def add_listener(self, callback: Callable[[str, object], None]) -> None:
-        self._listeners.append(callback)
-
-    def _emit(self, event: str, payload: object) -> None:
-        for callback in list(self._listeners):
-            try:
-                callback(event, payload)
-            except Exception:
-                log.exception("%s listener failed on %s", type(self).__name__, event)
 
 
 @dataclass(frozen=True)
@@ -103,7 +86,7 @@ def describe(settings: TicketPrinterDevice) -> str:
     return f"票据打印机 Ticket printer (ESC/POS, {settings.transport} {where})"
 
 
-class TicketPrinterRole:
+class TicketPrinterRole(Announcer):
     """The ticket printer: polled status, counted prints, and printing on its own thread."""
 
     role = "ticket_printer"
@@ -111,12 +94,12 @@ class TicketPrinterRole:
     def __init__(self, settings: TicketPrinterDevice,
                  opener: Callable[[TicketPrinterDevice], TicketPrinter] = open_ticket_printer):
         self.settings = settings
+        super().__init__()
         self._opener = opener
         self._printer: TicketPrinter | None = None
         self._worker = DeviceWorker(self.role)
         self._counts = {"prints": 0, "failures": 0}
         self._last_error = ""
-        self._listeners: list[Callable[[DeviceHealth], None]] = []
         self._stop = threading.Event()
         self._poller: threading.Thread | None = None
         self.health = DeviceHealth(self.role, describe(settings), "absent",
@@ -169,16 +152,12 @@ class TicketPrinterRole:
                             details, time.time())
 
     # ---------------------------------------------------------------- from any thread
-    def add_listener(self, callback: Callable[[DeviceHealth], None]) -> None:
-        self._listeners.append(callback)
-
     def _update(self, health: DeviceHealth) -> DeviceHealth:
         changed = (health.state, health.reason_zh) != (self.health.state, self.health.reason_zh)
         self.health = health
         if changed:
             log.info("ticket printer: %s %s", health.state, health.reason_en)
-            for callback in list(self._listeners):
-                callback(health)
+            self._emit(HealthChanged(health))
         return health
 
     def check_now(self) -> Future:

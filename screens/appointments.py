@@ -140,21 +140,14 @@ class AppointmentModel(QObject):
         self.changed.emit()
 
     # ---------------------------------------------------------------- from the core (Qt thread)
-    def on_core_event(self, event: str, payload) -> None:
-        if event == "appointment":
-            self._on_found(payload)
-        else:
-            self._on_refused(payload)
-
-    def _on_found(self, payload) -> None:
+    def show_found(self, appointment) -> None:
         if not self._scanning:
             return                      # answered after the citizen left the scan screen
-        appointment, _seen_at = payload
         self._current = appointment
         self.changed.emit()
         self._show("appointment")
 
-    def _on_refused(self, error) -> None:
+    def show_refused(self, error) -> None:
         if not self._scanning:
             return
         zh, en = getattr(error, "message_zh", ""), getattr(error, "message_en", "")

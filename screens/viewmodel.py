@@ -12,6 +12,8 @@ from datetime import datetime
 
 from PySide6.QtCore import QObject, Property, Qt, QTimer, Signal, Slot
 
+from kiosk.events import (AppointmentFound, AppointmentRefused, AvailabilityChanged, CardFailed, DevicesChanged,
+                          Event, Identified, PrintInterrupted, PrintResumed, SessionEnded, dispatch)
 from screens.appointments import CHECK_IN_SCREENS, AppointmentModel
 from screens.citizen import CitizenModel
 from screens.idle import IdleWatcher
@@ -51,7 +53,7 @@ class KioskViewModel(QObject):
     doneRemainingChanged = Signal()
     printProblemChanged = Signal()
     quitRequested = Signal()          # the technician chose "close the app"
-    _coreEvent = Signal(str, object)
+    _coreEvent = Signal(object)
     _ticketResult = Signal(int, object)
 
     def __init__(self, core, *, done_return_s: int = 15, card_error_s: float = 7.0,
@@ -362,16 +364,16 @@ class KioskViewModel(QObject):
             self.printProblemChanged.emit()
             self._watch_idle()
 
-    def _on_print_interrupted(self, payload: dict) -> None:
+    def on_print_interrupted(self, event: PrintInterrupted) -> None:
         """The printer stopped part-way through this citizen's ticket. They may hold half of it:
         tell them the same number will be printed whole, and let them leave if they won't wait."""
         if self._screen != "printing":
             return
-        number = payload["number"]
+        number = event.number
         self._set_print_problem((
-            f"号票 {number} 还没打完：{payload['reason_zh']}。工作人员处理好打印机后，"
+            f"号票 {number} 还没打完：{event.reason_zh}。工作人员处理好打印机后，"
             f"会为您把 {number} 号重新完整打印一张，请在这里稍候。",
-            f"Ticket {number} could not be finished: {payload['reason_en']}. Once staff have seen to "
+            f"Ticket {number} could not be finished: {event.reason_en}. Once staff have seen to "
             f"the printer, ticket {number} will be printed again in full. Please wait here."))
 
     def _show_message(self, message: tuple[str, str]) -> None:
@@ -396,42 +398,49 @@ class KioskViewModel(QObject):
         self._citizen.language_changed()
 
     # ---------------------------------------------------------------- core events (any thread)
-    def _from_core_thread(self, event: str, payload) -> None:
-        if event == "session_ended" and self._ending:
+    def _from_core_thread(self, event: Event) -> None:
+        if isinstance(event, SessionEnded) and self._ending:
             return
         try:
-            self._coreEvent.emit(event, payload)
+            self._coreEvent.emit(event)
         except RuntimeError:     # the screens are gone (app closing); nothing to show
             pass
 
-    def _on_core_event(self, event: str, payload) -> None:
-        if event == "availability":
-            self._availability = payload
-            log.info("ticket service %s", "available" if payload.available else f"unavailable: {payload.reason_en}")
-            self.availabilityChanged.emit()
-        elif event == "health":
-            self._tech.set_health(payload)
-            self._appointments.health_changed()
-        elif event in ("appointment", "appointment_refused"):
-            self._appointments.on_core_event(event, payload)
-        elif event == "print_interrupted":
-            self._on_print_interrupted(payload)
-        elif event == "print_resumed":
-            self._set_print_problem(None)
-        elif event == "identity":
-            self._on_identified()
-        elif event == "card_error":
-            self._idle.touch()           # someone is at the kiosk, trying
-            self._citizen.show_card_error(payload)
-        elif event == "session_ended":
-            # The core ended the visit: a social-security card was pulled out, or another
-            # person's card was read. Nothing of this citizen stays on screen.
-            self._citizen.clear()
-            if self._screen in _VISIT_SCREENS:
-                self._set_screen("home")
-            self._watch_idle()
+    def _on_core_event(self, event: Event) -> None:
+        dispatch(self, event)
 
-    def _on_identified(self) -> None:
+    def on_availability_changed(self, event: AvailabilityChanged) -> None:
+        self._availability = availability = event.availability
+        log.info("ticket service %s", "available" if availability.available
+                 else f"unavailable: {availability.reason_en}")
+        self.availabilityChanged.emit()
+
+    def on_devices_changed(self, event: DevicesChanged) -> None:
+        self._tech.set_health(event.healths)
+        self._appointments.health_changed()
+
+    def on_appointment_found(self, event: AppointmentFound) -> None:
+        self._appointments.show_found(event.appointment)
+
+    def on_appointment_refused(self, event: AppointmentRefused) -> None:
+        self._appointments.show_refused(event.error)
+
+    def on_print_resumed(self, event: PrintResumed) -> None:
+        self._set_print_problem(None)
+
+    def on_card_failed(self, event: CardFailed) -> None:
+        self._idle.touch()           # someone is at the kiosk, trying
+        self._citizen.show_card_error(event.error)
+
+    def on_session_ended(self, event: SessionEnded) -> None:
+        # The core ended the visit: a social-security card was pulled out, or another
+        # person's card was read. Nothing of this citizen stays on screen.
+        self._citizen.clear()
+        if self._screen in _VISIT_SCREENS:
+            self._set_screen("home")
+        self._watch_idle()
+
+    def on_identified(self, event: Identified) -> None:
         """A card was read. Greet the citizen and, from a screen where nothing is under way,
         go straight to choosing the business: placing a card already says "I came to do
         something", and one tap fewer matters to someone unsure of touch screens. Mid-journey

@@ -6,6 +6,7 @@ from typing import Callable, Mapping
 
 from kiosk.config import KioskConfig
 from kiosk.devices import TicketPrinterRole
+from kiosk.events import Event
 from kiosk.hall.model import Ticket
 from kiosk.hall.service import HallService
 from kiosk.session import Session
@@ -18,9 +19,9 @@ class FlowContext:
     printer: TicketPrinterRole
     session: Session
     compose: Callable[[Mapping[str, str]], bytes]   # ticket fields → printer bytes
-    # Tells the screens how a flow is getting on ("print_interrupted", "print_resumed");
-    # called on the flow thread.
-    notify: Callable[[str, object], None] = lambda event, payload: None
+    # Tells the screens how a flow is getting on (PrintInterrupted, PrintResumed); called on
+    # the flow thread.
+    notify: Callable[[Event], None] = lambda event: None
 
 
 def ticket_fields(ticket: Ticket, config: KioskConfig) -> dict[str, str]:

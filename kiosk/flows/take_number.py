@@ -20,6 +20,7 @@ import time
 import uuid
 
 from drivers.errors import DeviceError
+from kiosk.events import PrintInterrupted, PrintResumed
 from kiosk.hall.model import Citizen, HallUnavailable, Reservation, Ticket, TicketKind, TicketRequest
 from kiosk.flows.context import FlowContext, ticket_fields
 
@@ -90,8 +91,7 @@ async def print_reserved(kiosk: FlowContext, reservation: Reservation) -> Ticket
             log.warning("ticket %s stopped mid-print: %s", number, _why(e))
             if waiting_since is None:
                 waiting_since = time.monotonic()
-            kiosk.notify("print_interrupted", {"number": number, "reason_zh": e.message_zh,
-                                               "reason_en": e.message_en})
+            kiosk.notify(PrintInterrupted(number, e.message_zh, e.message_en))
             try:
                 await _printer_back(kiosk, waiting_since + REPRINT_WAIT_S)
             except asyncio.CancelledError:
@@ -100,7 +100,7 @@ async def print_reserved(kiosk: FlowContext, reservation: Reservation) -> Ticket
             except TimeoutError:
                 await _spoil(kiosk, rid, f"print not finished, printer down {REPRINT_WAIT_S:.0f} s: {_why(e)}")
                 raise TicketNotFinished(number, _why(e)) from e
-            kiosk.notify("print_resumed", {"number": number})
+            kiosk.notify(PrintResumed(number))
             continue
         if waiting_since is not None:
             log.info("ticket %s printed whole after an interrupted print", number)

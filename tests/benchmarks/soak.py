@@ -695,9 +695,9 @@ class Soak:
             self.wait_screen({"home"}, 5)
 
     # ------------------------------------------------------------------ cards
-    def _on_ssc_event(self, event: str, payload) -> None:
+    def _on_ssc_event(self, event) -> None:
         # On the reader's thread. Only the id number is compared, never logged.
-        if event == "identity" and getattr(payload, "id_number", None) != self._ssc_expected:
+        if event.name == "card_read" and event.identity.id_number != self._ssc_expected:
             self._foreign_reads.append(time.monotonic())
             self.foreign_read_count += 1
 

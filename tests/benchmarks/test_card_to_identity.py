@@ -21,12 +21,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from kiosk.app import build_core  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
+from kiosk.events import Identified  # noqa: E402
 
 
 def measure(out_dir: Path, rounds: int) -> dict[str, float]:
     core = build_core(load_config(), sim=True, out_dir=out_dir)
     identified = threading.Event()
-    core.add_listener(lambda event, payload: identified.set() if event == "identity" else None)
+    core.add_listener(lambda event: identified.set() if isinstance(event, Identified) else None)
     ssc = next(r for r in core.card_readers if r.role == "ssc_reader")
     from_insert, from_seen, from_placed = [], [], []
     try:

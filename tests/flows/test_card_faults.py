@@ -4,6 +4,7 @@ import pytest
 
 from kiosk.app import build_core
 from kiosk.config import load_config
+from kiosk.events import CardFailed
 from sim.scenario import ScenarioError
 
 
@@ -16,7 +17,7 @@ def start(tmp_path):
         scenario.write_text(scenario_text, encoding="utf-8")
         events = []
         core = build_core(load_config(), sim=True, scenario=scenario, out_dir=tmp_path / "out", start=False)
-        core.add_listener(lambda event, payload: events.append((event, payload)))
+        core.add_listener(events.append)
         core.start()
         cores.append(core)
         return core, events
@@ -46,7 +47,7 @@ def test_garbage_from_the_reader_while_looking_bothers_nobody_and_the_card_is_re
     assert wait_until(lambda: reader(core, "id_card_reader").details.get("failures", 0) >= 2)
     assert reader(core, "id_card_reader").state == "ok" and "ReaderProtocolError" in \
         reader(core, "id_card_reader").details["last_error"]     # the technician sees it...
-    assert not any(e == "card_error" for e, _ in events)        # ...an empty kiosk shows no note
+    assert not any(isinstance(e, CardFailed) for e in events)   # ...an empty kiosk shows no note
     core.simulators.place_id_card("young_wang")
     assert wait_until(lambda: core.identity() is not None)
     assert core.ticket_service().available                     # taking a number still works
@@ -54,15 +55,15 @@ def test_garbage_from_the_reader_while_looking_bothers_nobody_and_the_card_is_re
 
 def test_a_card_failing_mid_read_is_a_calm_card_error(start, wait_until):
     core, events = start("id_card:\n  citizen: young_wang\n  faults: [removed_after_select]\n")
-    assert wait_until(lambda: any(e == "card_error" for e, _ in events))
-    error = next(p for e, p in events if e == "card_error")
+    assert wait_until(lambda: any(isinstance(e, CardFailed) for e in events))
+    error = next(e.error for e in events if isinstance(e, CardFailed))
     assert error.message_zh and "Traceback" not in error.message_zh and "重新放" in error.message_zh
 
 
 def test_social_security_card_pulled_mid_read_asks_to_insert_again(start, wait_until):
     core, events = start("social_security_card:\n  citizen: young_wang\n  faults: {pull_after_apdus: 5}\n")
-    assert wait_until(lambda: any(e == "card_error" for e, _ in events)), "the half-read card went unnoticed"
-    error = next(p for e, p in events if e == "card_error")
+    assert wait_until(lambda: any(isinstance(e, CardFailed) for e in events)), "the half-read card went unnoticed"
+    error = next(e.error for e in events if isinstance(e, CardFailed))
     assert type(error).__name__ == "CardRemovedTooEarly" and "重新插入" in error.message_zh
     assert core.identity() is None
 

@@ -6,6 +6,7 @@ import threading
 
 import pytest
 
+from kiosk.events import AppointmentFound, AppointmentRefused
 from kiosk.hall.model import AppointmentStatus
 
 
@@ -13,13 +14,13 @@ class Events:
     """The core's appointment answers, as the screens would receive them."""
 
     def __init__(self, core):
-        self.seen: list[tuple[str, object]] = []
+        self.seen: list = []
         self.arrived = threading.Event()
         core.add_listener(self._on)
 
-    def _on(self, event, payload):
-        if event.startswith("appointment"):
-            self.seen.append((event, payload))
+    def _on(self, event):
+        if isinstance(event, (AppointmentFound, AppointmentRefused)):
+            self.seen.append(event)
             self.arrived.set()
 
     def next(self, timeout=5.0):
@@ -32,8 +33,10 @@ def test_a_scanned_code_checks_in_once_and_prints_the_slot(kiosk):
     events = Events(kiosk)
     kiosk.scan_for_appointments(True)
     kiosk.simulators.show_code("young_wang")
-    event, (appointment, seen_at) = events.next()
-    assert event == "appointment" and appointment.item_code == "SM024" and seen_at > 0
+    event = events.next()
+    assert isinstance(event, AppointmentFound) and event.seen_at > 0
+    appointment = event.appointment
+    assert appointment.item_code == "SM024"
 
     ticket = kiosk.check_in(appointment).result(timeout=10)
     assert (ticket.appointment_id, ticket.slot_start) == (appointment.appointment_id, appointment.slot_start)
@@ -44,8 +47,10 @@ def test_a_scanned_code_checks_in_once_and_prints_the_slot(kiosk):
     kiosk.end_session()                       # the next citizen shows the same code again
     kiosk.scan_for_appointments(True)
     kiosk.simulators.show_code("young_wang")
-    event, error = events.next()
-    assert event == "appointment_refused" and error.reason.value == "replayed"
+    event = events.next()
+    assert isinstance(event, AppointmentRefused)
+    error = event.error
+    assert error.reason.value == "replayed"
     assert "已经签到过了" in error.message_zh
 
 
@@ -54,14 +59,14 @@ def test_codes_are_only_looked_up_while_the_check_in_screen_asks(kiosk):
     kiosk.simulators.show_code("young_wang")
     assert not events.arrived.wait(1.5), "a code was looked up with no check-in screen open"
     kiosk.scan_for_appointments(True)
-    assert events.next()[0] == "appointment"
+    assert isinstance(events.next(), AppointmentFound)
 
 
 def test_a_failed_print_gives_the_appointment_back_for_another_try(kiosk):
     events = Events(kiosk)
     kiosk.scan_for_appointments(True)
     kiosk.simulators.show_code("young_wang")
-    _, (appointment, _) = events.next()
+    appointment = events.next().appointment
     kiosk.simulators.printer.set_state("paper_out")
     with pytest.raises(Exception) as failed:
         kiosk.check_in(appointment).result(timeout=10)
@@ -73,7 +78,7 @@ def test_a_failed_print_gives_the_appointment_back_for_another_try(kiosk):
     kiosk.scan_for_appointments(True)
     kiosk.simulators.hide_code()
     kiosk.simulators.show_code("young_wang")    # the same code works again: its nonce was freed
-    _, (again, _) = events.next()
+    again = events.next().appointment
     assert kiosk.check_in(again).result(timeout=10).appointment_id == appointment.appointment_id
 
 
@@ -113,6 +118,7 @@ def test_codes_that_are_not_appointments_are_refused_calmly(kiosk, payload):
     events = Events(kiosk)
     kiosk.scan_for_appointments(True)
     kiosk.simulators.show_code(payload)
-    event, error = events.next(timeout=8)
-    assert event == "appointment_refused"
+    event = events.next(timeout=8)
+    assert isinstance(event, AppointmentRefused)
+    error = event.error
     assert error.message_zh and error.reason.value in ("not_ours", "malformed")

@@ -2,13 +2,14 @@
 
 import pytest
 
+from kiosk.events import CardRemoved, Identified
 from kiosk.hall.model import TicketKind
 
 
 @pytest.fixture
 def events(kiosk):
     seen = []
-    kiosk.add_listener(lambda event, payload: seen.append((event, payload)))
+    kiosk.add_listener(seen.append)
     return seen
 
 
@@ -18,7 +19,7 @@ def test_id_card_on_the_reader_identifies_the_citizen_masked(kiosk, events, wait
     shown = kiosk.identity()
     assert shown["name"] == "张*国" and shown["id_number"] == "4419**********1236"
     assert shown["priority"] is True and shown["source"] == "id_card"
-    assert ("identity", shown) in events
+    assert Identified(shown) in events
 
 
 def test_elder_with_id_card_gets_priority_and_a_reprint_not_a_second_number(kiosk, wait_until):
@@ -89,7 +90,7 @@ def test_card_pulled_while_the_ticket_prints_still_gives_the_ticket(kiosk, wait_
     assert wait_until(lambda: kiosk.identity() is not None)
     kiosk.simulators.printer.set_state("ok")
     flow = kiosk.take_number("SM001", TicketKind.ACCEPT)
-    kiosk._on_card_event("removed", None)      # what the reader reports the moment the card leaves
+    kiosk.on_card_removed(CardRemoved("ssc_reader"))    # what the reader reports the moment the card leaves
     ticket = flow.result(timeout=10)
     assert ticket.priority and ticket.number.startswith("A")
     assert kiosk.identity() is None

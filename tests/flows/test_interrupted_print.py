@@ -11,6 +11,7 @@ import pytest
 
 from kiosk.config import load_config
 from kiosk.flows import take_number as flow
+from kiosk.events import PrintInterrupted
 from kiosk.hall.model import TicketKind
 from kiosk.hall.sqlite_hall import SqliteHall
 from sim.kiosk_sim import demo_clock
@@ -20,7 +21,7 @@ from sim.printer.virtual_printer import VirtualPrinter
 
 def listen(kiosk) -> list:
     events = []
-    kiosk.add_listener(lambda event, payload: events.append((event, payload)))
+    kiosk.add_listener(events.append)
     return events
 
 
@@ -34,9 +35,9 @@ def test_the_same_number_is_printed_whole_once_the_printer_is_back(kiosk, wait_u
     printer, events = kiosk.simulators.printer, listen(kiosk)
     printer.fail_mid_ticket(fault)
     ticket = kiosk.take_number("SM001", TicketKind.ACCEPT)
-    assert wait_until(lambda: any(e == "print_interrupted" for e, _ in events)), "the citizen was never told"
-    interrupted = next(p for e, p in events if e == "print_interrupted")
-    assert interrupted["number"] == "A001" and interrupted["reason_zh"]
+    assert wait_until(lambda: any(isinstance(e, PrintInterrupted) for e in events)), "the citizen was never told"
+    interrupted = next(e for e in events if isinstance(e, PrintInterrupted))
+    assert interrupted.number == "A001" and interrupted.reason_zh
     assert not ticket.done()                                 # the citizen is still waiting for it
     printer.set_state("ok")                                  # staff mend the printer
     assert ticket.result(timeout=10).number == "A001"
@@ -61,7 +62,7 @@ def test_a_citizen_who_leaves_mid_print_spoils_the_number_and_it_is_never_reissu
     printer, events = kiosk.simulators.printer, listen(kiosk)
     printer.fail_mid_ticket("paper_out")
     ticket = kiosk.take_number("SM001", TicketKind.ACCEPT)
-    assert wait_until(lambda: any(e == "print_interrupted" for e, _ in events))
+    assert wait_until(lambda: any(isinstance(e, PrintInterrupted) for e in events))
     kiosk.end_session()                                      # Home, or the idle timeout
     assert wait_until(lambda: kiosk.hall.spoiled_today()), "the half-printed number was not spoiled"
     [spoiled] = kiosk.hall.spoiled_today()

@@ -3,6 +3,7 @@ import time
 
 from kiosk.app import build_core
 from kiosk.config import load_config
+from kiosk.events import AppointmentFound
 from sim.kiosk_sim import console
 
 
@@ -25,7 +26,7 @@ def test_console_commands_reach_the_simulators(tmp_path):
 def test_console_holds_a_citizens_appointment_code_up_to_the_camera(tmp_path):
     core = build_core(load_config(), sim=True, out_dir=tmp_path)
     said, found = [], []
-    core.add_listener(lambda event, payload: found.append(payload[0]) if event == "appointment" else None)
+    core.add_listener(lambda event: found.append(event.appointment) if isinstance(event, AppointmentFound) else None)
     try:
         core.scan_for_appointments(True)
         console(core.simulators, ["scan student_li", "scan young_wang"], said.append)

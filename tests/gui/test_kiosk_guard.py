@@ -10,6 +10,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 
 from kiosk.config import load_config
+from kiosk.events import SessionEnded
 from screens.idle import KioskInputGuard
 from screens.probe import find, settle, tap, text_of, visible_texts, wait_for, wait_until, walk
 
@@ -26,7 +27,7 @@ def test_idle_kiosk_counts_down_then_goes_home_and_ends_the_session(start_kiosk)
     ui, core = start_kiosk(config=with_kiosk_settings(load_config(), idle_timeout_s=3, idle_warning_s=2))
     w = ui.window
     ended = []
-    core.add_listener(lambda event, payload: ended.append(event) if event == "session_ended" else None)
+    core.add_listener(lambda event: ended.append(event) if isinstance(event, SessionEnded) else None)
     tap(w, "takeNumberButton")
     wait_for(w, "categoryScreen")
     assert find(w, "idleCountdown") is None          # no countdown while the citizen is active

@@ -4,6 +4,7 @@ import pytest
 
 from kiosk.card_readers import IdCardReaderRole
 from kiosk.config import IdCardReaderDevice
+from kiosk.events import CardFailed, CardRead
 from sim.card.sam_device import VirtualSamReader
 from sim.card.sam_tcp import TcpSamServer
 from sim.citizens import load_citizens
@@ -18,7 +19,7 @@ def test_reader_unplugged_then_back_recovers_by_itself(wait_until):
     role = IdCardReaderRole(IdCardReaderDevice(transport="tcp", host="127.0.0.1", tcp_port=port,
                                                poll_interval_s=0.05, timeout_s=0.5))
     events = []
-    role.add_listener(lambda event, payload: events.append((event, payload)))
+    role.add_listener(events.append)
     role.start()
     try:
         assert wait_until(lambda: role.health.state == "ok")
@@ -28,8 +29,8 @@ def test_reader_unplugged_then_back_recovers_by_itself(wait_until):
         server.start()                                         # plugged back, same address
         assert wait_until(lambda: role.health.state == "ok"), "the reader did not come back by itself"
         device.place_card(load_citizens()["elder_chen"])
-        assert wait_until(lambda: any(e == "identity" for e, _ in events))
-        identity = next(p for e, p in events if e == "identity")
+        assert wait_until(lambda: any(isinstance(e, CardRead) for e in events))
+        identity = next(e.identity for e in events if isinstance(e, CardRead))
         assert identity.masked_name == "陈*芬" and identity.source == "id_card"
         assert role.health.details["reads"] == 1 and role.health.details["failures"] >= 1
     finally:
@@ -53,15 +54,15 @@ def test_a_social_security_card_with_odd_fields_identifies_and_the_technician_se
                                    for r in odd.applet.files[5].records]
     role = SscReaderRole(SscReaderDevice(reader="Virtual PCD 00 00"))
     events = []
-    role.add_listener(lambda event, payload: events.append((event, payload)))
+    role.add_listener(events.append)
     role.start()
     try:
         assert wait_until(lambda: role.health.state == "ok")
         insert_and_wait(odd)
-        assert wait_until(lambda: any(e == "identity" for e, _ in events)), events
-        identity = next(p for e, p in events if e == "identity")
+        assert wait_until(lambda: any(isinstance(e, CardRead) for e in events)), events
+        identity = next(e.identity for e in events if isinstance(e, CardRead))
         assert identity.masked_name == "张*国" and identity.id_number == "441900194910011236"
-        assert not any(e == "card_error" for e, _ in events)
+        assert not any(isinstance(e, CardFailed) for e in events)
         warnings = role.health.details["card_warnings"]
         assert "卡有效期 expiry date: BCD date is not a calendar date" in warnings
         assert "ATR: historical bytes 8-9 carry region 3202, 卡识别码 starts 4403" in warnings
