@@ -29,8 +29,8 @@ def build_core(config: KioskConfig, sim: bool = False, scenario: str | Path | No
     """Wire a KioskCore. With sim=True the devices are simulators (kept on `core.simulators`),
     and the database and printed tickets go to out_dir (default: var/sim under the project)."""
     from kiosk.core import KioskCore
-    from kiosk.devices import TicketPrinterRole
     from kiosk.hall.sqlite_hall import SqliteHall
+    from kiosk.roles import build_roles
 
     simulators = None
     db_path = config.database_path
@@ -42,12 +42,7 @@ def build_core(config: KioskConfig, sim: bool = False, scenario: str | Path | No
         clock = clock or simulators.clock
     db_path.parent.mkdir(parents=True, exist_ok=True)
     hall = SqliteHall(config, db_path, clock=clock or datetime.now)
-    camera = None
-    if config.devices.camera is not None:
-        from kiosk.camera import CameraRole
-        camera = CameraRole(config.devices.camera)
-    core = KioskCore(config, hall, TicketPrinterRole(config.devices.ticket_printer), clock=clock or datetime.now,
-                     card_readers=card_reader_roles(config), camera=camera)
+    core = KioskCore(config, hall, build_roles(config.devices), clock=clock or datetime.now)
     if simulators:
         simulators.book_demo_appointments(hall)
         core.simulators = simulators
@@ -55,16 +50,6 @@ def build_core(config: KioskConfig, sim: bool = False, scenario: str | Path | No
     if start:
         core.start()
     return core
-
-
-def card_reader_roles(config: KioskConfig) -> list:
-    from kiosk.card_readers import IdCardReaderRole, SscReaderRole
-    roles = []
-    if config.devices.id_card_reader is not None:
-        roles.append(IdCardReaderRole(config.devices.id_card_reader))
-    if config.devices.ssc_reader is not None:
-        roles.append(SscReaderRole(config.devices.ssc_reader))
-    return roles
 
 
 def _stop_on_signals(app) -> None:

@@ -11,7 +11,7 @@ import os
 import re
 from datetime import date, time
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -136,82 +136,6 @@ class PrinterProfile(Strict):
     cut: Literal["full", "partial"] = "partial"
 
 
-class TicketPrinterDevice(Strict):
-    driver: Literal["escpos"] = "escpos"
-    transport: Literal["serial", "tcp", "usb"]
-    port: str = ""               # /dev/ttyUSB0 for serial
-    baudrate: int = 115200
-    host: str = ""
-    tcp_port: int = 9100
-    usb_vendor: int | None = None
-    usb_product: int | None = None
-    profile: str = "gb18030-80mm"
-    poll_interval_s: float = Field(default=2.0, gt=0, le=5.0)
-    timeout_s: float = Field(default=1.0, gt=0)
-
-    @model_validator(mode="after")
-    def _address(self):
-        if self.transport == "serial" and not self.port:
-            raise ValueError("a serial printer needs 'port' (for example /dev/ttyUSB0)")
-        if self.transport == "tcp" and not self.host:
-            raise ValueError("a network printer needs 'host'")
-        if self.transport == "usb" and (self.usb_vendor is None or self.usb_product is None):
-            raise ValueError("a USB printer needs 'usb_vendor' and 'usb_product'")
-        return self
-
-
-class IdCardReaderDevice(Strict):
-    """Resident ID card reader with the public-security SAM inside (GA 467 frames)."""
-    driver: Literal["sam"] = "sam"
-    transport: Literal["serial", "tcp"] = "serial"
-    port: str = ""
-    baudrate: int = 115200
-    host: str = ""
-    tcp_port: int = 0
-    reset_para: int = Field(default=0xFF, ge=0, le=0xFF, description="PARA of the SAM reset command: varies by vendor")
-    poll_interval_s: float = Field(default=0.5, gt=0, le=5.0)
-    timeout_s: float = Field(default=2.0, gt=0)
-
-    @model_validator(mode="after")
-    def _address(self):
-        if self.transport == "serial" and not self.port:
-            raise ValueError("a serial ID card reader needs 'port' (for example /dev/ttyUSB1)")
-        if self.transport == "tcp" and not (self.host and self.tcp_port):
-            raise ValueError("a network ID card reader needs 'host' and 'tcp_port'")
-        return self
-
-
-class SscAccess(Strict):
-    """What this region's social-security cards demand before the personal file can be read."""
-    verify_pin: str | None = None
-    external_auth_key_hex: str | None = None
-    external_auth_key_id: int = 0
-
-
-class SscReaderDevice(Strict):
-    """Social-security card in a PC/SC contact reader."""
-    driver: Literal["pcsc"] = "pcsc"
-    reader: str = Field(default="", description="part of the PC/SC reader name; empty: any reader")
-    access: SscAccess = Field(default_factory=SscAccess)
-
-
-class CameraDevice(Strict):
-    """The QR camera: a V4L2 camera index ("0"), a device path (/dev/video0) or a video URL."""
-    driver: Literal["opencv"] = "opencv"
-    source: str = "0"
-    width: int = Field(default=1280, ge=160)
-    height: int = Field(default=720, ge=120)
-    fps: int = Field(default=30, ge=1, le=120)
-    repeat_window_s: float = Field(default=3.0, ge=0, description="the same code read again within this counts once")
-
-
-class Devices(Strict):
-    ticket_printer: TicketPrinterDevice | None = None
-    id_card_reader: IdCardReaderDevice | None = None
-    ssc_reader: SscReaderDevice | None = None
-    camera: CameraDevice | None = None
-
-
 class KioskInfo(Strict):
     id: str = "kiosk-1"
     database: str = "var/hall.sqlite"     # relative paths are relative to the config directory's parent
@@ -232,7 +156,8 @@ class KioskInfo(Strict):
 
 class KioskFile(Strict):
     kiosk: KioskInfo
-    devices: Devices
+    # name → settings, each with its `driver:`; validated by that driver's settings (kiosk.roles)
+    devices: dict[str, dict] = Field(default_factory=dict)
     printer_profiles: dict[str, PrinterProfile]
 
 
@@ -247,7 +172,7 @@ class KioskConfig(Strict):
     categories: list[Category]
     items: dict[str, ServiceItem]
     kiosk: KioskInfo
-    devices: Devices
+    devices: dict[str, Any]          # name → the settings model of its driver (kiosk.roles)
     printer_profiles: dict[str, PrinterProfile]
 
     @property
@@ -255,8 +180,19 @@ class KioskConfig(Strict):
         p = Path(self.kiosk.database)
         return p if p.is_absolute() else self.directory.parent / p
 
+    def devices_of(self, kind: str) -> dict[str, Any]:
+        """The configured devices playing this part ("ticket_printer", "camera", ...) by name."""
+        from kiosk.roles import kind_of
+        return {name: settings for name, settings in self.devices.items() if kind_of(settings) == kind}
+
+    def with_devices(self, **changes) -> KioskConfig:
+        """This configuration with some devices' settings replaced (None: the device removed)."""
+        devices = {**self.devices, **changes}
+        return self.model_copy(update={"devices": {n: s for n, s in devices.items() if s is not None}})
+
     def profile_for_printer(self) -> PrinterProfile:
-        return self.printer_profiles[self.devices.ticket_printer.profile]
+        printer = next(iter(self.devices_of("ticket_printer").values()), None)
+        return self.printer_profiles[printer.profile if printer is not None else "gb18030-80mm"]
 
 
 def read_yaml(path: Path, model: type[BaseModel], error: type[ConfigError] = ConfigError):
@@ -273,11 +209,17 @@ def read_yaml(path: Path, model: type[BaseModel], error: type[ConfigError] = Con
         raw = {}
     if not isinstance(raw, dict):
         raise error(path, "", "expected a mapping of keys at the top level")
+    return validate(model, raw, path, error=error)
+
+
+def validate(model: type[BaseModel], raw: dict, path: Path, prefix: str = "",
+             error: type[ConfigError] = ConfigError):
+    """`raw` as `model`; a problem raises `error(file, key, problem)`, the key under `prefix`."""
     try:
         return model.model_validate(raw)
     except ValidationError as e:
         err = e.errors()[0]
-        key = ".".join(str(p) for p in err["loc"])
+        key = prefix + ".".join(str(p) for p in err["loc"])
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             known = _known_keys(model, err["loc"][:-1])
@@ -338,10 +280,11 @@ def load_config(directory: Path | str | None = None) -> KioskConfig:
             filled.append(item)
         categories.append(cat.model_copy(update={"items": filled}))
 
-    printer = kiosk_file.devices.ticket_printer
-    if printer and printer.profile not in kiosk_file.printer_profiles:
-        raise ConfigError(directory / "kiosk.yaml", "devices.ticket_printer.profile",
-                          f"unknown printer profile '{printer.profile}'")
+    devices = load_devices(directory / "kiosk.yaml", kiosk_file.devices)
+    for name, settings in devices.items():
+        if getattr(settings, "profile", None) is not None and settings.profile not in kiosk_file.printer_profiles:
+            raise ConfigError(directory / "kiosk.yaml", f"devices.{name}.profile",
+                              f"unknown printer profile '{settings.profile}'")
 
     key_ids = [k.id for k in hall_file.appointments.keys]
     for i, key_id in enumerate(key_ids):
@@ -351,10 +294,33 @@ def load_config(directory: Path | str | None = None) -> KioskConfig:
     config = KioskConfig(directory=directory, hall=hall_file.hall, appointments=hall_file.appointments,
                        departments=departments, window_groups=groups,
                        windows=hall_file.windows, categories=categories, items=items, kiosk=kiosk_file.kiosk,
-                       devices=kiosk_file.devices, printer_profiles=kiosk_file.printer_profiles)
+                       devices=devices, printer_profiles=kiosk_file.printer_profiles)
     from kiosk.hall.tokens import KeyRing
     KeyRing.from_config(config)      # a key that cannot be loaded is a configuration error now, not at a scan
     return config
+
+
+def load_devices(path: Path, raw: dict[str, dict]) -> dict[str, BaseModel]:
+    """Each device's settings, validated by its driver's model. An unknown or missing `driver:`,
+    or a second device of a kind the kiosk has one of, names the file and the key."""
+    from kiosk.roles import drivers
+    known = drivers()
+    devices: dict[str, BaseModel] = {}
+    taken: dict[str, str] = {}                      # single kind → the device that plays it
+    for name, entry in raw.items():
+        if not isinstance(entry, dict):
+            raise ConfigError(path, f"devices.{name}", "expected the device's settings (driver: ... and its keys)")
+        driver = known.get(entry.get("driver", ""))
+        if driver is None:
+            what = f"unknown driver '{entry['driver']}'" if entry.get("driver") else "required key is missing"
+            raise ConfigError(path, f"devices.{name}.driver", f"{what} (known: {', '.join(sorted(known))})")
+        if driver.single and driver.kind in taken:
+            raise ConfigError(path, f"devices.{name}", f"a kiosk has one {driver.kind}; "
+                              f"devices.{taken[driver.kind]} is already one")
+        if driver.single:
+            taken[driver.kind] = name
+        devices[name] = validate(driver.settings, entry, path, prefix=f"devices.{name}.")
+    return devices
 
 
 # ---------------------------------------------------------------- technician PIN

@@ -19,8 +19,7 @@ from typing import Callable
 from drivers.printer.ticket_layout import compose_ticket, example_fields, load_template
 from kiosk.catalogue import Catalogue
 from kiosk.config import KioskConfig, check_pin
-from kiosk.card_readers import CardReaderRole
-from kiosk.devices import DeviceHealth, TicketPrinterRole
+from kiosk.devices import DeviceHealth
 from kiosk.events import (Announcer, AppointmentFound, AppointmentRefused, AvailabilityChanged, CardFailed, CardRead,
                           CardRemoved, CodeSeen, DevicesChanged, Event, HealthChanged, Identified, SessionEnded,
                           dispatch)
@@ -32,12 +31,15 @@ from kiosk.hall.model import Appointment, TicketKind
 from kiosk.hall.routing import is_priority
 from kiosk.identity import masked_summary
 from kiosk.hall.service import HallService
+from kiosk.roles import Roles
+from kiosk.roles.camera import CameraRole
+from kiosk.roles.card_reader import CardReaderRole
+from kiosk.roles.ticket_printer import TicketPrinterRole
 from kiosk.session import Session
 
 log = logging.getLogger(__name__)
 HOURS_CHECK_S = 15
 INDEX_DELAY_S = 3.0
-CAMERA_DELAY_S = 1.5
 
 
 @dataclass(frozen=True)
@@ -66,20 +68,23 @@ def _appointment_event(found: Future, seen_at: float) -> Event:
 
 
 class KioskCore(Announcer):
-    def __init__(self, config: KioskConfig, hall: HallService, printer: TicketPrinterRole,
-                 clock: Callable[[], datetime] = datetime.now, card_readers: list[CardReaderRole] = (),
-                 camera=None):
+    def __init__(self, config: KioskConfig, hall: HallService, roles: Roles,
+                 clock: Callable[[], datetime] = datetime.now):
         super().__init__()
         self.config = config
         self.hall = hall
-        self.printer = printer
-        self.card_readers = list(card_readers)
-        self.camera = camera              # kiosk.camera.CameraRole, or None: no QR check-in
+        self.roles = roles
+        # The parts a visit needs by name; every other use goes through self.roles.
+        self.printer: TicketPrinterRole = roles.one(TicketPrinterRole.kind)
+        if self.printer is None:
+            raise ValueError("a kiosk needs a ticket printer (devices: in kiosk.yaml)")
+        self.card_readers: list[CardReaderRole] = [r for r in roles if isinstance(r, CardReaderRole)]
+        self.camera: CameraRole | None = roles.one(CameraRole.kind)     # None: no QR check-in
         self.clock = clock
         self.catalogue = Catalogue(config.categories)
         self.session = Session(hall_id=config.hall.id)
         template, profile = load_template("ticket"), config.profile_for_printer()
-        self.flow_context = FlowContext(config, hall, printer, self.session,
+        self.flow_context = FlowContext(config, hall, self.printer, self.session,
                                         compose=lambda fields: compose_ticket(template, fields, profile),
                                         notify=self._emit)
         self._loop = asyncio.new_event_loop()
@@ -87,7 +92,6 @@ class KioskCore(Announcer):
         self._flow: Future | None = None
         self._availability = Availability(False, "正在检查设备，请稍候", "Checking the devices, one moment")
         self._availability_lock = threading.Lock()
-        self._camera_opener: threading.Timer | None = None
         self.simulators = None            # set by the composition root in --sim mode
         self._closers: list[Callable[[], None]] = []
 
@@ -99,20 +103,10 @@ class KioskCore(Announcer):
         index = threading.Timer(INDEX_DELAY_S, self.catalogue.prepare)
         index.daemon = True
         index.start()
-        self.printer.add_listener(self._on_device_event)
-        self.printer.check_now().result(timeout=10)   # know the printer before the first citizen
+        for role in self.roles:
+            role.add_listener(self._on_device_event)
+            role.start()        # the printer's start checks it once: known before the first citizen
         self._refresh_availability()
-        self.printer.start_polling()
-        for reader in self.card_readers:
-            reader.add_listener(self._on_device_event)
-            reader.start()
-        if self.camera is not None:
-            # Nobody scans on the home screen: open the camera once the screen is up, so loading
-            # OpenCV and the decoders (~0.3 s) does not delay the first frame.
-            self.camera.add_listener(self._on_device_event)
-            self._camera_opener = threading.Timer(CAMERA_DELAY_S, self.camera.start)
-            self._camera_opener.daemon = True
-            self._camera_opener.start()
         self._loop.call_soon_threadsafe(self._watch_opening_hours)
 
     def _watch_opening_hours(self) -> None:
@@ -122,13 +116,8 @@ class KioskCore(Announcer):
 
     def stop(self) -> None:
         self.end_session()
-        for reader in self.card_readers:
-            reader.stop()
-        if self.camera is not None:
-            if self._camera_opener is not None:
-                self._camera_opener.cancel()
-            self.camera.stop()
-        self.printer.stop()
+        for role in self.roles:
+            role.stop()
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._loop_thread.join(timeout=5)
         self.hall.close()
@@ -141,8 +130,7 @@ class KioskCore(Announcer):
 
     # ---------------------------------------------------------------- state for the screens
     def health(self) -> list[DeviceHealth]:
-        cameras = [self.camera.health] if self.camera is not None else []
-        return [self.printer.health, *(reader.health for reader in self.card_readers), *cameras]
+        return [role.health for role in self.roles]
 
     def identity(self) -> dict | None:
         """The citizen identified in this session, masked for the screen (None: anonymous)."""
@@ -179,7 +167,7 @@ class KioskCore(Announcer):
 
     def on_health_changed(self, event: HealthChanged) -> None:
         self._emit(DevicesChanged(self.health()))
-        if event.health.role == self.printer.role:
+        if event.health.role == self.printer.name:
             self._refresh_availability()
 
     def on_code_seen(self, event: CodeSeen) -> None:
@@ -258,7 +246,7 @@ class KioskCore(Announcer):
     def test_read(self, role: str) -> Future:
         """Technician: read the card on that reader now; the future gives the masked summary
         (or None when no card is there). The reading also identifies the citizen as usual."""
-        reader = next(r for r in self.card_readers if r.role == role)
+        reader = next(r for r in self.card_readers if r.name == role)
         result: Future = Future()
 
         def done(read: Future) -> None:

@@ -20,58 +20,24 @@ from dataclasses import asdict
 from pathlib import Path
 
 from kiosk.config import ConfigError, hash_pin, load_config
-from kiosk.devices import DeviceHealth, TicketPrinterRole
+from kiosk.devices import DeviceHealth
 
 STATE_WORDS = {"ok": "正常 OK", "warning": "注意 Warning", "fault": "故障 Fault", "absent": "未配置 Absent"}
 
 
 def check_devices(config) -> list[DeviceHealth]:
-    """Ask every configured device for its health once, printer first."""
-    from kiosk.app import card_reader_roles
+    """Ask every configured device for its health once, in the order kiosk.yaml lists them."""
+    from kiosk.roles import build_roles
     results = []
-    if config.devices.ticket_printer is None:
+    if not config.devices_of("ticket_printer"):
         results.append(DeviceHealth("ticket_printer", "票据打印机 Ticket printer", "absent",
                                     "没有配置票据打印机", "No ticket printer configured"))
-    else:
-        printer = TicketPrinterRole(config.devices.ticket_printer)
+    for role in build_roles(config.devices):
         try:
-            results.append(printer.check_now().result(timeout=30))
+            results.append(role.check_once())
         finally:
-            printer.stop()
-    for reader in card_reader_roles(config):
-        try:
-            results.append(_check_reader(reader))
-        finally:
-            reader.stop()
-    if config.devices.camera is not None:
-        results.append(_check_camera(config.devices.camera))
+            role.stop()
     return results
-
-
-def _check_camera(settings, watch_s: float = 2.0) -> DeviceHealth:
-    """Open the camera, let it run a moment (fps is measured over time), decode what it sees."""
-    from kiosk.camera import CameraRole
-    camera = CameraRole(settings)
-    camera.start()
-    try:
-        deadline = time.monotonic() + 8.0       # the driver's import and a ≤ 5 s open
-        while camera.state == "absent" and time.monotonic() < deadline:
-            time.sleep(0.05)
-        camera.set_scanning(True)            # frames decoded counts as part of the check
-        time.sleep(watch_s)
-        return camera.health
-    finally:
-        camera.stop()
-
-
-def _check_reader(reader) -> DeviceHealth:
-    if reader.role == "ssc_reader":      # pcscd reports readers through the monitor: give it a moment
-        reader.start()
-        deadline = time.monotonic() + 3
-        while reader.health.reason_en.startswith("Connecting") and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return reader.health
-    return reader.check_now().result(timeout=30)
 
 
 def _print_table(healths: list[DeviceHealth]) -> None:

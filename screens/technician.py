@@ -22,8 +22,6 @@ from screens.health_view import health_row
 log = logging.getLogger(__name__)
 
 MAX_PIN_DIGITS = 8
-# The readers a technician can test from the health page.
-CARD_READER_ROLES = ("id_card_reader", "ssc_reader")
 
 
 class TechnicianModel(QObject):
@@ -79,7 +77,8 @@ class TechnicianModel(QObject):
                       notify=healthChanged)
     testPrintState = Property(str, lambda self: self._print_state, notify=testPrintChanged)
     testPrintMessage = Property(str, lambda self: self._print_message(), notify=testPrintChanged)
-    readerRoles = Property("QVariantList", lambda self: list(CARD_READER_ROLES), constant=True)
+    # The readers a technician can test from the health page.
+    readerRoles = Property("QVariantList", lambda self: [r.name for r in self._core.card_readers], constant=True)
     testReadRole = Property(str, lambda self: self._read_role, notify=testReadChanged)
     testReadState = Property(str, lambda self: self._read_state, notify=testReadChanged)
     testReadText = Property(str, lambda self: self._read_text(), notify=testReadChanged)
@@ -245,7 +244,7 @@ class TechnicianModel(QObject):
     @Slot(str)
     def testRead(self, role: str) -> None:
         """Read the card on that reader now (the core waits up to 10 s for one to come)."""
-        if self._read_state == "waiting" or role not in CARD_READER_ROLES:
+        if self._read_state == "waiting" or role not in [r.name for r in self._core.card_readers]:
             return
         self._read_attempt += 1
         attempt = self._read_attempt
@@ -275,9 +274,9 @@ class TechnicianModel(QObject):
     def _read_text(self) -> str:
         english, state, result = self._english(), self._read_state, self._read_result
         if state == "waiting":
-            if self._read_role == "ssc_reader":
-                return "Reading the social security card in the slot…" if english else "请插入社保卡…"
-            return "Place a card on the reader…" if english else "请放卡…"
+            reader = next((r for r in self._core.card_readers if r.name == self._read_role), None)
+            zh, en = reader.test_prompt if reader is not None else ("", "")
+            return en if english else zh
         if state == "none":
             return "No card came within 10 s." if english else "10 秒内没有检测到卡片。"
         if state == "failed":

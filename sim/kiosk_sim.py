@@ -11,16 +11,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
-from kiosk.config import KioskConfig, TicketPrinterDevice
+from kiosk.config import KioskConfig
 from kiosk.hall.hours import hall_open
-from sim.camera.stream import CameraStream
-from sim.card.sam_device import VirtualSamReader
-from sim.card.sam_pty import PtySamServer
 from sim.card.ssc_card import VirtualSocialSecurityCard
-from sim.card.ssc_pcscd import VIRTUAL_READER, PcscdUnavailable, ensure_pcscd
 from sim.citizens import load_citizens
-from sim.printer.transports import PtyPrinterServer, TcpPrinterServer
-from sim.printer.virtual_printer import MID_TICKET_FAULTS, VirtualPrinter
+from sim.devices import SimContext, Simulated, simulators
+from sim.printer.virtual_printer import MID_TICKET_FAULTS
 from sim.scenario import ScenarioError, load_scenario
 
 log = logging.getLogger(__name__)
@@ -29,25 +25,33 @@ DEFAULT_SCENARIO = Path(__file__).resolve().parent / "scenarios" / "demo.yaml"
 
 @dataclass
 class SimulatedDevices:
+    """Every running simulator by device name, and what a citizen does at the kiosk."""
     out_dir: Path
-    printer: VirtualPrinter
-    printer_server: PtyPrinterServer | TcpPrinterServer
-    printer_port: str
     clock: Callable[[], datetime]
-    id_reader: VirtualSamReader | None = None
-    id_reader_server: PtySamServer | None = None
+    by_name: dict[str, Simulated] = field(default_factory=dict)
     citizens: dict = field(default_factory=dict)
-    ssc_card: VirtualSocialSecurityCard | None = None
-    camera: CameraStream | None = None
     appointment_tokens: dict = field(default_factory=dict)    # citizen key → today's QR token
 
+    def handle(self, driver: str):
+        """The first simulator standing in for this driver (None if no such device is configured)."""
+        return next((s.handle for s in self.by_name.values() if s.driver == driver), None)
+
+    # The simulators the demo console, the tour and the tests drive by hand.
+    printer = property(lambda self: self.handle("escpos"))            # sim.printer VirtualPrinter
+    id_reader = property(lambda self: self.handle("sam"))             # sim.card VirtualSamReader
+    camera = property(lambda self: self.handle("opencv"))             # sim.camera CameraStream
+
+    @property
+    def ssc_card(self) -> VirtualSocialSecurityCard | None:
+        slot = self.handle("pcsc")
+        return slot.card if slot is not None else None
+
+    @ssc_card.setter
+    def ssc_card(self, card: VirtualSocialSecurityCard | None) -> None:
+        self.handle("pcsc").card = card       # an inserted card, pulled like any other when we stop
+
     def describe(self) -> str:
-        text = f"ticket printer on {self.printer_port} (state {self.printer.state})"
-        if self.id_reader_server:
-            text += f", ID card reader on {self.id_reader_port}"
-        if self.camera is not None:
-            text += f", QR camera at {self.camera.url}"
-        return text
+        return ", ".join(f"{name} ({s.driver}) at {s.where}" for name, s in self.by_name.items())
 
     def book_demo_appointments(self, hall) -> None:
         """Today's demo appointments in this hall, so a QR code or a card can check in."""
@@ -80,26 +84,16 @@ class SimulatedDevices:
     def insert_ssc(self, citizen_key: str) -> None:
         """Push this citizen's social-security card into the virtual PC/SC reader (through vpcd,
         so the real pcscd and the real driver read it; pcscd notices within 0.4 s)."""
-        self.pull_ssc()
-        self.ssc_card = VirtualSocialSecurityCard(self.citizens[citizen_key])
-        self.ssc_card.insert()
+        self.handle("pcsc").insert(VirtualSocialSecurityCard(self.citizens[citizen_key]))
 
     def pull_ssc(self) -> None:
-        if self.ssc_card is not None:
-            self.ssc_card.remove()
-            self.ssc_card = None
-
-    @property
-    def id_reader_port(self) -> str:
-        return self.id_reader_server.path if self.id_reader_server else ""
+        slot = self.handle("pcsc")
+        if slot is not None:
+            slot.pull()
 
     def stop(self) -> None:
-        self.pull_ssc()
-        if self.camera is not None:
-            self.camera.stop()
-        self.printer_server.stop()
-        if self.id_reader_server:
-            self.id_reader_server.stop()
+        for simulated in reversed(list(self.by_name.values())):
+            simulated.stop()
 
 
 def demo_clock(config: KioskConfig, now: Callable[[], datetime] = datetime.now) -> Callable[[], datetime]:
@@ -119,59 +113,23 @@ def demo_clock(config: KioskConfig, now: Callable[[], datetime] = datetime.now) 
 
 
 def start_simulators(config: KioskConfig, out_dir: Path, scenario: str | Path | None = None):
-    """Start the simulators; return them and a config whose devices point at them."""
+    """Start a simulator for every configured device; return them and a config whose devices
+    point at them. A device whose driver has no simulator is a configuration error."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    settings = load_scenario(scenario or DEFAULT_SCENARIO)
-    printer = VirtualPrinter.from_scenario(settings.printer, out_dir=out_dir / "tickets")
-    if settings.printer.transport == "tcp":
-        server = TcpPrinterServer(printer, port=settings.printer.tcp_port)
-        tcp_port = server.start()
-        port, address = f"127.0.0.1:{tcp_port}", {"transport": "tcp", "host": "127.0.0.1", "tcp_port": tcp_port}
-    else:
-        server = PtyPrinterServer(printer)
-        port = server.start()
-        address = {"transport": "serial", "port": port}
-    current = config.devices.ticket_printer or TicketPrinterDevice(**address)
-    printer_settings = current.model_copy(update={**address, "poll_interval_s": min(current.poll_interval_s, 1.0)})
-    devices = {"ticket_printer": printer_settings}
-
-    citizens = load_citizens()
-    id_reader = id_server = None
-    if config.devices.id_card_reader is not None:
-        id_reader = VirtualSamReader(faults=settings.id_card.faults)
-        if settings.id_card.citizen:
-            id_reader.place_card(_citizen(citizens, settings.id_card.citizen, "id_card.citizen"))
-        id_server = PtySamServer(id_reader)
-        id_port = id_server.start()
-        devices["id_card_reader"] = config.devices.id_card_reader.model_copy(
-            update={"transport": "serial", "port": id_port})
-    if config.devices.ssc_reader is not None:
-        try:
-            ensure_pcscd(log_path=out_dir / "pcscd.log")
-        except PcscdUnavailable as e:     # the kiosk still runs; the reader shows as faulty
-            log.warning("social-security card simulator unavailable: %s", e)
-        devices["ssc_reader"] = config.devices.ssc_reader.model_copy(update={"reader": VIRTUAL_READER})
-    camera = None
-    if config.devices.camera is not None:
-        camera = CameraStream(settings.camera)
-        devices["camera"] = config.devices.camera.model_copy(update={
-            "source": camera.start(), "width": settings.camera.width, "height": settings.camera.height,
-            "fps": settings.camera.fps})
-    config = config.model_copy(update={"devices": config.devices.model_copy(update=devices)})
-    sims = SimulatedDevices(out_dir, printer, server, port, demo_clock(config), id_reader, id_server, citizens,
-                            camera=camera)
-    if settings.social_security_card is not None and config.devices.ssc_reader is not None:
-        _citizen(citizens, settings.social_security_card.citizen, "social_security_card.citizen")
-        sims.ssc_card = settings.social_security_card.make_card(citizens)
-        sims.ssc_card.insert(settings.social_security_card.port)
-    return sims, config
-
-
-def _citizen(citizens: dict, key: str, where: str):
-    if key not in citizens:
-        raise ScenarioError("scenario", where, f"no citizen {key!r} in sim/citizens/demo.yaml "
-                            f"(known: {', '.join(citizens)})")
-    return citizens[key]
+    ctx = SimContext(out_dir, load_scenario(scenario or DEFAULT_SCENARIO), load_citizens())
+    known = simulators()
+    sims = SimulatedDevices(out_dir, demo_clock(config), citizens=ctx.citizens)
+    try:
+        for name, settings in config.devices.items():
+            simulator = known.get(settings.driver)
+            if simulator is None:
+                raise ScenarioError(config.directory / "kiosk.yaml", f"devices.{name}.driver",
+                                    f"no simulator for driver '{settings.driver}' (simulated: {', '.join(sorted(known))})")
+            sims.by_name[name] = simulator.start(name, settings, ctx)
+    except BaseException:
+        sims.stop()
+        raise
+    return sims, config.with_devices(**{name: s.settings for name, s in sims.by_name.items()})
 
 
 CONSOLE_HELP = ("commands: id KEY (lay an ID card on the reader) | ssc KEY (insert a social-security card) | "

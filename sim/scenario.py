@@ -21,9 +21,9 @@ module does not know is an error naming the file and the key, never silently ign
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, create_model
 
 from kiosk.config import ConfigError, Strict as _Strict, read_yaml
 from sim.camera.scenario import CameraScenario
@@ -63,12 +63,21 @@ class Scenario(_Strict):
     id_card: IdCardScenario = Field(default_factory=IdCardScenario)
     social_security_card: SscCardScenario | None = None   # a card in the reader at start
     camera: CameraScenario = Field(default_factory=CameraScenario)
+    # The sections of simulators that register their own (sim.devices.Simulator.scenario_key).
+    sections: dict[str, Any] = Field(default_factory=dict)
     source: str = ""     # the file it came from (set by load_scenario, not written in the file)
 
 
 def load_scenario(path: Path | str) -> Scenario:
+    from sim.devices import scenario_sections
     path = Path(path)
-    scenario = read_yaml(path, Scenario, error=ScenarioError)
-    if scenario.source:
-        raise ScenarioError(path, "source", "unknown key (set by the loader, not in the file)")
-    return scenario.model_copy(update={"source": str(path)})
+    plugged = scenario_sections()
+    # The file as one model: ours and the plug-ins' sections, so any other key is an error.
+    whole = create_model("ScenarioFile", __base__=Scenario,
+                         **{key: (model, Field(default_factory=model)) for key, model in plugged.items()})
+    scenario = read_yaml(path, whole, error=ScenarioError)
+    if scenario.source or scenario.sections:
+        key = "source" if scenario.source else "sections"
+        raise ScenarioError(path, key, "unknown key (set by the loader, not in the file)")
+    core = {name: getattr(scenario, name) for name in Scenario.model_fields}
+    return Scenario(**{**core, "source": str(path), "sections": {key: getattr(scenario, key) for key in plugged}})

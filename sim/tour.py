@@ -42,7 +42,7 @@ def run_tour(out_dir: Path, orientation: str = "portrait", config_dir: Path | No
 
     config = load_config(config_dir)
     if not ssc_reader:
-        config = config.model_copy(update={"devices": config.devices.model_copy(update={"ssc_reader": None})})
+        config = config.with_devices(ssc_reader=None)
     core = build_core(config, sim=True, out_dir=out_dir / "sim")
     ui = screens.load_ui(app, core, fullscreen=False, orientation=orientation, locked=True,
                           on_quit=lambda: None)

@@ -120,7 +120,7 @@ class QrScanner:
 
     @classmethod
     def from_settings(cls, settings, **kwargs) -> "QrScanner":
-        """From kiosk.config.CameraDevice (or anything with its fields)."""
+        """From kiosk.roles.camera.CameraDevice (or anything with its fields)."""
         return cls(settings.source, width=settings.width, height=settings.height, fps=settings.fps,
                    repeat_window_s=settings.repeat_window_s, **kwargs)
 

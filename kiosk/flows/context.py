@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 
 from kiosk.config import KioskConfig
-from kiosk.devices import TicketPrinterRole
 from kiosk.events import Event
 from kiosk.hall.model import Ticket
 from kiosk.hall.service import HallService
+from kiosk.roles.ticket_printer import TicketPrinterRole
 from kiosk.session import Session
 
 

@@ -511,7 +511,7 @@ class Soak:
         self._ssc_expected: str | None = None       # id number of the card we put in the slot
         self._foreign_reads: deque[float] = deque(maxlen=50)   # monotonic times a card not ours was read
         self.foreign_read_count = 0
-        ssc = next((r for r in self.core.card_readers if r.role == "ssc_reader"), None)
+        ssc = next((r for r in self.core.card_readers if r.name == "ssc_reader"), None)
         if ssc is not None:
             ssc.add_listener(self._on_ssc_event)
         self.slips = SlipRecorder(self.sims.printer, self.out / "slips.jsonl")
@@ -733,7 +733,7 @@ class Soak:
                                  f"was started again")
         if rec is not None:
             rec.faults.append("pcscd_restarted")
-        ssc = next((r for r in self.core.card_readers if r.role == "ssc_reader"), None)
+        ssc = next((r for r in self.core.card_readers if r.name == "ssc_reader"), None)
         self.wait(lambda: ssc is None or ssc.health.state == "ok", 8)
 
     def take_cards(self) -> None:

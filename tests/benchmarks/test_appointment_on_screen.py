@@ -49,7 +49,7 @@ def measure(app, out_dir: Path, rounds: int, load_s: float) -> dict[str, float]:
     from screens import load_ui
     from screens.probe import spin, wait_for, wait_ready, wait_until
     config = load_config()
-    config = config.model_copy(update={"devices": config.devices.model_copy(update={"ssc_reader": None})})
+    config = config.with_devices(ssc_reader=None)
     scenario = out_dir / "camera-30fps.yaml"
     scenario.write_text("camera: {fps: 30}\n", encoding="utf-8")
     core = build_core(config, sim=True, scenario=scenario, out_dir=out_dir)

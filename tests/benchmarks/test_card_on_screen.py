@@ -38,7 +38,7 @@ def measure(app, out_dir: Path, rounds: int) -> dict[str, float]:
     from screens.probe import spin, wait_for, wait_ready, wait_until
     core = build_core(load_config(), sim=True, out_dir=out_dir)
     ui = load_ui(app, core, fullscreen=False, locked=True, on_quit=lambda: None)
-    ssc = next(r for r in core.card_readers if r.role == "ssc_reader")
+    ssc = next(r for r in core.card_readers if r.name == "ssc_reader")
     citizen = ui.viewmodel._citizen
     marks: dict[str, float] = {}
     citizen.identityChanged.connect(lambda: marks.setdefault("greeted", time.perf_counter()))

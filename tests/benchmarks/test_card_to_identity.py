@@ -28,7 +28,7 @@ def measure(out_dir: Path, rounds: int) -> dict[str, float]:
     core = build_core(load_config(), sim=True, out_dir=out_dir)
     identified = threading.Event()
     core.add_listener(lambda event: identified.set() if isinstance(event, Identified) else None)
-    ssc = next(r for r in core.card_readers if r.role == "ssc_reader")
+    ssc = next(r for r in core.card_readers if r.name == "ssc_reader")
     from_insert, from_seen, from_placed = [], [], []
     try:
         deadline = time.monotonic() + 10

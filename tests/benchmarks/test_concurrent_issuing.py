@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import (Category, Department, HallInfo, KioskConfig, KioskInfo, Devices, OpeningHours,
+from kiosk.config import (Category, Department, HallInfo, KioskConfig, KioskInfo, OpeningHours,
                           ServiceItem, Window, WindowGroup)
 from kiosk.hall.model import Citizen, TicketKind, TicketRequest
 from kiosk.hall.sqlite_hall import SqliteHall
@@ -36,7 +36,7 @@ def bench_config(directory: Path) -> KioskConfig:
         window_groups={g: WindowGroup(id=g, name=g, departments=["rsj"]) for g in ("social", "general")},
         windows=[Window(id=f"W{i}", name=f"{i}号窗口", group="social" if i <= 4 else "general") for i in range(1, 7)],
         categories=[Category(code="c1", name="社保", items=[item])], items={"SB01": item},
-        kiosk=KioskInfo(technician_pin="pbkdf2_sha256$1$00$" + "0" * 64), devices=Devices(), printer_profiles={})
+        kiosk=KioskInfo(technician_pin="pbkdf2_sha256$1$00$" + "0" * 64), devices={}, printer_profiles={})
 
 
 @pytest.mark.slow

@@ -43,9 +43,9 @@ def measure(work: Path, journeys: int, baseline_after: int = 10) -> dict[str, fl
     from sim.kiosk_sim import demo_clock
     proc, port = printer_process(work / "tickets")
     config = load_config()
-    printer = config.devices.ticket_printer.model_copy(update={"transport": "tcp", "host": "127.0.0.1", "tcp_port": port})
-    config = config.model_copy(update={"kiosk": config.kiosk.model_copy(update={"database": str(work / "hall.sqlite")}),
-                                       "devices": config.devices.model_copy(update={"ticket_printer": printer})})
+    printer = config.devices["ticket_printer"].model_copy(update={"transport": "tcp", "host": "127.0.0.1", "tcp_port": port})
+    config = config.with_devices(ticket_printer=printer)
+    config = config.model_copy(update={"kiosk": config.kiosk.model_copy(update={"database": str(work / "hall.sqlite")})})
     core = build_core(config, clock=demo_clock(config))
     items = [item.code for item in core.catalogue.items if TicketKind.CONSULT in item.kinds]
     me = psutil.Process()

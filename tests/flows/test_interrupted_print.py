@@ -103,12 +103,10 @@ KIOSK_CHILD = textwrap.dedent("""
     from sim.kiosk_sim import demo_clock
     db, port = sys.argv[1], int(sys.argv[2])
     config = load_config()
-    devices = config.devices.model_copy(update={
-        "ticket_printer": config.devices.ticket_printer.model_copy(
-            update={"transport": "tcp", "host": "127.0.0.1", "tcp_port": port}),
-        "id_card_reader": None, "ssc_reader": None, "camera": None})
-    config = config.model_copy(update={"devices": devices,
-                                       "kiosk": config.kiosk.model_copy(update={"database": db})})
+    config = config.with_devices(ticket_printer=config.devices["ticket_printer"].model_copy(
+        update={"transport": "tcp", "host": "127.0.0.1", "tcp_port": port}), id_card_reader=None, ssc_reader=None,
+        camera=None)
+    config = config.model_copy(update={"kiosk": config.kiosk.model_copy(update={"database": db})})
     core = build_core(config, clock=demo_clock(config))
     core.take_number("SM001", "accept")
     print("taking a number", flush=True)

@@ -43,8 +43,7 @@ def swipe_many(work: Path, swipes: int) -> list[str]:
     log_file = work / "kiosk.log"
     handler = configure_logging(logging.DEBUG, log_file)
     config = load_config()
-    reader = config.devices.id_card_reader.model_copy(update={"poll_interval_s": 0.02})
-    config = config.model_copy(update={"devices": config.devices.model_copy(update={"id_card_reader": reader})})
+    config = config.with_devices(id_card_reader=config.devices["id_card_reader"].model_copy(update={"poll_interval_s": 0.02}))
     core = build_core(config, sim=True, out_dir=work / "sim")
     citizens = [c for c in load_citizens().values()]
     try:

@@ -30,7 +30,7 @@ def start_kiosk(qapp, tmp_path):
     def start(orientation: str = "portrait", config=None, done_return_s: int = 15, ssc: bool = False):
         config = config or load_config()
         if not ssc:
-            config = config.model_copy(update={"devices": config.devices.model_copy(update={"ssc_reader": None})})
+            config = config.with_devices(ssc_reader=None)
         core = build_core(config, sim=True, out_dir=tmp_path / f"sim{len(started)}")
         quits = []
         # Windowed at the kiosk's real size, but locked down exactly as deployed.

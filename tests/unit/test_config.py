@@ -17,7 +17,7 @@ def edit(path, change):
 def test_shipped_config_loads():
     config = load_config()
     assert config.hall.name.startswith("东莞")
-    assert config.devices.ticket_printer.profile in config.printer_profiles
+    assert config.devices["ticket_printer"].profile in config.printer_profiles
 
 
 def test_unknown_key_names_file_and_key(config_dir):

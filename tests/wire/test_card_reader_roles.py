@@ -2,8 +2,7 @@
 
 import pytest
 
-from kiosk.card_readers import IdCardReaderRole
-from kiosk.config import IdCardReaderDevice
+from kiosk.roles.id_card_reader import IdCardReaderDevice, IdCardReaderRole
 from kiosk.events import CardFailed, CardRead
 from sim.card.sam_device import VirtualSamReader
 from sim.card.sam_tcp import TcpSamServer
@@ -16,7 +15,7 @@ def test_reader_unplugged_then_back_recovers_by_itself(wait_until):
     device = VirtualSamReader()
     server = TcpSamServer(device)
     port = server.start()
-    role = IdCardReaderRole(IdCardReaderDevice(transport="tcp", host="127.0.0.1", tcp_port=port,
+    role = IdCardReaderRole("id_card_reader", IdCardReaderDevice(transport="tcp", host="127.0.0.1", tcp_port=port,
                                                poll_interval_s=0.05, timeout_s=0.5))
     events = []
     role.add_listener(events.append)
@@ -42,8 +41,7 @@ def test_a_social_security_card_with_odd_fields_identifies_and_the_technician_se
     """Through the real pcscd: a card whose ATR does not echo its 卡识别码 and whose expiry date
     is not a date still identifies the citizen; the reader's health details show the warnings
     until a clean card is read."""
-    from kiosk.card_readers import SscReaderRole
-    from kiosk.config import SscReaderDevice
+    from kiosk.roles.ssc_reader import SscReaderDevice, SscReaderRole
     from sim.card.ssc_card import VirtualSocialSecurityCard
     from sim.card.ssc_pcscd import insert_and_wait, remove_and_wait
 
@@ -52,7 +50,7 @@ def test_a_social_security_card_with_odd_fields_identifies_and_the_technician_se
                                     atr="3B6D0000" "0081544C9786843202AD932A48")
     odd.applet.files[5].records = [r[:2] + bytes.fromhex("20261331") if r[0] == 0x06 else r
                                    for r in odd.applet.files[5].records]
-    role = SscReaderRole(SscReaderDevice(reader="Virtual PCD 00 00"))
+    role = SscReaderRole("ssc_reader", SscReaderDevice(reader="Virtual PCD 00 00"))
     events = []
     role.add_listener(events.append)
     role.start()

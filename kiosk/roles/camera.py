@@ -6,18 +6,22 @@ goes to listeners as a CodeSeen event from the decoding thread. Decoding runs
 only while a check-in screen asks for it (`set_scanning`), so an idle kiosk spends no CPU on it.
 
 The driver (numpy, OpenCV, the decoders: ~0.3 s of imports) is loaded and the camera opened on
-a thread of its own, so the home screen does not wait for a camera nobody has asked for yet.
+a thread of its own, a moment after start-up: nobody scans on the home screen, and the home
+screen's first frame should not wait for a camera nobody has asked for yet.
 """
 from __future__ import annotations
 
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from kiosk.config import CameraDevice
+from pydantic import Field
+
+from kiosk.config import Strict
 from kiosk.devices import DeviceHealth
-from kiosk.events import Announcer, CodeSeen, HealthChanged
+from kiosk.events import CodeSeen, HealthChanged
+from kiosk.roles import DeviceRole, Driver, register
 
 if TYPE_CHECKING:
     from drivers.scanner.scanner import Preview, QrScanner
@@ -25,15 +29,25 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _STATES = {"ok": "ok", "warning": "warning", "faulty": "fault", "starting": "absent", "stopped": "absent"}
+OPEN_DELAY_S = 1.5
 
 
-class CameraRole(Announcer):
-    role = "camera"
+class CameraDevice(Strict):
+    """The QR camera: a V4L2 camera index ("0"), a device path (/dev/video0) or a video URL."""
+    driver: Literal["opencv"] = "opencv"
+    source: str = "0"
+    width: int = Field(default=1280, ge=160)
+    height: int = Field(default=720, ge=120)
+    fps: int = Field(default=30, ge=1, le=120)
+    repeat_window_s: float = Field(default=3.0, ge=0, description="the same code read again within this counts once")
+
+
+class CameraRole(DeviceRole):
+    kind = "camera"
     title = "扫码摄像头"
 
-    def __init__(self, settings: CameraDevice):
-        super().__init__()
-        self.settings = settings
+    def __init__(self, name: str, settings: CameraDevice):
+        super().__init__(name, settings)
         self.scanner: QrScanner | None = None
         self._reason = ("正在打开摄像头", "Opening the camera")
         self._scanning = False
@@ -41,10 +55,13 @@ class CameraRole(Announcer):
         self._stopped = False
 
     # ---------------------------------------------------------------- life cycle
-    def start(self) -> None:
-        threading.Thread(target=self._open, name="camera-open", daemon=True).start()
+    def start(self, delay_s: float = OPEN_DELAY_S) -> None:
+        threading.Thread(target=self._open, args=(delay_s,), name="camera-open", daemon=True).start()
 
-    def _open(self) -> None:
+    def _open(self, delay_s: float) -> None:
+        time.sleep(delay_s)
+        if self._stopped:
+            return
         from drivers.scanner.scanner import QrScanner
         scanner = QrScanner.from_settings(self.settings, on_code=self._on_code, on_state=self._on_state)
         with self._lock:
@@ -70,7 +87,7 @@ class CameraRole(Announcer):
     def health(self) -> DeviceHealth:
         """Fresh figures every time: the technician screen watches fps and counts live."""
         if self.scanner is None:
-            return DeviceHealth(self.role, self.title, "absent", *self._reason, {"opened": False}, time.time())
+            return DeviceHealth(self.name, self.title, "absent", *self._reason, {"opened": False}, time.time())
         stats = self.scanner.stats()
         details = {"opened": stats.opened, "source": stats.source,
                    "resolution": "x".join(map(str, stats.resolution)) if stats.resolution else "",
@@ -78,7 +95,7 @@ class CameraRole(Announcer):
                    "codes_read": stats.codes_read, "decode_ms": round(stats.decode_ms, 1),
                    "decoder": stats.decoder, "last_error": stats.last_error or ""}
         zh, en = self._reason
-        return DeviceHealth(self.role, self.title, self.state, zh, en, details, time.time())
+        return DeviceHealth(self.name, self.title, self.state, zh, en, details, time.time())
 
     def set_scanning(self, on: bool) -> None:
         with self._lock:
@@ -108,3 +125,18 @@ class CameraRole(Announcer):
             self._reason = ("", "")
         log.info("camera: %s %s", state, f"({type(error).__name__}: {error})" if error else "")
         self._emit(HealthChanged(self.health))
+
+    # ---------------------------------------------------------------- kiosk-diag
+    def check_once(self, timeout_s: float = 8.0, watch_s: float = 2.0) -> DeviceHealth:
+        """Open the camera now, let it run a moment (fps is measured over time) and decode what
+        it sees: frames decoded count as part of the check."""
+        self.start(delay_s=0)
+        deadline = time.monotonic() + timeout_s        # the driver's import and a ≤ 5 s open
+        while self.state == "absent" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.set_scanning(True)
+        time.sleep(watch_s)
+        return self.health
+
+
+register(Driver("opencv", CameraRole.kind, CameraDevice, CameraRole))

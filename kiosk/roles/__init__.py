@@ -1,0 +1,124 @@
+"""Every device the kiosk drives, in one shape: a role.
+
+A role is what a device is to the kiosk: a health record, start and stop, the events it
+announces (kiosk.events) and the actions it offers (each its own awaitable or future: print a
+ticket, read a card now). Its I/O runs on the role's own thread (kiosk.devices.DeviceWorker).
+
+Roles are built from the `devices:` section of kiosk.yaml. Each entry is named by the hall
+(two locker buses may use the same driver) and says which `driver:` runs it; each module in
+this package registers the drivers it provides with `register`. Composition, `kiosk-diag`, the
+technician screen and the simulators iterate the configured roles and never name a device, so
+adding one is: a driver package, a role module here, a simulator under sim/, a config entry.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Callable, ClassVar, Iterator
+
+from pydantic import BaseModel
+
+from kiosk.devices import DeviceHealth
+from kiosk.events import Announcer
+
+
+class DeviceRole(Announcer):
+    """The protocol every role implements. `kind` is the part it plays in the kiosk
+    ("ticket_printer", "id_card_reader", ...); `name` is its key in kiosk.yaml."""
+
+    kind: ClassVar[str] = ""
+    health: DeviceHealth          # the latest, always set (an attribute or a property)
+
+    def __init__(self, name: str, settings: BaseModel):
+        super().__init__()
+        self.name = name
+        self.settings = settings
+
+    def start(self) -> None:
+        """Begin watching the device (polling, monitoring); returns without waiting for it."""
+
+    def stop(self) -> None:
+        """Stop watching, close the device, end the role's threads."""
+
+    def check_now(self) -> Future:
+        """Ask the device now, on its own thread; the future gives the new DeviceHealth."""
+        done: Future = Future()
+        done.set_result(self.health)
+        return done
+
+    def check_once(self, timeout_s: float = 30.0) -> DeviceHealth:
+        """For `kiosk-diag`, on a role that was never started: what the device says when asked
+        once (a role that learns its state over time, such as a camera's frame rate, watches
+        it for a moment first). Leaves the role started: the caller stops it."""
+        return self.check_now().result(timeout=timeout_s)
+
+
+@dataclass(frozen=True)
+class Driver:
+    """One `driver:` value of kiosk.yaml: its settings and the role that runs it."""
+    driver: str
+    kind: str
+    settings: type[BaseModel]
+    role: Callable[[str, BaseModel], DeviceRole]
+    single: bool = True           # at most one device of this kind (the kiosk has one ticket printer)
+
+
+_drivers: dict[str, Driver] = {}
+_loaded = False
+_lock = threading.Lock()
+
+
+def register(driver: Driver) -> None:
+    """Called by each role module as it is imported."""
+    existing = _drivers.get(driver.driver)
+    if existing is not None and existing != driver:
+        raise ValueError(f"driver {driver.driver!r} is registered twice ({existing.role} and {driver.role})")
+    _drivers[driver.driver] = driver
+
+
+def drivers() -> dict[str, Driver]:
+    """Every registered driver, importing each module of this package once."""
+    global _loaded
+    with _lock:
+        if not _loaded:
+            for module in pkgutil.iter_modules(__path__):
+                importlib.import_module(f"{__name__}.{module.name}")
+            _loaded = True
+    return dict(_drivers)
+
+
+def kind_of(settings: BaseModel) -> str:
+    return drivers()[settings.driver].kind
+
+
+class Roles:
+    """The configured roles by name, in the order kiosk.yaml lists them."""
+
+    def __init__(self, roles: dict[str, DeviceRole]):
+        self._roles = dict(roles)
+
+    def __iter__(self) -> Iterator[DeviceRole]:
+        return iter(self._roles.values())
+
+    def __getitem__(self, name: str) -> DeviceRole:
+        return self._roles[name]
+
+    def __len__(self) -> int:
+        return len(self._roles)
+
+    def of_kind(self, kind: str) -> list[DeviceRole]:
+        return [role for role in self._roles.values() if role.kind == kind]
+
+    def one(self, kind: str) -> DeviceRole | None:
+        """The device playing this part, or None if the kiosk has none."""
+        found = self.of_kind(kind)
+        return found[0] if found else None
+
+
+def build_roles(devices: dict[str, BaseModel]) -> Roles:
+    """A role for each configured device (config.devices: name → validated settings)."""
+    known = drivers()
+    return Roles({name: known[settings.driver].role(name, settings) for name, settings in devices.items()})
