@@ -87,6 +87,35 @@ def test_printer_needs_a_port(config_dir):
         load_config(config_dir)
 
 
+def test_an_unknown_or_missing_driver_names_the_device_and_the_drivers_there_are(config_dir):
+    edit(config_dir / "kiosk.yaml", lambda d: d["devices"]["camera"].update(driver="opencvv"))
+    with pytest.raises(ConfigError) as e:
+        load_config(config_dir)
+    assert e.value.file.endswith("kiosk.yaml") and e.value.key == "devices.camera.driver"
+    assert "unknown driver 'opencvv'" in e.value.problem and "opencv" in e.value.problem
+
+    edit(config_dir / "kiosk.yaml", lambda d: d["devices"]["camera"].pop("driver"))
+    with pytest.raises(ConfigError, match="devices.camera.driver: required key is missing .known: escpos"):
+        load_config(config_dir)
+
+
+def test_devices_are_named_by_the_hall_and_a_kiosk_has_one_ticket_printer(config_dir):
+    edit(config_dir / "kiosk.yaml", lambda d: d["devices"].update(left_printer=d["devices"].pop("ticket_printer")))
+    config = load_config(config_dir)
+    assert list(config.devices_of("ticket_printer")) == ["left_printer"]
+
+    edit(config_dir / "kiosk.yaml", lambda d: d["devices"].update(right_printer=dict(d["devices"]["left_printer"])))
+    with pytest.raises(ConfigError, match="devices.right_printer: a kiosk has one ticket_printer; "
+                                          "devices.left_printer is already one"):
+        load_config(config_dir)
+
+
+def test_a_device_setting_of_the_wrong_type_names_its_key(config_dir):
+    edit(config_dir / "kiosk.yaml", lambda d: d["devices"]["id_card_reader"].update(poll_interval_s="often"))
+    with pytest.raises(ConfigError, match="devices.id_card_reader.poll_interval_s"):
+        load_config(config_dir)
+
+
 def test_pin_hash_round_trip():
     stored = hash_pin("1357", iterations=1000)
     assert check_pin("1357", stored) and not check_pin("1358", stored)
