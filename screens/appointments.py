@@ -15,9 +15,10 @@ from PySide6.QtCore import QObject, Property, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 from PySide6.QtQuick import QQuickImageProvider
 
+from screens.registry import SCREENS
+
 log = logging.getLogger(__name__)
 
-CHECK_IN_SCREENS = ("checkin", "appointments", "appointment")
 PREVIEW_MS = 33           # the preview follows the camera up to 30 fps while the scan screen is open
 NOTICE_S = 8              # a refused code's explanation stays this long
 _SCANNER_OUT = ("扫码暂时用不了，请刷身份证或社保卡签到。",
@@ -112,7 +113,7 @@ class AppointmentModel(QObject):
         elif was_scanning and not self._scanning:
             self._preview_timer.stop()
             self._core.scan_for_appointments(False)
-        if screen not in CHECK_IN_SCREENS:
+        if not SCREENS[screen].check_in:
             self._forget()
 
     def _forget(self) -> None:

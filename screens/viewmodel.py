@@ -14,23 +14,14 @@ from PySide6.QtCore import QObject, Property, Qt, QTimer, Signal, Slot
 
 from kiosk.events import (AppointmentFound, AppointmentRefused, AvailabilityChanged, CardFailed, DevicesChanged,
                           Event, Identified, PrintInterrupted, PrintResumed, SessionEnded, dispatch)
-from screens.appointments import CHECK_IN_SCREENS, AppointmentModel
+from screens.appointments import AppointmentModel
 from screens.citizen import CitizenModel
 from screens.idle import IdleWatcher
+from screens.registry import SCREENS, check_screen
 from screens.technician import TechnicianModel
 
 log = logging.getLogger(__name__)
 
-SCREENS = ("home", "categories", "items", "kind", "printing", "done", "message", "pin", "tech",
-           "checkin", "appointments", "appointment")
-# Screens where an unattended kiosk counts down back home. Home has nothing to reset, the
-# printing screen must not be left mid-print, and the done screen returns by itself.
-_IDLE_SCREENS = {"categories", "items", "kind", "message", "pin", "tech", "checkin", "appointments", "appointment"}
-_BACK = {"categories": "home", "items": "categories", "kind": "items", "appointments": "checkin",
-         "appointment": "checkin"}
-# Screens of a visit under way: when the core ends the visit (card pulled out, another person's
-# card) they go back home.
-_VISIT_SCREENS = {"categories", "items", "kind", *CHECK_IN_SCREENS}
 # Screens where a card read starts the journey: nothing of a visit is under way there.
 _START_ON_CARD = {"home", "done", "message"}
 
@@ -112,6 +103,7 @@ class KioskViewModel(QObject):
 
     # ---------------------------------------------------------------- properties for QML
     screen = Property(str, lambda self: self._screen, notify=screenChanged)
+    screenFile = Property(str, lambda self: SCREENS[self._screen].file, notify=screenChanged)
     language = Property(str, lambda self: self._language, notify=languageChanged)
     english = Property(bool, lambda self: self._language == "en", notify=languageChanged)
     hallName = Property(str, lambda self: self._pick(self.config.hall.name, self.config.hall.name_en),
@@ -179,7 +171,7 @@ class KioskViewModel(QObject):
 
     # ---------------------------------------------------------------- navigation
     def _set_screen(self, name: str) -> None:
-        assert name in SCREENS, name
+        check_screen(name)          # an unknown name raises UnknownScreen
         if name == self._screen:
             return
         self._screen = name
@@ -268,7 +260,7 @@ class KioskViewModel(QObject):
 
     @Slot()
     def back(self) -> None:
-        target = _BACK.get(self._screen)
+        target = SCREENS[self._screen].back
         if target is None or target == "home":
             self.goHome()
             return
@@ -354,7 +346,7 @@ class KioskViewModel(QObject):
         for the next person); on the printing screen only once the ticket stopped mid-way (a
         citizen who walks off leaves that number spoiled, not printed later for nobody)."""
         screen = self._screen
-        self._idle.set_active(screen in _IDLE_SCREENS
+        self._idle.set_active(SCREENS[screen].idle
                               or screen == "home" and self.core.identity() is not None
                               or screen == "printing" and self._print_problem is not None)
 
@@ -436,7 +428,7 @@ class KioskViewModel(QObject):
         # The core ended the visit: a social-security card was pulled out, or another
         # person's card was read. Nothing of this citizen stays on screen.
         self._citizen.clear()
-        if self._screen in _VISIT_SCREENS:
+        if SCREENS[self._screen].visit:
             self._set_screen("home")
         self._watch_idle()
 

@@ -32,16 +32,7 @@ Window {
         anchors.bottom: parent.bottom
         width: parent.width
         focus: true
-        source: {
-            const files = {
-                home: "HomeScreen.qml", categories: "CategoryScreen.qml", items: "ItemScreen.qml",
-                kind: "KindScreen.qml", printing: "PrintingScreen.qml", done: "DoneScreen.qml",
-                message: "MessageScreen.qml", pin: "PinScreen.qml", tech: "TechScreen.qml",
-                checkin: "CheckInScreen.qml", appointments: "AppointmentsScreen.qml",
-                appointment: "AppointmentScreen.qml"
-            }
-            return files[vm.screen] || "HomeScreen.qml"
-        }
+        source: vm.screenFile       // screens/registry.py: every screen, registered once
     }
 
     CardErrorToast {
