@@ -28,6 +28,8 @@ def build_core(config: KioskConfig, sim: bool = False, scenario: str | Path | No
                out_dir: str | Path | None = None, clock=None, start: bool = True):
     """Wire a KioskCore. With sim=True the devices are simulators (kept on `core.simulators`),
     and the database and printed tickets go to out_dir (default: var/sim under the project)."""
+    from drivers.printer.escpos_cache import use_capabilities_cache
+    use_capabilities_cache()            # before the ticket layout imports python-escpos
     from kiosk.core import KioskCore
     from kiosk.hall.sqlite_hall import SqliteHall
     from kiosk.roles import build_roles

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
-from drivers.printer.ticket_layout import compose_ticket, example_fields, load_template
+from drivers.printer.ticket_layout import PaperProfile, compose_ticket, example_fields, load_template
 from kiosk.catalogue import Catalogue
 from kiosk.config import KioskConfig, check_pin
 from kiosk.devices import DeviceHealth
@@ -83,7 +83,7 @@ class KioskCore(Announcer):
         self.clock = clock
         self.catalogue = Catalogue(config.categories)
         self.session = Session(hall_id=config.hall.id)
-        template, profile = load_template("ticket"), config.profile_for_printer()
+        template, profile = load_template("ticket"), PaperProfile(**config.profile_for_printer().model_dump())
         self.flow_context = FlowContext(config, hall, self.printer, self.session,
                                         compose=lambda fields: compose_ticket(template, fields, profile),
                                         notify=self._emit)

@@ -79,6 +79,8 @@ def scan_images(files: list[str]) -> int:
 
 
 def main(argv=None) -> int:
+    from drivers.printer.escpos_cache import use_capabilities_cache
+    use_capabilities_cache()
     p = argparse.ArgumentParser(prog="kiosk-diag", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("command", nargs="?", default="devices", choices=["devices", "hash-pin", "read-card", "scan-image"])
     p.add_argument("files", nargs="*", metavar="FILE", help="scan-image: still images (PNG, JPEG, ...)")

@@ -14,6 +14,8 @@ from pathlib import Path
 
 
 def main(argv=None) -> int:
+    from drivers.printer.escpos_cache import use_capabilities_cache
+    use_capabilities_cache()
     from sim.printer import cli as printer_cli
     p = argparse.ArgumentParser(prog="kiosk-sim", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)

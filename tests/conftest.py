@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from drivers.printer.escpos_cache import use_capabilities_cache
+
+use_capabilities_cache()      # before any test module imports python-escpos (see that module)
+
 PROJECT = Path(__file__).resolve().parent.parent
 CONFIG = PROJECT / "config"
 

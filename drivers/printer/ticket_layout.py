@@ -13,12 +13,11 @@ import re
 import string
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Union
 
 import yaml
-from escpos import constants as escpos_constants
-from escpos.printer import Dummy
 from PIL import Image
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -247,19 +246,32 @@ class _Writer:
             self.bold = emphasised
 
 
-def compose_ticket(template: TicketTemplate, fields: Mapping[str, Any], profile: Any) -> bytes:
-    """The ESC/POS bytes of one ticket.
+@dataclass(frozen=True)
+class PaperProfile:
+    """What the layout needs to know about the printer and its paper (the defaults: 80 mm
+    paper at 203 dpi, text in GB18030 with a GBK font, a partial cut)."""
+    encoding: Literal["gb18030", "gbk", "gb2312"] = "gb18030"
+    # The glyphs the printer's built-in font really has: characters outside it are rasterised.
+    font_charset: Literal["gb18030", "gbk", "gb2312"] = "gbk"
+    width_dots: int = 576
+    chars_per_line: int = 48      # font A, ASCII columns
+    cut: Literal["full", "partial"] = "partial"
+    raster_font: str | None = None    # the CJK font for the raster fallback (None: the default)
 
-    `profile` is any object with encoding, font_charset, width_dots, chars_per_line and cut
-    (kiosk.config.PrinterProfile); an optional `raster_font` attribute names the CJK font used
-    for the raster fallback.
-    """
+
+def compose_ticket(template: TicketTemplate, fields: Mapping[str, Any], profile: PaperProfile) -> bytes:
+    """The ESC/POS bytes of one ticket."""
+    # python-escpos builds the native QR and cut bytes for us; imported here so that importing
+    # the layout costs nothing (see drivers.printer.escpos_cache).
+    from escpos import constants as escpos_constants
+    from escpos.printer import Dummy
+
     encoding, font_charset = _codec(profile.encoding), _codec(profile.font_charset)
     columns_total = int(profile.chars_per_line)
     width_dots = int(profile.width_dots)
-    painter = GlyphPainter(getattr(profile, "raster_font", None))   # loads a font only if needed
+    painter = GlyphPainter(profile.raster_font)   # loads a font only if needed
     w = _Writer()
-    escpos = Dummy()     # python-escpos builds the native QR and cut bytes for us
+    escpos = Dummy()
     for block in template.lines:
         if isinstance(block, FeedBlock):
             w.out += feed_lines(block.feed)

@@ -118,12 +118,6 @@ class QrScanner:
         self._counts = {"frames_decoded": 0, "codes_read": 0, "repeats": 0, "opens": 0, "recoveries": 0}
         self._dropped: dict[str, int] = {}
 
-    @classmethod
-    def from_settings(cls, settings, **kwargs) -> "QrScanner":
-        """From kiosk.roles.camera.CameraDevice (or anything with its fields)."""
-        return cls(settings.source, width=settings.width, height=settings.height, fps=settings.fps,
-                   repeat_window_s=settings.repeat_window_s, **kwargs)
-
     # ------------------------------------------------------------ control
     def start(self) -> "QrScanner":
         if self._threads:

@@ -63,7 +63,9 @@ class CameraRole(DeviceRole):
         if self._stopped:
             return
         from drivers.scanner.scanner import QrScanner
-        scanner = QrScanner.from_settings(self.settings, on_code=self._on_code, on_state=self._on_state)
+        s = self.settings
+        scanner = QrScanner(s.source, width=s.width, height=s.height, fps=s.fps, repeat_window_s=s.repeat_window_s,
+                            on_code=self._on_code, on_state=self._on_state)
         with self._lock:
             if self._stopped:
                 return

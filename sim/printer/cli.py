@@ -90,6 +90,8 @@ def run(args, stdin=None, stdout=None) -> int:
 
 
 def main(argv=None) -> int:
+    from drivers.printer.escpos_cache import use_capabilities_cache
+    use_capabilities_cache()
     parser = argparse.ArgumentParser(prog="python -m sim.printer.cli")
     add_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(["printer", *(sys.argv[1:] if argv is None else argv)])

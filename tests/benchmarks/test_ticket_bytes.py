@@ -18,15 +18,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))   # so the script runs on its own
 
 from drivers.printer.raster import image_to_raster  # noqa: E402
-from drivers.printer.ticket_layout import compose_ticket, example_fields, load_template  # noqa: E402
+from drivers.printer.ticket_layout import PaperProfile, compose_ticket, example_fields, load_template  # noqa: E402
 from drivers.printer.ticket_printer import TicketPrinter  # noqa: E402
-from kiosk.config import PrinterProfile  # noqa: E402
 from sim.printer.transports import PtyPrinterServer  # noqa: E402
 from sim.printer.virtual_printer import VirtualPrinter  # noqa: E402
 
 
 def ticket_sizes() -> dict[str, int]:
-    template, profile = load_template(), PrinterProfile()
+    template, profile = load_template(), PaperProfile()
     text = compose_ticket(template, example_fields(), profile)
     rare = compose_ticket(template, example_fields(item_name="䶮氏宗祠登记"), profile)
     # For comparison: the whole ticket as one image, as a driver without Chinese text would send it.
@@ -46,7 +45,7 @@ def test_ticket_bytes():
 
 
 def test_compose_ticket(benchmark):
-    template, profile, fields = load_template(), PrinterProfile(), example_fields()
+    template, profile, fields = load_template(), PaperProfile(), example_fields()
     data = benchmark(compose_ticket, template, fields, profile)
     printer = VirtualPrinter()
     printer.feed(data)                       # what was timed prints the right ticket
@@ -55,7 +54,7 @@ def test_compose_ticket(benchmark):
 
 
 def test_print_ticket_over_pty(benchmark):
-    data = compose_ticket(load_template(), example_fields(), PrinterProfile())
+    data = compose_ticket(load_template(), example_fields(), PaperProfile())
     server = PtyPrinterServer(VirtualPrinter())
     driver = TicketPrinter.open_serial(server.start())
     try:
@@ -78,7 +77,7 @@ def _median_ms(fn, runs: int) -> float:
 if __name__ == "__main__":
     for name, size in ticket_sizes().items():
         print(f"ticket bytes, {name}: {size}")
-    template, profile, fields = load_template(), PrinterProfile(), example_fields()
+    template, profile, fields = load_template(), PaperProfile(), example_fields()
     print(f"compose_ticket median: {_median_ms(lambda: compose_ticket(template, fields, profile), 200):.2f} ms")
     data = compose_ticket(template, fields, profile)
     server = PtyPrinterServer(VirtualPrinter())

@@ -5,13 +5,12 @@ from hypothesis import strategies as st
 
 from drivers.printer.commands import raster_image
 from drivers.printer.status import STATUS_QUERY_ALL, fits_fixed_pattern
-from drivers.printer.ticket_layout import compose_ticket, example_fields, load_template
-from kiosk.config import PrinterProfile
+from drivers.printer.ticket_layout import PaperProfile, compose_ticket, example_fields, load_template
 from sim.printer.escpos_parser import EscPosParser
 from sim.printer.virtual_printer import KEEP_IMAGES, PRINTER_STATES, VirtualPrinter
 from sim.scenario import ScenarioError, load_scenario
 
-TICKET = compose_ticket(load_template(), example_fields(), PrinterProfile())
+TICKET = compose_ticket(load_template(), example_fields(), PaperProfile())
 
 
 @pytest.fixture
@@ -209,7 +208,7 @@ def test_scenario_mistakes_name_file_and_key(tmp_path, text, key, words):
 def test_a_printer_running_all_day_keeps_only_the_newest_pictures_in_memory():
     printer = VirtualPrinter()
     for n in range(KEEP_IMAGES + 5):
-        printer.feed(compose_ticket(load_template(), example_fields(number=f"A{n:03d}"), PrinterProfile()))
+        printer.feed(compose_ticket(load_template(), example_fields(number=f"A{n:03d}"), PaperProfile()))
     assert len(printer.printed) == KEEP_IMAGES + 5                       # every slip is still recorded...
     assert [t.image is not None for t in printer.printed] == [False] * 5 + [True] * KEEP_IMAGES
     assert "A000" in printer.printed[0].text_lines                       # ...with its text

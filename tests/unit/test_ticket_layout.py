@@ -1,13 +1,12 @@
 """The ticket layout (printer_templates/ticket.yaml) turned into ESC/POS bytes."""
-from types import SimpleNamespace
 
 import pytest
 import yaml
 
 from drivers.printer.raster import cells_of
-from drivers.printer.ticket_layout import (TemplateError, compose_ticket, example_fields, load_template,
+from drivers.printer.ticket_layout import (PaperProfile, TemplateError, compose_ticket, example_fields, load_template,
                                            printable_in_font, wrap)
-from kiosk.config import PrinterProfile, load_config
+from kiosk.config import load_config
 
 RASTER = b"\x1dv0"
 QR_MODEL, QR_MODULE, QR_EC = b"\x1d(k\x04\x001A2\x00", b"\x1d(k\x03\x001C", b"\x1d(k\x03\x001E"
@@ -21,13 +20,13 @@ def template():
 
 @pytest.fixture
 def profile():
-    return PrinterProfile()   # gb18030 text, GBK font, 576 dots, 48 columns, partial cut
+    return PaperProfile()   # gb18030 text, GBK font, 576 dots, 48 columns, partial cut
 
 
 def test_shipped_template_uses_the_fields_the_kiosk_supplies(template):
     assert template.fields == set(example_fields())
     # and the shipped kiosk profile is one compose_ticket accepts
-    compose_ticket(template, example_fields(), load_config().profile_for_printer())
+    compose_ticket(template, example_fields(), PaperProfile(**load_config().profile_for_printer().model_dump()))
 
 
 def test_ticket_is_gb18030_text_in_chinese_mode(template, profile):
@@ -57,7 +56,7 @@ def test_typical_ticket_fits_in_two_kilobytes(template, profile):
 
 @pytest.mark.parametrize("cut, command", [("partial", b"\x1dV\x01"), ("full", b"\x1dV\x00")])
 def test_ticket_ends_with_feed_and_the_profiles_cut(template, cut, command):
-    data = compose_ticket(template, example_fields(), PrinterProfile(cut=cut))
+    data = compose_ticket(template, example_fields(), PaperProfile(cut=cut))
     assert data.endswith(b"\x1bd\x06" + command)
 
 
@@ -73,7 +72,7 @@ def test_a_rare_character_rasterises_only_its_own_line(template, profile, rare):
 
 
 def test_a_printer_with_a_gb18030_font_prints_rare_characters_as_text(template):
-    profile = PrinterProfile(font_charset="gb18030")
+    profile = PaperProfile(font_charset="gb18030")
     data = compose_ticket(template, example_fields(item_name="䶮𠈌"), profile)
     assert RASTER not in data and "䶮𠈌".encode("gb18030") in data
 
@@ -106,7 +105,7 @@ def test_a_missing_field_names_itself(template, profile):
 
 
 def test_any_profile_like_object_is_accepted(template):
-    profile = SimpleNamespace(encoding="gbk", font_charset="gbk", width_dots=384, chars_per_line=32, cut="full")
+    profile = PaperProfile(encoding="gbk", font_charset="gbk", width_dots=384, chars_per_line=32, cut="full")
     data = compose_ticket(template, example_fields(), profile)
     assert "社会保障卡申领".encode("gbk") in data and data.endswith(b"\x1dV\x00")
 

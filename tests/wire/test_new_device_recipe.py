@@ -23,7 +23,8 @@ ENTRY = "  cabinet_door:                    # the stand-in device\n    driver: d
 
 
 def tracked_files() -> list[str]:
-    run = subprocess.run(["git", "ls-files"], cwd=PROJECT, capture_output=True, text=True, check=True)
+    run = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=PROJECT,
+                         capture_output=True, text=True, check=True)
     return [f for f in run.stdout.splitlines() if f.split("/")[0] in
             ("kiosk", "drivers", "sim", "screens", "printer_templates", "config")]
 

@@ -10,9 +10,8 @@ from PIL import Image
 from pyzbar.pyzbar import decode as scan
 
 from drivers.printer.errors import PrinterNotReady, PrinterOffline, PrinterProtocolError
-from drivers.printer.ticket_layout import compose_ticket, example_fields, load_template
+from drivers.printer.ticket_layout import PaperProfile, compose_ticket, example_fields, load_template
 from drivers.printer.ticket_printer import TicketPrinter
-from kiosk.config import PrinterProfile
 from sim.printer.states import PRINTER_STATES
 from sim.printer.transports import PtyPrinterServer, TcpPrinterServer
 from sim.printer.virtual_printer import VirtualPrinter
@@ -22,7 +21,7 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 
 def ticket(**overrides) -> bytes:
-    return compose_ticket(load_template(), example_fields(**overrides), PrinterProfile())
+    return compose_ticket(load_template(), example_fields(**overrides), PaperProfile())
 
 
 @pytest.mark.parametrize("state", PRINTER_STATES)
