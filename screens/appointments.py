@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Property, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 from PySide6.QtQuick import QQuickImageProvider
 
+from screens.qt_thread import qt_thread
 from screens.registry import SCREENS
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,7 @@ class AppointmentModel(QObject):
         return "ready", "可以签到", "Ready to check in"
 
     # ---------------------------------------------------------------- the scan screen
+    @qt_thread
     def screen_changed(self, screen: str) -> None:
         """From the view-model on every screen change. Decoding and the preview run only while
         the scan screen is up; leaving the check-in screens forgets what was found."""
@@ -120,6 +122,7 @@ class AppointmentModel(QObject):
         self._list, self._current, self._searching = [], None, False
         self._set_notice(("", ""))
 
+    @qt_thread
     def _refresh_preview(self) -> None:
         preview = self._core.camera_preview()
         if preview is None or preview.frame_no == self._frame_no:
@@ -141,6 +144,7 @@ class AppointmentModel(QObject):
         self.changed.emit()
 
     # ---------------------------------------------------------------- from the core (Qt thread)
+    @qt_thread
     def show_found(self, appointment) -> None:
         if not self._scanning:
             return                      # answered after the citizen left the scan screen
@@ -148,6 +152,7 @@ class AppointmentModel(QObject):
         self.changed.emit()
         self._show("appointment")
 
+    @qt_thread
     def show_refused(self, error) -> None:
         if not self._scanning:
             return
@@ -167,6 +172,7 @@ class AppointmentModel(QObject):
         self.changed.emit()
         self._core.appointments_today().add_done_callback(self._listed.emit)
 
+    @qt_thread
     def _on_listed(self, future) -> None:
         self._searching = False
         if not self._scanning:

@@ -12,6 +12,8 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, Property, QTimer, Signal, Slot
 
+from screens.qt_thread import qt_thread
+
 log = logging.getLogger(__name__)
 
 # Said when the error carries no sentence of its own (never the exception text: it is for logs).
@@ -49,6 +51,7 @@ class CitizenModel(QObject):
     cardError = Property(str, lambda self: self._pick(*self._card_error), notify=cardErrorChanged)
 
     # ---------------------------------------------------------------- from the view-model
+    @qt_thread
     def set_identity(self, identity: dict | None) -> None:
         """The masked identity from core.identity() (None: anonymous again)."""
         if identity == self._identity:
@@ -58,9 +61,11 @@ class CitizenModel(QObject):
             self.dismissCardError()
         self.identityChanged.emit()
 
+    @qt_thread
     def clear(self) -> None:
         self.set_identity(None)
 
+    @qt_thread
     def show_card_error(self, error) -> None:
         zh, en = getattr(error, "message_zh", ""), getattr(error, "message_en", "")
         if not zh and not en:

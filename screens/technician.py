@@ -18,6 +18,7 @@ from typing import Callable
 from PySide6.QtCore import QObject, Property, Qt, QTimer, Signal, Slot
 
 from screens.health_view import health_row
+from screens.qt_thread import qt_thread
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +128,7 @@ class TechnicianModel(QObject):
             self._pinChecked.emit(attempt, ok)
         threading.Thread(target=check, name="pin-check", daemon=True).start()
 
+    @qt_thread
     def _on_pin_checked(self, attempt: int, ok: bool) -> None:
         if attempt != self._attempt or self._state != "checking":
             return
@@ -165,10 +167,12 @@ class TechnicianModel(QObject):
         self.testReadChanged.emit()
 
     # ---------------------------------------------------------------- health and test print
+    @qt_thread
     def set_health(self, health: list) -> None:
         self._health = list(health)
         self.healthChanged.emit()
 
+    @qt_thread
     def refresh_health(self) -> None:
         try:
             self.set_health(self._core.health())
@@ -177,6 +181,7 @@ class TechnicianModel(QObject):
         except Exception:
             log.exception("reading device health failed")
 
+    @qt_thread
     def _on_spoiled(self, entries) -> None:
         if entries is not None and entries != self._spoiled:
             self._spoiled = entries
@@ -220,6 +225,7 @@ class TechnicianModel(QObject):
             future.set_exception(e)
         future.add_done_callback(self._printFinished.emit)
 
+    @qt_thread
     def _on_printed(self, future: Future) -> None:
         if self._print_state != "printing":
             return      # the technician left meanwhile
@@ -257,6 +263,7 @@ class TechnicianModel(QObject):
             future.set_exception(e)
         future.add_done_callback(lambda f: self._readFinished.emit(attempt, f))
 
+    @qt_thread
     def _on_read(self, attempt: int, future: Future) -> None:
         if attempt != self._read_attempt:
             return      # the technician left meanwhile

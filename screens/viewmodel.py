@@ -17,6 +17,7 @@ from kiosk.events import (AppointmentFound, AppointmentRefused, AvailabilityChan
 from screens.appointments import AppointmentModel
 from screens.citizen import CitizenModel
 from screens.idle import IdleWatcher
+from screens.qt_thread import qt_thread
 from screens.registry import SCREENS, check_screen
 from screens.technician import TechnicianModel
 
@@ -170,6 +171,7 @@ class KioskViewModel(QObject):
     ticket = Property("QVariantMap", _ticket_view, notify=ticketChanged)
 
     # ---------------------------------------------------------------- navigation
+    @qt_thread
     def _set_screen(self, name: str) -> None:
         check_screen(name)          # an unknown name raises UnknownScreen
         if name == self._screen:
@@ -318,6 +320,7 @@ class KioskViewModel(QObject):
             future.set_exception(e)
         future.add_done_callback(lambda f: self._ticketResult.emit(request, f))
 
+    @qt_thread
     def _on_ticket_result(self, request: int, future: Future) -> None:
         if request != self._request or self._screen != "printing":
             return          # the citizen has gone home meanwhile
@@ -398,6 +401,7 @@ class KioskViewModel(QObject):
         except RuntimeError:     # the screens are gone (app closing); nothing to show
             pass
 
+    @qt_thread
     def _on_core_event(self, event: Event) -> None:
         dispatch(self, event)
 

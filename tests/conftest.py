@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -13,6 +14,21 @@ use_capabilities_cache()      # before any test module imports python-escpos (se
 
 PROJECT = Path(__file__).resolve().parent.parent
 CONFIG = PROJECT / "config"
+
+
+@pytest.fixture(autouse=True)
+def nothing_on_the_wrong_thread():
+    """A driver used off its worker thread, or a screen's QObject off the Qt thread, fails the
+    test that did it, even where the WrongThread it raised was caught and logged."""
+    import drivers.one_thread as drivers_rule
+    screens_rule = sys.modules.get("screens.qt_thread")
+    del drivers_rule.violations[:]
+    if screens_rule is not None:
+        del screens_rule.violations[:]
+    yield
+    screens_rule = sys.modules.get("screens.qt_thread")
+    found = drivers_rule.violations + (screens_rule.violations if screens_rule is not None else [])
+    assert not found, "used on the wrong thread:\n" + "\n".join(found[:10])
 
 
 @pytest.fixture

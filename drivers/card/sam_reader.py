@@ -22,6 +22,7 @@ from drivers.card.sam_frame import (
     SW_READ_FAILED, Command, Response, build_request, error_for_sw3, expected_sw3, frame_length, parse_response,
 )
 from drivers.card.sam_transport import SamTransport, SerialTransport, TcpTransport, TransportLost
+from drivers.one_thread import one_thread
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class SamIdReader:
             raise ReaderUnavailable(f"ID card reader cannot be reached: {e}") from None
         return cls(transport, timeout=timeout, reset_para=reset_para)
 
+    @one_thread
     def close(self) -> None:
         self.transport.close()
 
@@ -65,20 +67,24 @@ class SamIdReader:
         self.close()
 
     # ------------------------------------------------------------ SAM
+    @one_thread
     def sam_id(self) -> str:
         """The SAM's serial number as vendors print it, e.g. '05.01-20101011-0012345678-1234567890'."""
         answer = self._command(SAM_ID)
         self._sam_id = format_sam_id(answer.data)
         return self._sam_id
 
+    @one_thread
     def sam_status(self) -> None:
         """Returns when the SAM is working; ReaderUnavailable when its self-test fails."""
         self._command(SAM_STATUS)
 
+    @one_thread
     def reset_sam(self) -> None:
         self._command(RESET_SAM, para=self.reset_para)
 
     # ------------------------------------------------------------ card
+    @one_thread
     def find_card(self) -> bool:
         """True when a card is in the field (9F), False when none is (80)."""
         self._selected = False
@@ -89,16 +95,19 @@ class SamIdReader:
             return False
         raise error_for_sw3(answer.sw3, FIND_CARD)
 
+    @one_thread
     def select_card(self) -> None:
         self._selected = False
         self._command(SELECT_CARD)
         self._selected = True
 
+    @one_thread
     def read_card(self) -> ResidentIdCard:
         """Text and photo of the selected card, decoded and checked."""
         started, frames_before = time.perf_counter(), self.frames
         return self._read(started, frames_before)
 
+    @one_thread
     def read_if_present(self) -> ResidentIdCard | None:
         """find → select → read; None when no card lies on the reader."""
         started, frames_before = time.perf_counter(), self.frames

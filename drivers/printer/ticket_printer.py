@@ -15,6 +15,7 @@ import logging
 import threading
 from typing import Callable
 
+from drivers.one_thread import one_thread
 from drivers.printer.commands import ASB_OFF
 from drivers.printer.errors import PrinterError, PrinterNotReady, PrinterOffline, PrinterProtocolError
 from drivers.printer.links import Link, LinkLost, SerialLink, TcpLink, UsbLink
@@ -66,6 +67,7 @@ class TicketPrinter:
             raise PrinterOffline(str(e)) from None
 
     # ------------------------------------------------------------ asking
+    @one_thread
     def status(self) -> PrinterStatus:
         """DLE EOT 1..4. PrinterOffline on silence or a lost link, PrinterProtocolError on garbage."""
         with self._lock:
@@ -102,6 +104,7 @@ class TicketPrinter:
         return decode_status({n: answer[n - 1] for n in (1, 2, 3, 4)})
 
     # ------------------------------------------------------------ printing
+    @one_thread
     def print_ticket(self, data: bytes, before_send: Callable[[], None] | None = None) -> PrinterStatus:
         """Print one ticket (bytes from compose_ticket) and return the status read afterwards.
 
@@ -133,6 +136,7 @@ class TicketPrinter:
                 raise PrinterNotReady(after, during_print=True)
             return after
 
+    @one_thread
     def close(self) -> None:
         with self._lock:
             self._link.close()

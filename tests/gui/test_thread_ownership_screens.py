@@ -1,0 +1,34 @@
+"""A screen's QObject belongs to the Qt thread: touched from a device or flow thread it refuses
+with WrongThread (tests/conftest.py fails any test where that happened, even if caught)."""
+from __future__ import annotations
+
+import threading
+
+import screens.qt_thread as qt_rule
+from screens.qt_thread import WrongThread
+
+
+def on_another_thread(call):
+    raised = []
+
+    def run():
+        try:
+            call()
+        except BaseException as e:       # noqa: BLE001 - handed back to the test
+            raised.append(e)
+    thread = threading.Thread(target=run, name="not-the-qt-thread")
+    thread.start()
+    thread.join(10)
+    return raised[0] if raised else None
+
+
+def test_a_screen_model_touched_from_a_device_thread_refuses(start_kiosk):
+    ui, _ = start_kiosk()
+    vm = ui.viewmodel
+    try:
+        error = on_another_thread(lambda: vm._set_screen("categories"))
+        assert isinstance(error, WrongThread) and "not the Qt thread" in str(error)
+        assert vm.property("screen") == "home"             # nothing changed under the Qt thread's feet
+        assert qt_rule.violations
+    finally:
+        del qt_rule.violations[:]                          # this one was on purpose
