@@ -162,7 +162,9 @@ class KioskFile(Strict):
 
 
 # ---------------------------------------------------------------- the whole configuration
-class KioskConfig(Strict):
+class HallSettings(Strict):
+    """What the hall core needs, and nothing of any kiosk: the hall, its windows, the catalogue
+    and the appointment rules (hall.yaml and catalogue.yaml). A hall server loads only these."""
     directory: Path
     hall: HallInfo
     appointments: AppointmentRules = Field(default_factory=AppointmentRules)
@@ -171,9 +173,17 @@ class KioskConfig(Strict):
     windows: list[Window]
     categories: list[Category]
     items: dict[str, ServiceItem]
+
+
+class KioskConfig(HallSettings):
+    """One kiosk's whole configuration: the hall's settings plus kiosk.yaml."""
     kiosk: KioskInfo
     devices: dict[str, Any]          # name → the settings model of its driver (kiosk.roles)
     printer_profiles: dict[str, PrinterProfile]
+
+    def hall_settings(self) -> HallSettings:
+        """The hall's part alone, for the hall core (which must not depend on a kiosk's settings)."""
+        return HallSettings(**{name: getattr(self, name) for name in HallSettings.model_fields})
 
     @property
     def database_path(self) -> Path:
@@ -241,11 +251,29 @@ def _known_keys(model: type[BaseModel], loc: tuple) -> list[str]:
     return list(model.model_fields)
 
 
+def config_directory(directory: Path | str | None = None) -> Path:
+    return Path(directory or os.environ.get("KIOSK_CONFIG_DIR") or DEFAULT_CONFIG_DIR).resolve()
+
+
 def load_config(directory: Path | str | None = None) -> KioskConfig:
-    directory = Path(directory or os.environ.get("KIOSK_CONFIG_DIR") or DEFAULT_CONFIG_DIR).resolve()
+    """The hall's settings and this kiosk's (kiosk.yaml), checked together."""
+    hall = load_hall_settings(directory)
+    directory = hall.directory
+    kiosk_file = read_yaml(directory / "kiosk.yaml", KioskFile)
+    devices = load_devices(directory / "kiosk.yaml", kiosk_file.devices)
+    for name, settings in devices.items():
+        if getattr(settings, "profile", None) is not None and settings.profile not in kiosk_file.printer_profiles:
+            raise ConfigError(directory / "kiosk.yaml", f"devices.{name}.profile",
+                              f"unknown printer profile '{settings.profile}'")
+    return KioskConfig(**dict(hall), kiosk=kiosk_file.kiosk, devices=devices,
+                       printer_profiles=kiosk_file.printer_profiles)
+
+
+def load_hall_settings(directory: Path | str | None = None) -> HallSettings:
+    """hall.yaml and catalogue.yaml, cross-checked (departments, groups, items, key ids, keys)."""
+    directory = config_directory(directory)
     hall_file = read_yaml(directory / "hall.yaml", HallFile)
     cat_file = read_yaml(directory / "catalogue.yaml", CatalogueFile)
-    kiosk_file = read_yaml(directory / "kiosk.yaml", KioskFile)
 
     departments = {d.code: d for d in hall_file.departments}
     groups = {g.id: g for g in hall_file.window_groups}
@@ -280,24 +308,17 @@ def load_config(directory: Path | str | None = None) -> KioskConfig:
             filled.append(item)
         categories.append(cat.model_copy(update={"items": filled}))
 
-    devices = load_devices(directory / "kiosk.yaml", kiosk_file.devices)
-    for name, settings in devices.items():
-        if getattr(settings, "profile", None) is not None and settings.profile not in kiosk_file.printer_profiles:
-            raise ConfigError(directory / "kiosk.yaml", f"devices.{name}.profile",
-                              f"unknown printer profile '{settings.profile}'")
-
     key_ids = [k.id for k in hall_file.appointments.keys]
     for i, key_id in enumerate(key_ids):
         if key_ids.index(key_id) != i:
             raise ConfigError(directory / "hall.yaml", f"appointments.keys.{i}.id", f"duplicate key id '{key_id}'")
 
-    config = KioskConfig(directory=directory, hall=hall_file.hall, appointments=hall_file.appointments,
-                       departments=departments, window_groups=groups,
-                       windows=hall_file.windows, categories=categories, items=items, kiosk=kiosk_file.kiosk,
-                       devices=devices, printer_profiles=kiosk_file.printer_profiles)
+    settings = HallSettings(directory=directory, hall=hall_file.hall, appointments=hall_file.appointments,
+                            departments=departments, window_groups=groups, windows=hall_file.windows,
+                            categories=categories, items=items)
     from kiosk.hall.tokens import KeyRing
-    KeyRing.from_config(config)      # a key that cannot be loaded is a configuration error now, not at a scan
-    return config
+    KeyRing.from_config(settings)    # a key that cannot be loaded is a configuration error now, not at a scan
+    return settings
 
 
 def load_devices(path: Path, raw: dict[str, dict]) -> dict[str, BaseModel]:

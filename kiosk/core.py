@@ -30,7 +30,7 @@ from kiosk.hall.hours import hall_open
 from kiosk.hall.model import Appointment, TicketKind
 from kiosk.hall.routing import is_priority
 from kiosk.identity import masked_summary
-from kiosk.hall.service import HallService
+from kiosk.hall.service import KioskHall
 from kiosk.roles import Roles
 from kiosk.roles.camera import CameraRole
 from kiosk.roles.card_reader import CardReaderRole
@@ -68,7 +68,7 @@ def _appointment_event(found: Future, seen_at: float) -> Event:
 
 
 class KioskCore(Announcer):
-    def __init__(self, config: KioskConfig, hall: HallService, roles: Roles,
+    def __init__(self, config: KioskConfig, hall: KioskHall, roles: Roles,
                  clock: Callable[[], datetime] = datetime.now):
         super().__init__()
         self.config = config

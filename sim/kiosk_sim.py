@@ -60,7 +60,7 @@ class SimulatedDevices:
         from sim.appointments import SIGNING_KEYS
         from sim.appointments.demo import book_demo_appointments
         booked = book_demo_appointments(hall, Signer.from_file(SIGNING_KEYS), self.clock())
-        whose = {person_key(c.id_number, hall.config.hall.id): key for key, c in self.citizens.items()}
+        whose = {person_key(c.id_number, hall.settings.hall.id): key for key, c in self.citizens.items()}
         self.appointment_tokens = {whose[a.person_key]: token for a, token in booked}
 
     # -------------------------------------------------------------- a phone at the camera

@@ -1,7 +1,7 @@
 """Check in for an appointment: find it (by the QR token or by the citizen's card), then
 reserve its ticket → print → confirm, exactly like taking a number.
 
-The token is verified by the hall (kiosk.hall.tokens through HallService): the kiosk passes
+The token is verified by the hall (kiosk.hall.tokens through KioskHall): the kiosk passes
 the decoder's raw bytes on untouched, so nothing but the verifier ever interprets them.
 """
 from __future__ import annotations

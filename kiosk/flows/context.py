@@ -7,7 +7,7 @@ from typing import Callable, Mapping
 from kiosk.config import KioskConfig
 from kiosk.events import Event
 from kiosk.hall.model import Ticket
-from kiosk.hall.service import HallService
+from kiosk.hall.service import KioskHall
 from kiosk.roles.ticket_printer import TicketPrinterRole
 from kiosk.session import Session
 
@@ -15,7 +15,7 @@ from kiosk.session import Session
 @dataclass
 class FlowContext:
     config: KioskConfig
-    hall: HallService
+    hall: KioskHall
     printer: TicketPrinterRole
     session: Session
     compose: Callable[[Mapping[str, str]], bytes]   # ticket fields → printer bytes

@@ -1,8 +1,11 @@
-"""The one interface the kiosk uses to talk to "the hall".
+"""The hall as its callers see it, one interface per caller.
 
-The embedded implementation (`kiosk.hall.sqlite_hall.SqliteHall`) keeps state in SQLite on the
-kiosk; a multi-kiosk hall will put the same core behind HTTP. Plain dataclasses in and out,
-idempotency keys on every write, no SQL outside the implementation.
+KioskHall is what a kiosk may do (take and print numbers, find and check in appointments);
+StaffHall what a staff window does (call, complete, convert, read the queue); BookingHall what
+the booking system does (book, look up, cancel). The embedded implementation
+(`kiosk.hall.sqlite_hall.SqliteHall`) is all three on one SQLite file; a hall server puts the
+same core behind HTTP, and a kiosk talking to it needs only a KioskHall. Plain dataclasses in and
+out, idempotency keys on every write, no SQL outside the implementation.
 """
 from __future__ import annotations
 
@@ -13,8 +16,8 @@ from kiosk.hall.model import (Appointment, AppointmentRequest, Citizen, Reservat
                               TicketRequest, WindowGroupLoad)
 
 
-class HallService(ABC):
-    # ------------------------------------------------------------ citizen side (kiosk)
+class KioskHall(ABC):
+    # ------------------------------------------------------------ numbers
     @abstractmethod
     def reserve_ticket(self, request: TicketRequest, now: datetime | None = None) -> Reservation:
         """Hold the next number for this request, routed to a window group.
@@ -80,19 +83,29 @@ class HallService(ABC):
         same person) only lends the ticket 70+ priority. Same idempotency key → same reservation.
         """
 
+    def close(self) -> None:
+        pass
+
+
+class BookingHall(ABC):
+    """The booking system's side (WeChat; the simulator and tests here)."""
+
     @abstractmethod
     def book_appointment(self, request: AppointmentRequest, idempotency_key: str = "",
                          now: datetime | None = None) -> Appointment:
-        """The booking system's side (WeChat; the simulator and tests here). Same key → same one."""
+        """Same idempotency key → the same appointment."""
 
     @abstractmethod
     def appointment(self, appointment_id: str, now: datetime | None = None) -> Appointment: ...
 
     @abstractmethod
     def cancel_appointment(self, appointment_id: str, reason: str = "", now: datetime | None = None) -> Appointment:
-        """The booking system's side: the citizen cancelled. A checked-in appointment cannot be."""
+        """The citizen cancelled. A checked-in appointment cannot be."""
 
-    # ------------------------------------------------------------ staff side (windows)
+
+class StaffHall(ABC):
+    """A staff window's side."""
+
     @abstractmethod
     def call_next(self, window_id: str, now: datetime | None = None) -> Ticket | None:
         """Call the next ticket for this window's group: an appointment whose slot is running
@@ -115,5 +128,6 @@ class HallService(ABC):
     @abstractmethod
     def tickets_today(self, now: datetime | None = None) -> list[Ticket]: ...
 
-    def close(self) -> None:
-        pass
+
+class HallService(KioskHall, StaffHall, BookingHall):
+    """Every side at once: what one hall core offers (the embedded hall, the hall server)."""

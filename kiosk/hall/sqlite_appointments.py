@@ -1,7 +1,8 @@
 """Appointments in the embedded hall: booking, finding them by token or card, checking in.
 
-The appointment half of SqliteHall (a mixin: it uses the hall's transactions, numbering and
-journal). How the rules map onto storage:
+An object the hall holds (SqliteHall.appointments). A check-in is a ticket reservation, so it
+goes through the hall's ticket desk (TicketDesk below: its transactions, numbering, routing and
+journal), never around it. How the rules map onto storage:
 
 * A booking is an `appointments` row (status booked) keyed by the booking system's id; only the
   citizen's person_key (a hash) is stored, so a card swiped at the kiosk finds it.
@@ -25,13 +26,14 @@ import sqlite3
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Callable, ContextManager, Protocol
 
-from kiosk.config import KioskConfig, ServiceItem
+from kiosk.config import HallSettings, ServiceItem
 from kiosk.hall.model import (Appointment, AppointmentRequest, AppointmentStatus, Citizen, HallRefusal,
-                              HallUnavailable, RefusalReason, Reservation, TicketKind, TicketRequest)
-from kiosk.hall.routing import choose_window_group, is_priority, serving_groups
+                              HallUnavailable, RefusalReason, Reservation, Ticket, TicketKind, TicketRequest)
+from kiosk.hall.routing import GroupQueue, choose_window_group, is_priority, serving_groups
 from kiosk.hall.schema import SCHEMA_VERSION, iso_time, parse_time, write_journal
-from kiosk.hall.tokens import TokenRefusal, TokenRefusalReason
+from kiosk.hall.tokens import KeyRing, TokenRefusal, TokenRefusalReason
 
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")      # what fits in a token
 _ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"   # no 0/O, 1/I: a clerk may read it out
@@ -42,7 +44,7 @@ def new_appointment_id() -> str:
 
 
 # ---------------------------------------------------------------- shared with SqliteHall
-def offered_item(config: KioskConfig, code: str, kind) -> ServiceItem:
+def offered_item(config: HallSettings, code: str, kind) -> ServiceItem:
     """The service item, if the hall offers it with this kind of ticket; HallRefusal otherwise."""
     item = config.items.get(code)
     if item is None:
@@ -65,7 +67,7 @@ def queued_with_slots(conn, day: str, group: str) -> list[sqlite3.Row]:
 
 
 # ---------------------------------------------------------------- booking (also without the hall object)
-def book(conn, config: KioskConfig, request: AppointmentRequest, idempotency_key: str, now: datetime) -> sqlite3.Row:
+def book(conn, config: HallSettings, request: AppointmentRequest, idempotency_key: str, now: datetime) -> sqlite3.Row:
     """Insert the booking (inside the caller's write transaction); the same key returns the same row."""
     item = offered_item(config, request.item_code, request.kind)
     kind = TicketKind(request.kind)
@@ -93,7 +95,7 @@ def book(conn, config: KioskConfig, request: AppointmentRequest, idempotency_key
     return _row(conn, appointment_id)
 
 
-def book_into_file(config: KioskConfig, path: Path | str, request: AppointmentRequest, idempotency_key: str = "",
+def book_into_file(config: HallSettings, path: Path | str, request: AppointmentRequest, idempotency_key: str = "",
                    now: datetime | None = None, busy_timeout_s: float = 10.0) -> Appointment:
     """Book into a hall database another process (a running kiosk) owns.
 
@@ -126,7 +128,7 @@ def book_into_file(config: KioskConfig, path: Path | str, request: AppointmentRe
         conn.close()
 
 
-def to_appointment(conn, row: sqlite3.Row, config: KioskConfig, now: datetime) -> Appointment:
+def to_appointment(conn, row: sqlite3.Row, config: HallSettings, now: datetime) -> Appointment:
     rules = config.appointments
     start, end = parse_time(row["slot_start"]), parse_time(row["slot_end"])
     closes = start + timedelta(minutes=rules.check_in_late_min)
@@ -170,45 +172,65 @@ def _when_en(start: datetime, end: datetime, now: datetime) -> str:
     return f"{_day_en(start, now)}{start:%H:%M}–{end:%H:%M}"
 
 
-# ---------------------------------------------------------------- the hall's appointment methods
+# ---------------------------------------------------------------- the hall's appointments
+class TicketDesk(Protocol):
+    """What the appointments use of SqliteHall: its settings, clock and key ring, and the ticket
+    machinery a check-in shares with a walk-in's reservation."""
+    settings: HallSettings
+    keyring: KeyRing
+    clock: Callable[[], datetime]
+
+    def transaction(self, write: bool) -> ContextManager[sqlite3.Connection]: ...
+    def void_stale(self, conn, now: datetime) -> None: ...
+    def existing_reservation(self, conn, kiosk_id: str, idempotency_key: str) -> Reservation | None: ...
+    def insert_ticket(self, conn, request: TicketRequest, department: str, group_id: str, priority: bool,
+                      now: datetime, slot: tuple | None = None) -> tuple[str, sqlite3.Row]: ...
+    def live_ticket(self, conn, row: sqlite3.Row, now: datetime | None = None) -> Ticket: ...
+    def group_queues(self, conn, day: str, group_ids: list[str]) -> list[GroupQueue]: ...
+
+
 class SqliteAppointments:
-    """Mixed into SqliteHall; see the HallService docstrings for the contract."""
+    """The booking side (book, find, cancel) and the kiosk's check-in; see kiosk.hall.service."""
 
-    def book_appointment(self, request: AppointmentRequest, idempotency_key: str = "",
+    def __init__(self, desk: TicketDesk):
+        self.desk = desk
+        self.settings = desk.settings
+
+    def book(self, request: AppointmentRequest, idempotency_key: str = "",
                          now: datetime | None = None) -> Appointment:
-        now = now or self.clock()
-        with self._transaction(write=True) as conn:
-            return to_appointment(conn, book(conn, self.config, request, idempotency_key, now), self.config, now)
+        now = now or self.desk.clock()
+        with self.desk.transaction(write=True) as conn:
+            return to_appointment(conn, book(conn, self.settings, request, idempotency_key, now), self.settings, now)
 
-    def appointment(self, appointment_id: str, now: datetime | None = None) -> Appointment:
-        now = now or self.clock()
-        with self._transaction(write=False) as conn:
+    def get(self, appointment_id: str, now: datetime | None = None) -> Appointment:
+        now = now or self.desk.clock()
+        with self.desk.transaction(write=False) as conn:
             row = _row(conn, appointment_id)
             if row is None:
                 raise KeyError(f"no appointment {appointment_id!r}")
-            return to_appointment(conn, row, self.config, now)
+            return to_appointment(conn, row, self.settings, now)
 
-    def appointments_for(self, person_key: str, now: datetime | None = None) -> list[Appointment]:
-        now = now or self.clock()
-        with self._transaction(write=False) as conn:
+    def for_person(self, person_key: str, now: datetime | None = None) -> list[Appointment]:
+        now = now or self.desk.clock()
+        with self.desk.transaction(write=False) as conn:
             rows = conn.execute("SELECT * FROM appointments WHERE person_key=? AND day=? AND status != 'cancelled' "
                                 "ORDER BY slot_start, appointment_id", (person_key, now.date().isoformat())).fetchall()
-            return [to_appointment(conn, row, self.config, now) for row in rows]
+            return [to_appointment(conn, row, self.settings, now) for row in rows]
 
-    def appointment_for_token(self, token: bytes, now: datetime | None = None) -> Appointment:
-        now = now or self.clock()
-        verified = self.keyring.verify(token, hall_id=self.config.hall.id, now=now)
-        with self._transaction(write=False) as conn:
+    def for_token(self, token: bytes, now: datetime | None = None) -> Appointment:
+        now = now or self.desk.clock()
+        verified = self.desk.keyring.verify(token, hall_id=self.settings.hall.id, now=now)
+        with self.desk.transaction(write=False) as conn:
             if _nonce_spent(conn, verified.nonce):
                 raise TokenRefusal(TokenRefusalReason.REPLAYED, f"nonce of appointment {verified.appointment_id}")
             row = _row(conn, verified.appointment_id)
             if row is None:
                 raise HallRefusal(RefusalReason.APPOINTMENT_NOT_FOUND)
-            return replace(to_appointment(conn, row, self.config, now), token_nonce=verified.nonce)
+            return replace(to_appointment(conn, row, self.settings, now), token_nonce=verified.nonce)
 
-    def cancel_appointment(self, appointment_id: str, reason: str = "", now: datetime | None = None) -> Appointment:
-        now = now or self.clock()
-        with self._transaction(write=True) as conn:
+    def cancel(self, appointment_id: str, reason: str = "", now: datetime | None = None) -> Appointment:
+        now = now or self.desk.clock()
+        with self.desk.transaction(write=True) as conn:
             row = _row(conn, appointment_id)
             if row is None:
                 raise KeyError(f"no appointment {appointment_id!r}")
@@ -218,14 +240,14 @@ class SqliteAppointments:
                 conn.execute("UPDATE appointments SET status='cancelled' WHERE appointment_id=?", (appointment_id,))
                 write_journal(conn, now, "cancel", None, None, None, "booking",
                               f"appointment {appointment_id}" + (f": {reason}" if reason else ""))
-            return to_appointment(conn, _row(conn, appointment_id), self.config, now)
+            return to_appointment(conn, _row(conn, appointment_id), self.settings, now)
 
     def check_in(self, appointment_id: str, kiosk_id: str, idempotency_key: str, now: datetime | None = None,
                  token_nonce: str | None = None, citizen: Citizen | None = None) -> Reservation:
-        now = now or self.clock()
-        with self._transaction(write=True) as conn:
-            self._void_stale(conn, now)
-            existing = self._existing_reservation(conn, kiosk_id, idempotency_key)
+        now = now or self.desk.clock()
+        with self.desk.transaction(write=True) as conn:
+            self.desk.void_stale(conn, now)
+            existing = self.desk.existing_reservation(conn, kiosk_id, idempotency_key)
             if existing is not None:
                 return existing
             row = _row(conn, appointment_id)
@@ -241,13 +263,13 @@ class SqliteAppointments:
                 conn.execute("UPDATE appointments SET status='lapsed' WHERE appointment_id=?", (appointment_id,))
                 write_journal(conn, now, "lapse", None, None, None, kiosk_id,
                               f"appointment {appointment_id}: check-in after {row['slot_start'][11:16]} "
-                              f"+ {self.config.appointments.check_in_late_min} min")
+                              f"+ {self.settings.appointments.check_in_late_min} min")
         raise refusal
 
     # ------------------------------------------------------------ helpers
     def _check_in_refusal(self, conn, row: sqlite3.Row, now: datetime) -> HallRefusal | None:
         """Why this appointment cannot check in now (the item is checked by _reserve_check_in)."""
-        a = to_appointment(conn, row, self.config, now)
+        a = to_appointment(conn, row, self.settings, now)
         if a.status is AppointmentStatus.CANCELLED:
             return HallRefusal(RefusalReason.APPOINTMENT_CANCELLED)
         if a.status is AppointmentStatus.CHECKED_IN or a.ticket_id:
@@ -271,28 +293,28 @@ class SqliteAppointments:
 
     def _reserve_check_in(self, conn, row: sqlite3.Row, kiosk_id: str, idempotency_key: str, now: datetime,
                           token_nonce: str | None, citizen: Citizen | None) -> Reservation:
-        item = offered_item(self.config, row["item_code"], row["kind"])
+        item = offered_item(self.settings, row["item_code"], row["kind"])
         # Age priority needs a birth date, which only a card of the same person gives.
         priority = (citizen is not None and citizen.person_key == row["person_key"]
-                    and is_priority(citizen.birth_date, now.date(), self.config.hall.priority_age))
+                    and is_priority(citizen.birth_date, now.date(), self.settings.hall.priority_age))
         day = now.date().isoformat()
-        candidates = serving_groups(item.department, self.config.window_groups)
-        group = choose_window_group(self._group_queues(conn, day, candidates), priority)
+        candidates = serving_groups(item.department, self.settings.window_groups)
+        group = choose_window_group(self.desk.group_queues(conn, day, candidates), priority)
         if group is None:
             raise HallRefusal(RefusalReason.NO_WINDOW)
         request = TicketRequest(item.code, TicketKind(row["kind"]), Citizen(row["person_key"]), kiosk_id,
                                 idempotency_key)
         start, end = parse_time(row["slot_start"]), parse_time(row["slot_end"])
-        reservation_id, ticket = self._insert_ticket(conn, request, item.department, group.group_id, priority, now,
+        reservation_id, ticket = self.desk.insert_ticket(conn, request, item.department, group.group_id, priority, now,
                                                      slot=(row["appointment_id"], start, end))
         conn.execute("UPDATE appointments SET ticket_id=?, token_nonce=? WHERE appointment_id=?",
                      (ticket["ticket_id"], token_nonce, row["appointment_id"]))
         write_journal(conn, now, "reserve", reservation_id, ticket["ticket_id"], ticket["number"], kiosk_id,
                       f"appointment {row['appointment_id']} check-in ({'token' if token_nonce else 'card'}), "
                       f"slot {_span(start, end)} → {group.group_id}" + (" priority" if priority else ""))
-        return Reservation(reservation_id, self._live_ticket(conn, ticket, now))
+        return Reservation(reservation_id, self.desk.live_ticket(conn, ticket, now))
 
-    def _appointment_printed(self, conn, ticket: sqlite3.Row, now: datetime) -> None:
+    def printed(self, conn, ticket: sqlite3.Row, now: datetime) -> None:
         """confirm_ticket() of a check-in: the appointment is checked in, its token's nonce spent."""
         conn.execute("UPDATE appointments SET status='checked_in', checked_in_at=? WHERE appointment_id=? "
                      "AND ticket_id=?", (iso_time(now), ticket["appointment_id"], ticket["ticket_id"]))
@@ -300,13 +322,13 @@ class SqliteAppointments:
                       f"appointment {ticket['appointment_id']} checked in")
 
     @staticmethod
-    def _appointment_not_printed(conn, ticket: sqlite3.Row) -> None:
+    def not_printed(conn, ticket: sqlite3.Row) -> None:
         """A void of a check-in: back to booked, the nonce free again, so the citizen can retry."""
         conn.execute("UPDATE appointments SET ticket_id=NULL, token_nonce=NULL WHERE appointment_id=? AND ticket_id=?",
                      (ticket["appointment_id"], ticket["ticket_id"]))
 
     @staticmethod
-    def _in_slot_ticket(conn, day: str, group: str, now: datetime) -> sqlite3.Row | None:
+    def in_slot_ticket(conn, day: str, group: str, now: datetime) -> sqlite3.Row | None:
         """The waiting appointment ticket of this group whose slot is running (70+ first, then
         check-in order). Outside its slot an appointment ticket queues by its position like a
         walk-in: before the slot, an early arrival must not push ahead of people whose turn it

@@ -45,10 +45,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable, Iterator
 
-from kiosk.config import KioskConfig
+from kiosk.config import HallSettings
 from kiosk.hall.hours import opening_status
-from kiosk.hall.model import (HallRefusal, HallUnavailable, RefusalReason, Reservation, Ticket,
-                              TicketKind, TicketRequest, TicketState, WindowGroupLoad)
+from kiosk.hall.model import (Appointment, AppointmentRequest, Citizen, HallRefusal, HallUnavailable, RefusalReason,
+                              Reservation, Ticket, TicketKind, TicketRequest, TicketState, WindowGroupLoad)
 from kiosk.hall.numbering import format_number
 from kiosk.hall.routing import (GroupQueue, QueuedTicket, ahead_of_each, choose_window_group, expected_wait_min,
                                 group_display_name, is_priority, minutes_per_ticket, serving_groups,
@@ -79,18 +79,23 @@ _NO_LOCK = nullcontext()
 
 
 # ---------------------------------------------------------------- the hall
-class SqliteHall(SqliteAppointments, HallService):
-    def __init__(self, config: KioskConfig, path: Path | str, clock: Callable[[], datetime] = datetime.now,
+class SqliteHall(HallService):
+    """Every side of the hall (kiosk, staff window, booking) on one SQLite file. The methods
+    without an underscore beyond the interface (transaction, void_stale, existing_reservation,
+    insert_ticket, live_ticket, group_queues) are its ticket desk, which the appointments use."""
+
+    def __init__(self, settings: HallSettings, path: Path | str, clock: Callable[[], datetime] = datetime.now,
                  reservation_timeout: timedelta = timedelta(minutes=2), busy_timeout_s: float = 10.0,
                  keyring: KeyRing | None = None):
-        self.config = config
-        self.keyring = keyring if keyring is not None else KeyRing.from_config(config)
+        self.settings = settings
+        self.keyring = keyring if keyring is not None else KeyRing.from_config(settings)
         self.path = Path(path).resolve()
         self.clock = clock
         self.reservation_timeout = reservation_timeout
-        self._windows = {w.id: w for w in config.windows}
-        self._window_count = windows_per_group(config.windows)
-        self._group_names = {g.id: group_display_name(g, config.windows) for g in config.window_groups.values()}
+        self._windows = {w.id: w for w in settings.windows}
+        self._window_count = windows_per_group(settings.windows)
+        self._group_names = {g.id: group_display_name(g, settings.windows) for g in settings.window_groups.values()}
+        self.appointments = SqliteAppointments(self)
         self._mutex = threading.RLock()     # one connection, used by one thread at a time
         self._conn: sqlite3.Connection | None = None
         self._write_lock = _LOCKS.acquire(self.path)
@@ -130,13 +135,34 @@ class SqliteHall(SqliteAppointments, HallService):
                 self._conn = None
                 _LOCKS.release(self.path)
 
+    # ------------------------------------------------------------ appointments (sqlite_appointments.py)
+    def book_appointment(self, request: AppointmentRequest, idempotency_key: str = "",
+                         now: datetime | None = None) -> Appointment:
+        return self.appointments.book(request, idempotency_key, now)
+
+    def appointment(self, appointment_id: str, now: datetime | None = None) -> Appointment:
+        return self.appointments.get(appointment_id, now)
+
+    def cancel_appointment(self, appointment_id: str, reason: str = "", now: datetime | None = None) -> Appointment:
+        return self.appointments.cancel(appointment_id, reason, now)
+
+    def appointments_for(self, person_key: str, now: datetime | None = None) -> list[Appointment]:
+        return self.appointments.for_person(person_key, now)
+
+    def appointment_for_token(self, token: bytes, now: datetime | None = None) -> Appointment:
+        return self.appointments.for_token(token, now)
+
+    def check_in(self, appointment_id: str, kiosk_id: str, idempotency_key: str, now: datetime | None = None,
+                 token_nonce: str | None = None, citizen: Citizen | None = None) -> Reservation:
+        return self.appointments.check_in(appointment_id, kiosk_id, idempotency_key, now, token_nonce, citizen)
+
     # ------------------------------------------------------------ transactions
     def _unavailable(self, e: sqlite3.Error) -> HallUnavailable:
         code = getattr(e, "sqlite_errorname", "")
         return HallUnavailable(f"hall database {self.path}: {e}" + (f" ({code})" if code else ""))
 
     @contextmanager
-    def _transaction(self, write: bool) -> Iterator[sqlite3.Connection]:
+    def transaction(self, write: bool) -> Iterator[sqlite3.Connection]:
         """All or nothing: a refusal or an SQLite error rolls everything back."""
         with self._mutex, (self._write_lock if write else _NO_LOCK):
             conn = self._conn
@@ -161,11 +187,11 @@ class SqliteHall(SqliteAppointments, HallService):
     # ------------------------------------------------------------ citizen side
     def reserve_ticket(self, request: TicketRequest, now: datetime | None = None) -> Reservation:
         now = now or self.clock()
-        item = offered_item(self.config, request.item_code, request.kind)
+        item = offered_item(self.settings, request.item_code, request.kind)
         day = now.date().isoformat()
-        with self._transaction(write=True) as conn:
-            self._void_stale(conn, now)
-            existing = self._existing_reservation(conn, request.kiosk_id, request.idempotency_key)
+        with self.transaction(write=True) as conn:
+            self.void_stale(conn, now)
+            existing = self.existing_reservation(conn, request.kiosk_id, request.idempotency_key)
             if existing is not None:
                 return existing
             person = request.citizen.person_key
@@ -176,7 +202,7 @@ class SqliteHall(SqliteAppointments, HallService):
                 if held:
                     return self._reserve_reprint(conn, request, held, now)
 
-            status = opening_status(self.config.hall, now)
+            status = opening_status(self.settings.hall, now)
             if not status.is_open:
                 raise HallRefusal(RefusalReason.CLOSED, status.detail_zh, status.detail_en)
             if request.kind is TicketKind.ACCEPT and item.daily_cap is not None:
@@ -188,13 +214,13 @@ class SqliteHall(SqliteAppointments, HallService):
                 if issued >= item.daily_cap:
                     raise HallRefusal(RefusalReason.DAILY_CAP)
 
-            priority = is_priority(request.citizen.birth_date, now.date(), self.config.hall.priority_age)
-            candidates = serving_groups(item.department, self.config.window_groups)
-            group = choose_window_group(self._group_queues(conn, day, candidates), priority)
+            priority = is_priority(request.citizen.birth_date, now.date(), self.settings.hall.priority_age)
+            candidates = serving_groups(item.department, self.settings.window_groups)
+            group = choose_window_group(self.group_queues(conn, day, candidates), priority)
             if group is None:
                 raise HallRefusal(RefusalReason.NO_WINDOW)
 
-            reservation_id, row = self._insert_ticket(conn, request, item.department, group.group_id, priority, now)
+            reservation_id, row = self.insert_ticket(conn, request, item.department, group.group_id, priority, now)
             self._journal(conn, now, "reserve", reservation_id, row["ticket_id"], row["number"], request.kiosk_id,
                           f"{item.code} {request.kind.value} → {group.group_id}" + (" priority" if priority else ""))
             ahead = self._slot_ahead(conn, row, now)
@@ -202,7 +228,7 @@ class SqliteHall(SqliteAppointments, HallService):
                 ahead = group.ahead_of_newcomer(priority)
             return Reservation(reservation_id, self._ticket(row, *ahead))
 
-    def _existing_reservation(self, conn, kiosk_id: str, idempotency_key: str) -> Reservation | None:
+    def existing_reservation(self, conn, kiosk_id: str, idempotency_key: str) -> Reservation | None:
         """The live reservation this kiosk already made with this key (a retried tap), if any."""
         if not idempotency_key:
             return None
@@ -211,7 +237,7 @@ class SqliteHall(SqliteAppointments, HallService):
                            "AND idempotency_key != '' AND state != 'voided'", (kiosk_id, idempotency_key)).fetchone()
         return Reservation(res["reservation_id"], self._reservation_ticket(conn, res)) if res else None
 
-    def _insert_ticket(self, conn, request: TicketRequest, department: str, group_id: str, priority: bool,
+    def insert_ticket(self, conn, request: TicketRequest, department: str, group_id: str, priority: bool,
                        now: datetime, slot: tuple[str, datetime, datetime] | None = None) -> tuple[str, sqlite3.Row]:
         """A 'reserved' ticket with the next number and its pending reservation (no journal)."""
         day = now.date().isoformat()
@@ -235,11 +261,11 @@ class SqliteHall(SqliteAppointments, HallService):
                      (reservation_id, held["ticket_id"], request.kiosk_id, request.idempotency_key, _iso(now)))
         self._journal(conn, now, "reserve", reservation_id, held["ticket_id"], held["number"], request.kiosk_id,
                       "reprint (补打): this person already holds an open ticket for the item")
-        return Reservation(reservation_id, replace(self._live_ticket(conn, held), reprint=True))
+        return Reservation(reservation_id, replace(self.live_ticket(conn, held), reprint=True))
 
     def confirm_ticket(self, reservation_id: str) -> Ticket:
         now = self.clock()
-        with self._transaction(write=True) as conn:
+        with self.transaction(write=True) as conn:
             res = self._reservation(conn, reservation_id)
             if res["state"] in ("voided", "spoiled"):
                 raise HallRefusal(RefusalReason.RESERVATION_VOIDED)
@@ -252,11 +278,11 @@ class SqliteHall(SqliteAppointments, HallService):
                 self._journal(conn, now, "confirm", reservation_id, row["ticket_id"], row["number"], res["kiosk_id"],
                               "reprint printed" if res["reprint"] else "printed")
                 if row["appointment_id"] and not res["reprint"]:
-                    self._appointment_printed(conn, row, now)
+                    self.appointments.printed(conn, row, now)
             return self._reservation_ticket(conn, res)
 
     def start_printing(self, reservation_id: str) -> None:
-        with self._transaction(write=True) as conn:
+        with self.transaction(write=True) as conn:
             res = self._reservation(conn, reservation_id)
             if res["state"] in ("voided", "spoiled"):
                 raise HallRefusal(RefusalReason.RESERVATION_VOIDED)     # swept meanwhile: do not print it
@@ -273,7 +299,7 @@ class SqliteHall(SqliteAppointments, HallService):
         """Void or spoil a reservation not yet confirmed; a second call is harmless. Once its
         printing started, bytes may be on paper: a void spoils the number instead."""
         now = self.clock()
-        with self._transaction(write=True) as conn:
+        with self.transaction(write=True) as conn:
             res = self._reservation(conn, reservation_id)
             if res["state"] in ("voided", "spoiled"):
                 return
@@ -293,7 +319,7 @@ class SqliteHall(SqliteAppointments, HallService):
             conn.execute("UPDATE tickets SET state='spoiled', finished_at=? WHERE ticket_id=?",
                          (_iso(now), row["ticket_id"]))
             if row["appointment_id"]:
-                self._appointment_not_printed(conn, row)     # the citizen may check in again
+                self.appointments.not_printed(conn, row)     # the citizen may check in again
             self._count(conn, row["day"], row["window_group"], row["priority"], row["kind"], -1)
         conn.execute("UPDATE reservations SET state='spoiled' WHERE reservation_id=?", (res["reservation_id"],))
         self._journal(conn, now, "spoil", res["reservation_id"], res["ticket_id"], row["number"], res["kiosk_id"],
@@ -301,7 +327,7 @@ class SqliteHall(SqliteAppointments, HallService):
 
     def spoiled_today(self, now: datetime | None = None) -> list[JournalEntry]:
         day = (now or self.clock()).date().isoformat()
-        with self._transaction(write=False) as conn:
+        with self.transaction(write=False) as conn:
             rows = conn.execute("SELECT * FROM journal WHERE action='spoil' AND substr(at, 1, 10)=? ORDER BY entry",
                                 (day,)).fetchall()
         return [self._journal_entry(r) for r in rows]
@@ -313,13 +339,13 @@ class SqliteHall(SqliteAppointments, HallService):
             number = row["number"]
             conn.execute("DELETE FROM tickets WHERE ticket_id=?", (row["ticket_id"],))
             if row["appointment_id"]:
-                self._appointment_not_printed(conn, row)
+                self.appointments.not_printed(conn, row)
             self._count(conn, row["day"], row["window_group"], row["priority"], row["kind"], -1)
             conn.execute("INSERT INTO returned_numbers VALUES (?, ?, ?)", (row["day"], row["series"], row["seq"]))
         conn.execute("UPDATE reservations SET state='voided' WHERE reservation_id=?", (res["reservation_id"],))
         self._journal(conn, now, "void", res["reservation_id"], res["ticket_id"], number, res["kiosk_id"], reason)
 
-    def _void_stale(self, conn, now: datetime) -> None:
+    def void_stale(self, conn, now: datetime) -> None:
         """A kiosk that crashed (or lost power) before confirming never confirms nor voids. A
         number it never started printing goes back; one it had started printing is spoiled,
         because its slip may already be in a citizen's hand."""
@@ -349,11 +375,11 @@ class SqliteHall(SqliteAppointments, HallService):
         window = self._windows.get(window_id)
         if window is None:
             raise KeyError(f"unknown window {window_id!r} (not in hall.yaml)")
-        group = self.config.window_groups[window.group]
+        group = self.settings.window_groups[window.group]
         day = now.date().isoformat()
-        with self._transaction(write=True) as conn:
+        with self.transaction(write=True) as conn:
             # An appointment whose slot is running goes first (the hall's promise for that slot).
-            row = self._in_slot_ticket(conn, day, group.id, now)
+            row = self.appointments.in_slot_ticket(conn, day, group.id, now)
             for priority in (1, 0):     # one class at a time: each is an index range in position order
                 row = row or conn.execute("SELECT * FROM tickets WHERE day=? AND window_group=? AND state='waiting' "
                                           "AND priority=? ORDER BY position LIMIT 1",
@@ -372,12 +398,12 @@ class SqliteHall(SqliteAppointments, HallService):
                          (window_id, group.id, _iso(now), row["ticket_id"]))
             self._count(conn, day, row["window_group"], row["priority"], row["kind"], -1)
             self._journal(conn, now, "call", None, row["ticket_id"], row["number"], window_id, reason)
-            return self._live_ticket(conn, self._ticket_row(conn, row["ticket_id"]))
+            return self.live_ticket(conn, self._ticket_row(conn, row["ticket_id"]))
 
     def complete(self, ticket_id: str, no_show: bool = False) -> Ticket:
         now = self.clock()
         target = TicketState.NO_SHOW if no_show else TicketState.DONE
-        with self._transaction(write=True) as conn:
+        with self.transaction(write=True) as conn:
             row = self._ticket_row(conn, ticket_id)
             if row["state"] != target.value:
                 if row["state"] != TicketState.CALLED.value:
@@ -386,16 +412,16 @@ class SqliteHall(SqliteAppointments, HallService):
                              (target.value, _iso(now), ticket_id))
                 self._journal(conn, now, "complete", None, ticket_id, row["number"], row["window"],
                               "no show" if no_show else "served")
-            return self._live_ticket(conn, self._ticket_row(conn, ticket_id))
+            return self.live_ticket(conn, self._ticket_row(conn, ticket_id))
 
     def convert(self, ticket_id: str, kind: TicketKind) -> Ticket:
         now = self.clock()
         kind = TicketKind(kind)
-        with self._transaction(write=True) as conn:
+        with self.transaction(write=True) as conn:
             row = self._ticket_row(conn, ticket_id)
             if row["state"] not in (TicketState.WAITING.value, TicketState.CALLED.value):
                 raise ValueError(f"ticket {row['number']} is {row['state']}; only an open ticket can be converted")
-            item = self.config.items.get(row["item_code"])
+            item = self.settings.items.get(row["item_code"])
             if item is not None and kind not in item.kinds:
                 raise HallRefusal(RefusalReason.KIND_NOT_OFFERED)
             if row["kind"] != kind.value:
@@ -405,22 +431,22 @@ class SqliteHall(SqliteAppointments, HallService):
                     self._count(conn, row["day"], row["window_group"], row["priority"], kind.value, +1)
                 self._journal(conn, now, "convert", None, ticket_id, row["number"], row["window"],
                               f"{row['kind']} → {kind.value}, number and place kept")
-            return self._live_ticket(conn, self._ticket_row(conn, ticket_id))
+            return self.live_ticket(conn, self._ticket_row(conn, ticket_id))
 
     # ------------------------------------------------------------ read side
     def ticket(self, ticket_id: str) -> Ticket:
-        with self._transaction(write=False) as conn:
+        with self.transaction(write=False) as conn:
             row = self._ticket_row(conn, ticket_id)
             if row["state"] == "reserved":     # still being printed: not a ticket yet
                 raise KeyError(f"ticket {ticket_id!r} is not confirmed yet")
             if row["state"] == "spoiled":
                 raise KeyError(f"ticket {ticket_id!r} was spoiled (its print did not finish)")
-            return self._live_ticket(conn, row)
+            return self.live_ticket(conn, row)
 
     def tickets_today(self, now: datetime | None = None) -> list[Ticket]:
         now = now or self.clock()
         day = now.date().isoformat()
-        with self._transaction(write=False) as conn:
+        with self.transaction(write=False) as conn:
             rows = conn.execute("SELECT * FROM tickets WHERE day=? ORDER BY position", (day,)).fetchall()
         by_group: dict[str, list[QueuedTicket]] = {}
         for r in rows:
@@ -433,18 +459,18 @@ class SqliteHall(SqliteAppointments, HallService):
 
     def group_loads(self) -> list[WindowGroupLoad]:
         day = self.clock().date().isoformat()
-        with self._transaction(write=False) as conn:
-            queues = {q.group_id: q for q in self._group_queues(conn, day, list(self.config.window_groups))}
+        with self.transaction(write=False) as conn:
+            queues = {q.group_id: q for q in self.group_queues(conn, day, list(self.settings.window_groups))}
             waiting = dict(conn.execute("SELECT window_group, COUNT(*) FROM tickets WHERE day=? AND state='waiting' "
                                         "GROUP BY window_group", (day,)).fetchall())
         return [WindowGroupLoad(group_id=g.id, name=g.name, waiting=waiting.get(g.id, 0),
                                 open_windows=queues[g.id].windows,
                                 estimated_wait_min=expected_wait_min(queues[g.id].work_min, queues[g.id].windows))
-                for g in self.config.window_groups.values()]
+                for g in self.settings.window_groups.values()]
 
     def journal(self, ticket_id: str | None = None) -> list[JournalEntry]:
         """The audit trail, oldest first (for kiosk-diag and tests)."""
-        with self._transaction(write=False) as conn:
+        with self.transaction(write=False) as conn:
             if ticket_id:
                 rows = conn.execute("SELECT * FROM journal WHERE ticket_id=? ORDER BY entry", (ticket_id,)).fetchall()
             else:
@@ -469,7 +495,7 @@ class SqliteHall(SqliteAppointments, HallService):
         conn.execute("INSERT INTO queue_load SELECT day, window_group, priority, kind, COUNT(*) FROM tickets "
                      "WHERE day=? AND state IN ('reserved', 'waiting') GROUP BY window_group, priority, kind", (day,))
 
-    def _group_queues(self, conn, day: str, group_ids: list[str]) -> list[GroupQueue]:
+    def group_queues(self, conn, day: str, group_ids: list[str]) -> list[GroupQueue]:
         """Queued work per group (waiting tickets and pending reservations), in the given order."""
         totals = {g: [0, 0.0, 0, 0.0] for g in group_ids}     # queued, work, priority queued, priority work
         rows = conn.execute("SELECT window_group, priority, kind, queued FROM queue_load WHERE day=? AND queued > 0",
@@ -477,7 +503,7 @@ class SqliteHall(SqliteAppointments, HallService):
         for group_id, priority, kind, count in rows:
             if group_id not in totals:
                 continue
-            work = count * minutes_per_ticket(self.config.hall, TicketKind(kind))
+            work = count * minutes_per_ticket(self.settings.hall, TicketKind(kind))
             t = totals[group_id]
             t[0] += count
             t[1] += work
@@ -489,10 +515,10 @@ class SqliteHall(SqliteAppointments, HallService):
 
     def _queued(self, row: sqlite3.Row) -> QueuedTicket:
         return QueuedTicket(row["ticket_id"], bool(row["priority"]), row["position"],
-                            minutes_per_ticket(self.config.hall, TicketKind(row["kind"])),
+                            minutes_per_ticket(self.settings.hall, TicketKind(row["kind"])),
                             _when(row["slot_start"]), _when(row["slot_end"]))
 
-    def _live_ticket(self, conn, row: sqlite3.Row, now: datetime | None = None) -> Ticket:
+    def live_ticket(self, conn, row: sqlite3.Row, now: datetime | None = None) -> Ticket:
         """The ticket with people ahead and wait as the queue stands now (zero once called).
 
         Ahead of a ticket (routing.call_order): the earlier tickets of its own class and, for a
@@ -518,7 +544,7 @@ class SqliteHall(SqliteAppointments, HallService):
         for kind, n in later:       # includes the ticket itself
             by_kind[kind] = by_kind.get(kind, 0) - n
         ahead = sum(by_kind.values())
-        work = sum(n * minutes_per_ticket(self.config.hall, TicketKind(k)) for k, n in by_kind.items())
+        work = sum(n * minutes_per_ticket(self.settings.hall, TicketKind(k)) for k, n in by_kind.items())
         return self._ticket(row, ahead, work)
 
     def _slot_ahead(self, conn, row: sqlite3.Row, now: datetime) -> tuple[int, float] | None:
@@ -531,11 +557,11 @@ class SqliteHall(SqliteAppointments, HallService):
         return ahead_of_each(queue, now, self._window_count.get(group, 0))[row["ticket_id"]]
 
     def _reservation_ticket(self, conn, res: sqlite3.Row) -> Ticket:
-        ticket = self._live_ticket(conn, self._ticket_row(conn, res["ticket_id"]))
+        ticket = self.live_ticket(conn, self._ticket_row(conn, res["ticket_id"]))
         return replace(ticket, reprint=bool(res["reprint"]))
 
     def _ticket(self, row: sqlite3.Row, ahead: int, work_min: float) -> Ticket:
-        item = self.config.items.get(row["item_code"])
+        item = self.settings.items.get(row["item_code"])
         state = TicketState.WAITING if row["state"] == "reserved" else TicketState(row["state"])
         return Ticket(ticket_id=row["ticket_id"], number=row["number"], kind=TicketKind(row["kind"]),
                       item_code=row["item_code"], item_name=item.name if item else row["item_code"],

@@ -37,7 +37,7 @@ def demo_item(config, citizen_key: str) -> str:
 def book_demo_appointments(hall, signer: Signer, now: datetime) -> list[tuple[Appointment, str]]:
     """Book (idempotently: a restart within the same half hour finds the same ones) and return
     each appointment with a freshly signed token for its QR code."""
-    config = hall.config
+    config = hall.settings
     citizens = load_citizens()
     floor = half_hour_floor(now)
     late = timedelta(minutes=config.appointments.check_in_late_min)

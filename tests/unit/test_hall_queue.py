@@ -172,7 +172,7 @@ def test_positions_stay_consistent_through_a_busy_morning(hall, clock):
         elif waiting_or_called:
             t = rng.choice(waiting_or_called)
             if hall.ticket(t.ticket_id).state in (TicketState.WAITING, TicketState.CALLED):
-                hall.convert(t.ticket_id, rng.choice(hall.config.items[t.item_code].kinds))
+                hall.convert(t.ticket_id, rng.choice(hall.settings.items[t.item_code].kinds))
         today = hall.tickets_today()
         for t in today:
             single = hall.ticket(t.ticket_id)
