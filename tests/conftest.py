@@ -52,3 +52,24 @@ def _wait_until(condition, timeout: float = 6.0) -> bool:
 @pytest.fixture
 def wait_until():
     return _wait_until
+
+
+@pytest.fixture
+def on_another_thread():
+    """on_another_thread(call): call() on a fresh thread named 'not-the-owner'; returns the
+    exception it raised, or None."""
+    import threading
+
+    def run_elsewhere(call):
+        raised = []
+
+        def run():
+            try:
+                call()
+            except BaseException as e:       # noqa: BLE001 - handed back to the test
+                raised.append(e)
+        thread = threading.Thread(target=run, name="not-the-owner")
+        thread.start()
+        thread.join(10)
+        return raised[0] if raised else None
+    return run_elsewhere

@@ -13,6 +13,7 @@ adding one is: a driver package, a role module here, a simulator under sim/, a c
 from __future__ import annotations
 
 import importlib
+import logging
 import pkgutil
 import threading
 from concurrent.futures import Future
@@ -21,8 +22,10 @@ from typing import Callable, ClassVar, Iterator
 
 from pydantic import BaseModel
 
-from kiosk.devices import DeviceHealth
-from kiosk.events import Announcer
+from kiosk.devices import DeviceHealth, DeviceWorker, start_poller
+from kiosk.events import Announcer, HealthChanged
+
+log = logging.getLogger(__name__)
 
 
 class DeviceRole(Announcer):
@@ -36,12 +39,38 @@ class DeviceRole(Announcer):
         super().__init__()
         self.name = name
         self.settings = settings
+        self._worker = DeviceWorker(name)       # all of the device's I/O, one thread
+        self._stop = threading.Event()
+        self._poller: threading.Thread | None = None
 
     def start(self) -> None:
         """Begin watching the device (polling, monitoring); returns without waiting for it."""
 
     def stop(self) -> None:
-        """Stop watching, close the device, end the role's threads."""
+        """Stop watching, close the device on its thread, end the role's threads."""
+        self._stop.set()
+        if self._poller is not None:
+            self._poller.join(timeout=5)
+        self._worker.submit(self._close_driver)
+        self._worker.shutdown()
+
+    # ---------------------------------------------------------------- for the roles
+    def _publish(self, health: DeviceHealth) -> DeviceHealth:
+        """Keep the new health; announce it when its state or the citizen's sentence changed
+        (changed figures alone are read when someone looks, not announced)."""
+        changed = (health.state, health.reason_zh) != (self.health.state, self.health.reason_zh)
+        self.health = health
+        if changed:
+            log.info("%s: %s %s", self.name, health.state, health.reason_en)
+            self._emit(HealthChanged(health))
+        return health
+
+    def _start_polling(self, step: Callable[[], object]) -> None:
+        """step() every settings.poll_interval_s on a poller thread, until stop()."""
+        self._poller = start_poller(f"{self.name}-poller", step, self.settings.poll_interval_s, self._stop)
+
+    def _close_driver(self) -> None:
+        """Close the driver (on the worker thread, at stop)."""
 
     def check_now(self) -> Future:
         """Ask the device now, on its own thread; the future gives the new DeviceHealth."""

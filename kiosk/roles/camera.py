@@ -52,7 +52,6 @@ class CameraRole(DeviceRole):
         self._reason = ("正在打开摄像头", "Opening the camera")
         self._scanning = False
         self._lock = threading.Lock()        # the scanner appears once, while screens may ask
-        self._stopped = False
 
     # ---------------------------------------------------------------- life cycle
     def start(self, delay_s: float = OPEN_DELAY_S) -> None:
@@ -60,14 +59,14 @@ class CameraRole(DeviceRole):
 
     def _open(self, delay_s: float) -> None:
         time.sleep(delay_s)
-        if self._stopped:
+        if self._stop.is_set():
             return
         from drivers.scanner.scanner import QrScanner
         s = self.settings
         scanner = QrScanner(s.source, width=s.width, height=s.height, fps=s.fps, repeat_window_s=s.repeat_window_s,
                             on_code=self._on_code, on_state=self._on_state)
         with self._lock:
-            if self._stopped:
+            if self._stop.is_set():
                 return
             self.scanner = scanner
             scanner.start()
@@ -75,9 +74,10 @@ class CameraRole(DeviceRole):
 
     def stop(self) -> None:
         with self._lock:
-            self._stopped = True
+            self._stop.set()
             if self.scanner is not None:
                 self.scanner.stop()
+        super().stop()
 
     # ---------------------------------------------------------------- what the kiosk reads
     @property

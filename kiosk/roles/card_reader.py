@@ -6,13 +6,12 @@ listeners from that thread: CardRead, CardRemoved, CardFailed and HealthChanged 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from concurrent.futures import Future
 
 from drivers.card.errors import CardError
-from kiosk.devices import DeviceHealth, DeviceWorker, HealthState
-from kiosk.events import CardRead, HealthChanged
+from kiosk.devices import DeviceHealth, HealthState
+from kiosk.events import CardRead
 from kiosk.roles import DeviceRole
 
 log = logging.getLogger(__name__)
@@ -27,19 +26,12 @@ class CardReaderRole(DeviceRole):
 
     def __init__(self, name: str, settings):
         super().__init__(name, settings)
-        self._worker = DeviceWorker(name)
-        self._stop = threading.Event()
         self.details: dict = {"reads": 0, "failures": 0, "last_error": ""}
         self.health = DeviceHealth(self.name, self.title, "absent", "还没有检查读卡器", "Reader not checked yet")
 
     def _set_health(self, state: HealthState, reason_zh: str = "", reason_en: str = "") -> DeviceHealth:
-        health = DeviceHealth(self.name, self.title, state, reason_zh, reason_en, dict(self.details), time.time())
-        changed = (health.state, health.reason_zh) != (self.health.state, self.health.reason_zh)
-        self.health = health
-        if changed:
-            log.info("%s: %s %s", self.name, state, reason_en)
-            self._emit(HealthChanged(health))
-        return health
+        return self._publish(DeviceHealth(self.name, self.title, state, reason_zh, reason_en, dict(self.details),
+                                          time.time()))
 
     def _failed(self, error: CardError) -> None:
         """A read went wrong: count it, keep the technical detail (no personal data in it)."""
@@ -67,7 +59,3 @@ class CardReaderRole(DeviceRole):
 
     def test_read(self) -> Future:
         raise NotImplementedError
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._worker.shutdown()

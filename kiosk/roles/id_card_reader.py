@@ -13,7 +13,6 @@ from pydantic import Field, model_validator
 from drivers.card.errors import CardError, ReaderUnavailable
 from drivers.card.sam_reader import SamIdReader
 from kiosk.config import Strict
-from kiosk.devices import start_poller
 from kiosk.events import CardFailed
 from kiosk.identity import identity_from_id_card
 from kiosk.roles import Driver, register
@@ -52,7 +51,6 @@ class IdCardReaderRole(CardReaderRole):
         self.title = f"{type(self).title}, {settings.transport} {where}"
         super().__init__(name, settings)
         self._reader: SamIdReader | None = None
-        self._poller: threading.Thread | None = None
         self._testing = threading.Event()      # a technician's test read owns the reader
         self._read_during_test = None
 
@@ -129,15 +127,11 @@ class IdCardReaderRole(CardReaderRole):
         def step():
             if not self._testing.is_set():       # a technician's test read has the reader
                 self._worker.submit(self._poll).result()
-        self._poller = start_poller("id-card-poller", step, self.settings.poll_interval_s, self._stop)
+        self._start_polling(step)
 
-    def stop(self) -> None:
-        self._stop.set()
-        if self._poller:
-            self._poller.join(timeout=5)
+    def _close_driver(self) -> None:
         if self._reader is not None:
-            self._worker.submit(self._reader.close)
-        super().stop()
+            self._reader.close()
 
 
 register(Driver("sam", IdCardReaderRole.kind, IdCardReaderDevice, IdCardReaderRole))

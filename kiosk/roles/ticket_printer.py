@@ -3,7 +3,6 @@ its own thread. Its listeners hear HealthChanged; `await role.print(data)` print
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from concurrent.futures import Future
 from typing import Callable, Literal
@@ -14,8 +13,7 @@ from drivers.printer.errors import PrinterError, PrinterNotReady, PrinterOffline
 from drivers.printer.status import PrinterStatus
 from drivers.printer.ticket_printer import TicketPrinter
 from kiosk.config import Strict
-from kiosk.devices import DeviceHealth, DeviceWorker, HealthState, start_poller
-from kiosk.events import HealthChanged
+from kiosk.devices import DeviceHealth, HealthState
 from kiosk.roles import DeviceRole, Driver, register
 
 log = logging.getLogger(__name__)
@@ -69,11 +67,8 @@ class TicketPrinterRole(DeviceRole):
         super().__init__(name, settings)
         self._opener = opener
         self._printer: TicketPrinter | None = None
-        self._worker = DeviceWorker(name)
         self._counts = {"prints": 0, "failures": 0}
         self._last_error = ""
-        self._stop = threading.Event()
-        self._poller: threading.Thread | None = None
         self.health = DeviceHealth(self.name, describe(settings), "absent",
                                    "还没有检查打印机", "Printer not checked yet")
 
@@ -95,10 +90,10 @@ class TicketPrinterRole(DeviceRole):
             status = self._driver().print_ticket(data, before_send)
         except PrinterError as e:
             self._counts["failures"] += 1
-            self._update(self._record_error(e))
+            self._publish(self._record_error(e))
             raise
         self._counts["prints"] += 1
-        return self._update(self._record_status(status))
+        return self._publish(self._record_status(status))
 
     def _record_status(self, status: PrinterStatus) -> DeviceHealth:
         details = {"online": status.online, "paper": status.paper, "cover_open": status.cover_open,
@@ -123,18 +118,14 @@ class TicketPrinterRole(DeviceRole):
         return DeviceHealth(self.name, self.health.name, "fault", error.message_zh, error.message_en,
                             details, time.time())
 
-    # ---------------------------------------------------------------- from any thread
-    def _update(self, health: DeviceHealth) -> DeviceHealth:
-        changed = (health.state, health.reason_zh) != (self.health.state, self.health.reason_zh)
-        self.health = health
-        if changed:
-            log.info("ticket printer: %s %s", health.state, health.reason_en)
-            self._emit(HealthChanged(health))
-        return health
+    def _close_driver(self) -> None:
+        if self._printer is not None:
+            self._printer.close()
 
+    # ---------------------------------------------------------------- from any thread
     def check_now(self) -> Future:
         """Query the status on the device thread; the future resolves to the new health."""
-        return self._worker.submit(lambda: self._update(self._check()))
+        return self._worker.submit(lambda: self._publish(self._check()))
 
     async def print(self, data: bytes, before_send: Callable[[], None] | None = None) -> DeviceHealth:
         """Print on the device thread. before_send() runs there after the status check, just
@@ -144,16 +135,7 @@ class TicketPrinterRole(DeviceRole):
     def start(self) -> None:
         """Know the printer before the first citizen (a blocking first check), then poll."""
         self.check_now().result(timeout=10)
-        self._poller = start_poller("printer-poller", lambda: self.check_now().result(),
-                                    self.settings.poll_interval_s, self._stop)
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._poller:
-            self._poller.join(timeout=5)
-        if self._printer is not None:
-            self._worker.submit(self._printer.close)
-        self._worker.shutdown()
+        self._start_polling(lambda: self.check_now().result())
 
 
 register(Driver("escpos", TicketPrinterRole.kind, TicketPrinterDevice, TicketPrinterRole))

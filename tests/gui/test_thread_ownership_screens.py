@@ -2,27 +2,11 @@
 with WrongThread (tests/conftest.py fails any test where that happened, even if caught)."""
 from __future__ import annotations
 
-import threading
-
 import screens.qt_thread as qt_rule
 from screens.qt_thread import WrongThread
 
 
-def on_another_thread(call):
-    raised = []
-
-    def run():
-        try:
-            call()
-        except BaseException as e:       # noqa: BLE001 - handed back to the test
-            raised.append(e)
-    thread = threading.Thread(target=run, name="not-the-qt-thread")
-    thread.start()
-    thread.join(10)
-    return raised[0] if raised else None
-
-
-def test_a_screen_model_touched_from_a_device_thread_refuses(start_kiosk):
+def test_a_screen_model_touched_from_a_device_thread_refuses(start_kiosk, on_another_thread):
     ui, _ = start_kiosk()
     vm = ui.viewmodel
     try:

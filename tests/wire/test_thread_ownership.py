@@ -3,8 +3,6 @@ Breaking either rule raises WrongThread at once (and the suite's autouse check i
 tests/conftest.py fails any test where it happened, even if something caught it)."""
 from __future__ import annotations
 
-import threading
-
 import drivers.one_thread as driver_rule
 from drivers.one_thread import WrongThread
 from drivers.printer.ticket_printer import TicketPrinter
@@ -12,22 +10,7 @@ from sim.printer.transports import TcpPrinterServer
 from sim.printer.virtual_printer import VirtualPrinter
 
 
-def on_another_thread(call):
-    """call() on a fresh thread; the exception it raised (None if none)."""
-    raised = []
-
-    def run():
-        try:
-            call()
-        except BaseException as e:       # noqa: BLE001 - handed back to the test
-            raised.append(e)
-    thread = threading.Thread(target=run, name="not-the-owner")
-    thread.start()
-    thread.join(10)
-    return raised[0] if raised else None
-
-
-def test_a_printer_driver_used_from_a_second_thread_refuses_before_a_byte_moves():
+def test_a_printer_driver_used_from_a_second_thread_refuses_before_a_byte_moves(on_another_thread):
     printer = VirtualPrinter()
     server = TcpPrinterServer(printer)
     port = server.start()
