@@ -137,6 +137,10 @@ class Announcer:
     def add_listener(self, callback: Callable[[Event], None]) -> None:
         self._listeners.append(callback)
 
+    def remove_listener(self, callback: Callable[[Event], None]) -> None:
+        if callback in self._listeners:
+            self._listeners.remove(callback)
+
     def _emit(self, event: Event) -> None:
         for callback in list(self._listeners):
             try:

@@ -12,6 +12,7 @@ adding one is: a driver package, a role module here, a simulator under sim/, a c
 """
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 import pkgutil
@@ -23,7 +24,7 @@ from typing import Callable, ClassVar, Iterator
 from pydantic import BaseModel
 
 from kiosk.devices import DeviceHealth, DeviceWorker, start_poller
-from kiosk.events import Announcer, HealthChanged
+from kiosk.events import Announcer, Event, HealthChanged
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,21 @@ class DeviceRole(Announcer):
         done: Future = Future()
         done.set_result(self.health)
         return done
+
+    async def next_event(self, kind: type[Event], timeout: float) -> Event:
+        """The next event of this kind the role announces, awaited on the caller's event loop
+        (a flow's): `await role.next_event(CardRead, timeout=30)`. TimeoutError if none comes."""
+        loop = asyncio.get_running_loop()
+        arrived: asyncio.Future = loop.create_future()
+
+        def listener(event: Event) -> None:       # on the device's thread
+            if isinstance(event, kind):
+                loop.call_soon_threadsafe(lambda: arrived.done() or arrived.set_result(event))
+        self.add_listener(listener)
+        try:
+            return await asyncio.wait_for(arrived, timeout)
+        finally:
+            self.remove_listener(listener)
 
     def check_once(self, timeout_s: float = 30.0) -> DeviceHealth:
         """For `kiosk-diag`, on a role that was never started: what the device says when asked

@@ -59,3 +59,8 @@ class CardReaderRole(DeviceRole):
 
     def test_read(self) -> Future:
         raise NotImplementedError
+
+    async def next_card(self, timeout: float):
+        """The identity of the next card read on this reader (`await reader.next_card(30)`);
+        TimeoutError if none comes. Personal data: keep it in the session, never log it."""
+        return (await self.next_event(CardRead, timeout)).identity
