@@ -54,9 +54,23 @@ def tap(window, target: str | QQuickItem, timeout: float = 5.0) -> QQuickItem:
     """Press and release at the centre of the item: by objectName (waiting up to `timeout`
     for it to appear, as a citizen waits for the next screen) or the item itself."""
     item = wait_for(window, target, timeout) if isinstance(target, str) else target
-    QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre(item))
+    QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, settled_centre(item))
     settle()
     return item
+
+
+def settled_centre(item: QQuickItem, timeout: float = 2.0) -> QPoint:
+    """The item's centre once it has a size and has stopped moving. An item that just became
+    visible inside a Column is laid out on the next polish: on a busy machine a tap aimed at it
+    at once lands where it was, not where a citizen sees it."""
+    deadline = time.monotonic() + timeout
+    before = centre(item)
+    while True:
+        spin(15)
+        now = centre(item)
+        if (now == before and item.width() > 0 and item.height() > 0) or time.monotonic() > deadline:
+            return now
+        before = now
 
 
 def settle(ms: int = 30) -> None:

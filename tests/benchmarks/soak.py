@@ -426,8 +426,9 @@ class Finger:
     def tap_item(self, item) -> None:
         from PySide6.QtCore import Qt
         from PySide6.QtTest import QTest
-        from screens.probe import centre
-        QTest.mouseClick(self.window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre(item))
+        from screens.probe import settled_centre
+        QTest.mouseClick(self.window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         settled_centre(item))
         self.spin(0.03)
 
     def tap(self, name: str, timeout: float = 5.0) -> bool:
