@@ -410,6 +410,10 @@ class KioskViewModel(QObject):
         log.info("ticket service %s", "available" if availability.available
                  else f"unavailable: {availability.reason_en}")
         self.availabilityChanged.emit()
+        if availability.available and self._screen == "home" and self.core.identity() is not None:
+            # A card laid down while no number could be taken: the citizen came to do something
+            # and is still here (the idle countdown ends the visit otherwise), so carry on.
+            self._set_screen("categories")
 
     def on_devices_changed(self, event: DevicesChanged) -> None:
         self._tech.set_health(event.healths)

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from kiosk.config import load_config
-from screens.probe import find, tap, text_of, visible_texts, wait_for, wait_until, walk
+from screens.probe import find, spin, tap, text_of, visible_texts, wait_for, wait_until, walk
 
 pytestmark = pytest.mark.gui
 
@@ -239,3 +239,20 @@ def test_a_social_security_card_with_odd_fields_is_read_and_the_technician_sees_
         return next((text_of(i) for i in walk(row) if i.objectName() == "detail_card_warnings"), "")
     wait_until(lambda: "region 3202" in warnings_detail(), timeout=5, what="the warnings among the reader's details")
     assert_nothing_unmasked(w)
+
+
+def test_a_card_laid_down_while_the_printer_is_out_carries_on_once_it_is_back(start_kiosk):
+    """The citizen put their card down to take a number; the paper was out. They are greeted
+    and told why they must wait, and the moment the printer is back the kiosk takes them on to
+    choosing the business, as it would have at once."""
+    ui, core = start_kiosk()
+    w, printer = ui.window, core.simulators.printer
+    printer.set_state("paper_out")
+    wait_until(lambda: not ui.viewmodel.property("ticketAvailable"), 5, "the kiosk noticing the paper is out")
+    core.simulators.place_id_card("elder_zhang")
+    assert wait_until(lambda: greeting(w), 10, "the greeting")
+    spin(500)                                              # the kiosk keeps them on home meanwhile
+    assert find(w, "homeScreen") is not None and ui.viewmodel.property("screen") == "home"
+    printer.set_state("ok")
+    assert wait_for(w, "categoryScreen", timeout=8)
+    assert greeting(w) and core.identity() is not None
