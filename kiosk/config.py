@@ -142,8 +142,17 @@ class KioskInfo(Strict):
     idle_timeout_s: int = Field(default=60, ge=15)
     idle_warning_s: int = Field(default=10, ge=3)
     orientation: Literal["portrait", "landscape"] = "portrait"
-    language: Literal["zh_CN", "en"] = "zh_CN"
+    language: str = Field(default="zh_CN", description="the screens' language at rest: zh_CN, or one with a "
+                                                       "catalogue in kiosk/wording/ (en, zh_HK)")
     technician_pin: str = Field(description="pbkdf2_sha256$iterations$salt$hash, see `kiosk-diag hash-pin`")
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, v: str) -> str:
+        from kiosk import wording
+        if v not in wording.languages():
+            raise ValueError(f"no wording catalogue for '{v}' (known: {', '.join(wording.languages())})")
+        return v
 
     @field_validator("technician_pin")
     @classmethod

@@ -24,7 +24,7 @@ from kiosk.events import (Announcer, AppointmentFound, AppointmentRefused, Avail
                           CardRemoved, CodeSeen, DevicesChanged, Event, HealthChanged, Identified, SessionEnded,
                           dispatch)
 from kiosk.flows.check_in import check_in, find_by_card, find_by_token
-from kiosk.flows.context import FlowContext
+from kiosk.flows.context import FlowContext, localised, ticket_language
 from kiosk.flows.take_number import take_number
 from kiosk.hall.hours import hall_open
 from kiosk.hall.model import Appointment, TicketKind
@@ -83,7 +83,8 @@ class KioskCore(Announcer):
         self.clock = clock
         self.catalogue = Catalogue(config.categories)
         self.session = Session(hall_id=config.hall.id)
-        template, profile = load_template("ticket"), PaperProfile(**config.profile_for_printer().model_dump())
+        template = localised(load_template("ticket"), ticket_language(config))
+        profile = PaperProfile(**config.profile_for_printer().model_dump())
         self.flow_context = FlowContext(config, hall, self.printer, self.session,
                                         compose=lambda fields: compose_ticket(template, fields, profile),
                                         notify=self._emit)

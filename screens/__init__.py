@@ -24,7 +24,6 @@ log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 QML_DIR = HERE / "qml"
-I18N_DIR = HERE / "i18n"
 FONT_FAMILY = "Noto Sans CJK SC"
 SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
 
@@ -42,21 +41,23 @@ class KioskUi:
         self.app, self.engine, self.window, self.viewmodel = app, engine, window, viewmodel
         self._guard = guard
         self._translator = None
+        self._translators: dict = {}         # language → its QTranslator, compiled once
+        from screens.i18n import warm_up
+        warm_up()
         viewmodel.languageChanged.connect(self._apply_language)
         self._apply_language()
 
     def _apply_language(self) -> None:
-        from PySide6.QtCore import QTranslator
+        from screens.i18n import translator_for
         if self._translator is not None:
             self.app.removeTranslator(self._translator)
             self._translator = None
-        if self.viewmodel.language == "en":
-            translator = QTranslator(self.app)
-            if translator.load(str(I18N_DIR / "kiosk_en.qm")):
-                self.app.installTranslator(translator)
-                self._translator = translator
-            else:
-                log.error("English translation missing: %s", I18N_DIR / "kiosk_en.qm")
+        language = self.viewmodel.language
+        if language not in self._translators:
+            self._translators[language] = translator_for(language, self.app)
+        self._translator = self._translators[language]
+        if self._translator is not None:
+            self.app.installTranslator(self._translator)
         self.engine.retranslate()
 
     def grab(self, path: str | Path) -> Path:

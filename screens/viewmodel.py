@@ -12,6 +12,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QObject, Property, Qt, QTimer, Signal, Slot
 
+from kiosk import wording
 from kiosk.events import (AppointmentFound, AppointmentRefused, AvailabilityChanged, CardFailed, DevicesChanged,
                           Event, Identified, PrintInterrupted, PrintResumed, SessionEnded, dispatch)
 from screens.appointments import AppointmentModel
@@ -53,7 +54,9 @@ class KioskViewModel(QObject):
         super().__init__(parent)
         self.core = core
         self.config = core.config
-        self._default_language = "en" if self.config.kiosk.language == "en" else "zh_CN"
+        self._default_language = self.config.kiosk.language
+        # The Chinese the language button comes back to (the hall's own: zh_CN, or zh_HK).
+        self._chinese = self._default_language if wording.is_chinese(self._default_language) else wording.SOURCE
         self._language = self._default_language
         self._screen = "home"
         self._ending = False         # inside our own end_session(): its echo needs no reaction
@@ -379,14 +382,14 @@ class KioskViewModel(QObject):
     # ---------------------------------------------------------------- language
     @Slot()
     def toggleLanguage(self) -> None:
-        self.setLanguage("zh_CN" if self.english else "en")
+        self.setLanguage(self._chinese if self.english else "en")
 
     @Slot(str)
     def setLanguage(self, language: str) -> None:
         if language == self._language:
             return
         self._language = language
-        self.languageChanged.emit()       # screens/__init__ swaps the Qt translator on this
+        self.languageChanged.emit()       # screens/__init__ points the catalogue translator at it
         for signal in (self.availabilityChanged, self.ticketChanged, self.messageChanged, self.printProblemChanged):
             signal.emit()
         self._tech.language_changed()

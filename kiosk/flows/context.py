@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
+from drivers.printer.ticket_layout import TextBlock, TicketTemplate
+from kiosk import wording
 from kiosk.config import KioskConfig
 from kiosk.events import Event
 from kiosk.hall.model import Ticket
@@ -24,27 +26,40 @@ class FlowContext:
     notify: Callable[[Event], None] = lambda event: None
 
 
+def ticket_language(config: KioskConfig) -> str:
+    """The Chinese a ticket is printed in, beside its English: the hall's own (zh_CN, zh_HK)."""
+    language = config.kiosk.language
+    return language if wording.is_chinese(language) else wording.SOURCE
+
+
+def localised(template: TicketTemplate, language: str) -> TicketTemplate:
+    """The ticket layout with each line of text in that language (its {fields} kept)."""
+    lines = tuple(block.model_copy(update={"text": wording.translate(block.text, language) or block.text})
+                  if isinstance(block, TextBlock) else block for block in template.lines)
+    return template.model_copy(update={"lines": lines})
+
+
 def ticket_fields(ticket: Ticket, config: KioskConfig) -> dict[str, str]:
     """The words on a printed ticket, Chinese first; the template decides where they go."""
-    hall = config.hall
+    hall, language = config.hall, ticket_language(config)
     return {
         "hall_name": hall.name,
         "number": ticket.number,
-        "kind_label": f"{ticket.kind.label_zh} {ticket.kind.label_en}",
+        "kind_label": f"{wording.say(ticket.kind.label_zh, language)} {ticket.kind.label_en}",
         "item_name": ticket.item_name,
         "window_group_name": ticket.window_group_name,
         "people_ahead": str(ticket.people_ahead),
         "estimated_wait_min": str(ticket.estimated_wait_min),
         "issued_at": ticket.issued_at.strftime("%Y-%m-%d %H:%M"),
         "ticket_id": ticket.ticket_id,
-        "reprint_mark": "补打 Reprint" if ticket.reprint else "",
-        "priority_mark": "优先 Priority" if ticket.priority else "",
-        "appointment_mark": appointment_mark(ticket),
+        "reprint_mark": wording.say("补打 Reprint", language) if ticket.reprint else "",
+        "priority_mark": wording.say("优先 Priority", language) if ticket.priority else "",
+        "appointment_mark": appointment_mark(ticket, language),
     }
 
 
-def appointment_mark(ticket: Ticket) -> str:
+def appointment_mark(ticket: Ticket, language: str = wording.SOURCE) -> str:
     """"预约 Appointment 10:00-10:30" on a checked-in appointment's ticket, else ""."""
     if ticket.slot_start is None or ticket.slot_end is None:
         return ""
-    return f"预约 Appointment {ticket.slot_start:%H:%M}-{ticket.slot_end:%H:%M}"
+    return wording.say("预约 Appointment {slot}", language, slot=f"{ticket.slot_start:%H:%M}-{ticket.slot_end:%H:%M}")
