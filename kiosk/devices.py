@@ -22,8 +22,8 @@ HealthState = Literal["ok", "warning", "fault", "absent"]
 
 @dataclass(frozen=True)
 class DeviceHealth:
-    role: str
-    name: str
+    role: str                 # the device's name in kiosk.yaml (devices: ticket_printer: ...)
+    name: str                 # what the technician reads: kind, model, where it is attached
     state: HealthState
     reason_zh: str = ""
     reason_en: str = ""
