@@ -345,6 +345,8 @@ def sample(label: str, elapsed_s: float, journeys: int) -> dict:
     return {"label": label, "t_s": round(elapsed_s, 1), "journeys": journeys,
             "rss_mib": round(me.memory_info().rss / 2**20, 2), "threads": me.num_threads(),
             "py_threads": threading.active_count(), "fds": me.num_fds(), "gc_objects": len(gc.get_objects()),
+            # Which threads, by name with digits taken out: a thread that appears and stays is named.
+            "thread_names": dict(sorted(Counter(_shape(t.name) for t in threading.enumerate()).items())),
             "ref_none": sys.getrefcount(None), "ref_true": sys.getrefcount(True),
             "ref_false": sys.getrefcount(False)}
 
