@@ -78,7 +78,7 @@ class SoakSettings:
     # The full run's pace. Every second a journey spends off the check-in screen costs about
     # two of wall time (half the run is on that screen), so waits are as short as a quick
     # citizen makes them, and faults rare enough that the kiosk is mostly working - in 2,000
-    # journeys that is still well over a hundred of each kind.
+    # journeys that is still dozens of each kind (27 to 101 in the seed-20261126 run).
     fault_every_s: float = 40.0       # mean time between background faults
     fault_share: float = 0.12         # share of journeys that get a fault of their own
     scan_share: float = 0.52          # aim: this share of the wall time on the check-in screen
