@@ -32,6 +32,7 @@ def catalogue(language: str) -> dict:
     return dict(data.get("sentences") or {})
 
 
+@functools.lru_cache(maxsize=None)
 def languages() -> dict[str, str]:
     """Language code → its own name, for every catalogue (the source language first)."""
     found = {SOURCE: "简体中文"}
