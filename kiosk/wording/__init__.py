@@ -1,7 +1,8 @@
 """Every sentence a citizen or technician sees, in one catalogue per language.
 
 Sentences are written once, in Simplified Chinese (zh_CN, the source language), where they are
-used: `qsTr("取号")` in QML, `say("取号机暂时缺纸", language)` in Python. Each other language is
+used: `qsTr("取号")` in QML, `Sentence("取号机暂时缺纸")` in Python (drivers.sentence), said in
+a language by `say(sentence, language)`. Each other language is
 one file here (en.yaml, zh_HK.yaml: `language`, `name`, `sentences: {source: translation}`), and
 both the screens (screens.i18n compiles it for Qt's translator) and the kiosk read
 it. A third language is one new file. A sentence a catalogue lacks shows in the source language.
@@ -15,6 +16,10 @@ import functools
 from pathlib import Path
 
 import yaml
+
+from drivers.sentence import NOTHING, Sentence
+
+__all__ = ["NOTHING", "SOURCE", "Sentence", "catalogue", "is_chinese", "languages", "say", "translate"]
 
 SOURCE = "zh_CN"
 HERE = Path(__file__).resolve().parent
@@ -50,10 +55,16 @@ def translate(source: str, language: str, n: int = -1) -> str | None:
     return found
 
 
-def say(source: str, language: str, **fields) -> str:
-    """The sentence in that language, with its {fields} filled in."""
+def say(source: str | Sentence, language: str, **fields) -> str:
+    """The sentence in that language, with its {fields} filled in; a field that is a sentence
+    (or a catalogue's source text) is said in that language too."""
+    if isinstance(source, Sentence):
+        source, fields = source.text, {**source.fields, **fields}
     text = translate(source, language) or source
-    return text.format(**fields) if fields else text
+    if not fields:
+        return text
+    return text.format(**{name: say(value, language) if isinstance(value, (str, Sentence)) else value
+                          for name, value in fields.items()})
 
 
 def is_chinese(language: str) -> bool:
