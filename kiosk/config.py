@@ -332,7 +332,8 @@ def load_hall_settings(directory: Path | str | None = None) -> HallSettings:
 
 def load_devices(path: Path, raw: dict[str, dict]) -> dict[str, BaseModel]:
     """Each device's settings, validated by its driver's model. An unknown or missing `driver:`,
-    or a second device of a kind the kiosk has one of, names the file and the key."""
+    a second device of a kind the kiosk has one of, or no device of a kind it needs, names the
+    file and the key."""
     from kiosk.roles import drivers
     known = drivers()
     devices: dict[str, BaseModel] = {}
@@ -350,6 +351,9 @@ def load_devices(path: Path, raw: dict[str, dict]) -> dict[str, BaseModel]:
         if driver.single:
             taken[driver.kind] = name
         devices[name] = validate(driver.settings, entry, path, prefix=f"devices.{name}.")
+    for kind in sorted({d.kind for d in known.values() if d.required} - set(taken)):
+        offered = ", ".join(sorted(d.driver for d in known.values() if d.kind == kind))
+        raise ConfigError(path, "devices", f"a kiosk needs a {kind} (driver: {offered})")
     return devices
 
 

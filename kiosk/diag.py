@@ -29,9 +29,6 @@ def check_devices(config) -> list[DeviceHealth]:
     """Ask every configured device for its health once, in the order kiosk.yaml lists them."""
     from kiosk.roles import build_roles
     results = []
-    if not config.devices_of("ticket_printer"):
-        results.append(DeviceHealth("ticket_printer", "票据打印机 Ticket printer", "absent",
-                                    "没有配置票据打印机", "No ticket printer configured"))
     for role in build_roles(config.devices):
         try:
             results.append(role.check_once())

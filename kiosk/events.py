@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Callable, ClassVar
 
 if TYPE_CHECKING:
     from drivers.card.errors import CardError
+    from drivers.sentence import Sentence
     from kiosk.devices import DeviceHealth
     from kiosk.hall.model import Appointment
     from kiosk.session import Identity
@@ -108,8 +109,7 @@ class AppointmentRefused(Event):
 class PrintInterrupted(Event):
     """The printer stopped part-way through this citizen's ticket."""
     number: str
-    reason_zh: str
-    reason_en: str
+    reason: Sentence = field(compare=False)
 
 
 @dataclass(frozen=True)

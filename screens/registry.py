@@ -1,7 +1,9 @@
-"""Every screen, registered once: its QML file and how it behaves.
+"""Every screen, registered once: its QML file and whether it counts down when left alone.
 
 The view-model and Main.qml both read this table (Main.qml through `vm.screenFile`), so a screen
-is added in one place, and a name that is not here is an error rather than a silent Home.
+is added in one place, and a name that is not here is an error rather than a silent Home. The
+citizen's screens are named after the visit's steps (kiosk.flows.visit), where the order of
+the steps (and where 返回 leads) is decided; pin and tech are the technician's.
 """
 from __future__ import annotations
 
@@ -12,26 +14,23 @@ from dataclasses import dataclass
 class Screen:
     file: str
     idle: bool = False          # an unattended kiosk counts down back home from here
-    back: str | None = None     # where 返回 leads (None: home)
-    visit: bool = False         # part of a visit: when the core ends the visit, go home
-    check_in: bool = False      # one of the appointment check-in screens
 
 
 SCREENS: dict[str, Screen] = {
     # Home has nothing to reset, the printing screen must not be left mid-print, and the done
     # screen returns by itself: none of them counts down.
     "home": Screen("HomeScreen.qml"),
-    "categories": Screen("CategoryScreen.qml", idle=True, back="home", visit=True),
-    "items": Screen("ItemScreen.qml", idle=True, back="categories", visit=True),
-    "kind": Screen("KindScreen.qml", idle=True, back="items", visit=True),
+    "categories": Screen("CategoryScreen.qml", idle=True),
+    "items": Screen("ItemScreen.qml", idle=True),
+    "kind": Screen("KindScreen.qml", idle=True),
     "printing": Screen("PrintingScreen.qml"),
     "done": Screen("DoneScreen.qml"),
     "message": Screen("MessageScreen.qml", idle=True),
     "pin": Screen("PinScreen.qml", idle=True),
     "tech": Screen("TechScreen.qml", idle=True),
-    "checkin": Screen("CheckInScreen.qml", idle=True, visit=True, check_in=True),
-    "appointments": Screen("AppointmentsScreen.qml", idle=True, back="checkin", visit=True, check_in=True),
-    "appointment": Screen("AppointmentScreen.qml", idle=True, back="checkin", visit=True, check_in=True),
+    "checkin": Screen("CheckInScreen.qml", idle=True),
+    "appointments": Screen("AppointmentsScreen.qml", idle=True),
+    "appointment": Screen("AppointmentScreen.qml", idle=True),
 }
 
 

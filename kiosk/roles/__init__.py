@@ -109,6 +109,7 @@ class Driver:
     settings: type[BaseModel]
     role: Callable[[str, BaseModel], DeviceRole]
     single: bool = True           # at most one device of this kind (the kiosk has one ticket printer)
+    required: bool = False        # a kiosk cannot start without one (its ticket printer)
 
 
 _drivers: dict[str, Driver] = {}

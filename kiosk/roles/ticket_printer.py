@@ -138,4 +138,4 @@ class TicketPrinterRole(DeviceRole):
         self._start_polling(lambda: self.check_now().result())
 
 
-register(Driver("escpos", TicketPrinterRole.kind, TicketPrinterDevice, TicketPrinterRole))
+register(Driver("escpos", TicketPrinterRole.kind, TicketPrinterDevice, TicketPrinterRole, required=True))

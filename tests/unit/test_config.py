@@ -129,3 +129,11 @@ def test_kiosk_command_exits_2_without_traceback(config_dir):
     assert run.returncode == 2
     assert "hall.yaml" in run.stderr and "hall.colour" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_a_kiosk_without_a_ticket_printer_is_a_configuration_error(config_dir):
+    edit(config_dir / "kiosk.yaml", lambda d: d["devices"].pop("ticket_printer"))
+    with pytest.raises(ConfigError) as e:
+        load_config(config_dir)
+    assert e.value.file.endswith("kiosk.yaml") and e.value.key == "devices"
+    assert e.value.problem == "a kiosk needs a ticket_printer (driver: escpos)"

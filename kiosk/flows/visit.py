@@ -1,0 +1,342 @@
+"""A citizen's visit, step by step: which step follows which, and how each journey ends.
+
+The screens show `visit.step` (the screen of that name, screens/registry.py) and forward the
+citizen's taps and the kiosk's events here. Every rule about what happens next lives in this
+file, so a visit reads without Qt:
+
+    home ─ 取号, or a card laid down ─▶ categories ─▶ items ─▶ kind ─▶ printing ─▶ done ─▶ home
+    home ─ 预约取号 ─▶ checkin ─ a code, or a card ─▶ (appointments ─▶) appointment ─▶ printing
+    printing ─ refused, or the printer broke down ─▶ message (a lapsed appointment: 改为现场取号)
+
+The journeys themselves (reserve → print → confirm) are the async functions of
+kiosk.flows.take_number and kiosk.flows.check_in, run on the core's flow loop. A Visit is used
+from one thread only (the screens': checked, drivers.one_thread); a journey's answer comes back through `post`, which the
+screens supply to run a function on their thread, and the kiosk's events reach its on_<event>
+handlers the same way (kiosk.events.dispatch).
+"""
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Callable
+
+from drivers.one_thread import one_thread
+from kiosk.events import (AppointmentFound, AppointmentRefused, AvailabilityChanged, Identified, PrintInterrupted,
+                          PrintResumed, SessionEnded)
+from kiosk.hall.model import Appointment, RefusalReason, Ticket
+from kiosk.wording import NOTHING, Sentence
+
+if TYPE_CHECKING:
+    from kiosk.core import Availability, KioskCore
+
+log = logging.getLogger(__name__)
+
+HOME, CATEGORIES, ITEMS, KIND = "home", "categories", "items", "kind"
+PRINTING, DONE, MESSAGE = "printing", "done", "message"
+CHECK_IN, APPOINTMENTS, APPOINTMENT = "checkin", "appointments", "appointment"
+
+# Where 返回 leads from each step (home from any other).
+BACK = {ITEMS: CATEGORIES, KIND: ITEMS, APPOINTMENTS: CHECK_IN, APPOINTMENT: CHECK_IN}
+# Steps of a visit under way: when the kiosk ends the visit (a card pulled out), go home.
+UNDER_WAY = {CATEGORIES, ITEMS, KIND, CHECK_IN, APPOINTMENTS, APPOINTMENT}
+# Steps where nothing of a visit is under way: a card laid down starts one.
+START_ON_CARD = {HOME, DONE, MESSAGE}
+# The appointment being checked in is kept through these.
+CHECKING_IN = {CHECK_IN, APPOINTMENTS, APPOINTMENT, PRINTING}
+
+SOMETHING_WRONG = Sentence("出了点小问题，号票没有打出来。请到咨询台，工作人员会帮您取号。")
+LOOKUP_FAILED = Sentence("暂时查不到预约，请稍后再试，或到咨询台请工作人员帮您。")
+
+
+class Visit:
+    def __init__(self, core: KioskCore, *, post: Callable[[Callable[[], None]], None],
+                 changed: Callable[[str], None]):
+        """`changed(what)` tells the screens which part changed: "step", "items", "item",
+        "ticket", "message", "print_problem", "availability", "appointments" or "notice"."""
+        self._core, self._post, self._changed = core, post, changed
+        self.step = HOME
+        self.availability: Availability = core.ticket_service()
+        self.category = None                    # the catalogue category being browsed
+        self.search_text = ""
+        self.items: list = []                   # the catalogue items on the items step
+        self.item = None                        # the item whose ticket kinds are offered
+        self.ticket: Ticket | None = None       # the ticket on the done step
+        self.message: Sentence = NOTHING        # why no ticket (the message step)
+        self.walk_in_item = ""                  # a lapsed appointment's item: 改为现场取号 offers it
+        self.print_problem: Sentence | None = None   # the ticket stopped mid-print
+        self.appointments: list[Appointment] = []    # found by the citizen's card
+        self.appointment: Appointment | None = None  # the one to confirm
+        self.searching = False                  # looking up appointments by card
+        self.notice: Sentence = NOTHING         # why a scanned code cannot be checked in
+        self.ending = False                     # inside home(): the core's SessionEnded is our echo
+        self._request = 0                       # which journey's answer is still awaited
+
+    # ---------------------------------------------------------------- moving on
+    def _go(self, step: str) -> None:
+        if step == self.step:
+            return
+        left, self.step = self.step, step
+        log.debug("visit: %s → %s", left, step)
+        if left == PRINTING:
+            self._set_print_problem(None)
+        if step == CHECK_IN or left == CHECK_IN:
+            self._core.scan_for_appointments(step == CHECK_IN)
+        if step == CHECK_IN or step not in CHECKING_IN:
+            self._forget_appointments()     # kept while printing: a lapsed one offers its walk-in
+        self._changed("step")
+        if step == CHECK_IN and left not in CHECKING_IN and self._core.identity() is not None:
+            self.find_by_card()     # the card was laid down before 预约取号 was tapped
+
+    @one_thread
+    def jump_to(self, step: str) -> None:
+        """Straight to a step, whatever the rules say (tests, and nothing else)."""
+        self._go(step)
+
+    @one_thread
+    def open_categories(self) -> None:
+        if self.availability.available:     # the button is greyed out; a stale tap must not slip through
+            self._go(CATEGORIES)
+
+    @one_thread
+    def open_check_in(self) -> None:
+        if self.availability.available:
+            self._go(CHECK_IN)
+
+    @one_thread
+    def open_category(self, code: str) -> None:
+        category = next((c for c in self._core.catalogue.categories if c.code == code), None)
+        if category is None:
+            return
+        self.category, self.search_text, self.items = category, "", list(category.items)
+        self._changed("items")
+        self._go(ITEMS)
+
+    @one_thread
+    def open_search(self) -> None:
+        self.category, self.search_text, self.items = None, "", []
+        self._changed("items")
+        self._go(ITEMS)
+
+    @one_thread
+    def search(self, text: str) -> None:
+        text = text.strip()
+        if text == self.search_text:
+            return
+        self.search_text = text
+        if text:
+            self.items = self._core.catalogue.search(text, limit=30)
+        else:
+            self.items = list(self.category.items) if self.category else []
+        self._changed("items")
+
+    @one_thread
+    def open_item(self, code: str) -> None:
+        item = self._core.config.items.get(code)
+        if item is None:
+            return
+        self.item = item
+        self._changed("item")
+        self._go(KIND)
+
+    @one_thread
+    def back(self) -> None:
+        target = BACK.get(self.step, HOME)
+        if target == HOME:
+            self.home()
+            return
+        if target == CATEGORIES:
+            self.search_text = ""
+        self._go(target)
+
+    @one_thread
+    def home(self) -> None:
+        """Home, a tap on the done screen, the idle timeout: end the visit, forget the citizen."""
+        self._request += 1          # any answer still on its way is for nobody now
+        self.ending = True
+        try:
+            self._core.end_session()
+        except Exception:
+            log.exception("ending the session failed")
+        finally:
+            self.ending = False
+        self.category, self.items, self.search_text, self.item = None, [], "", None
+        self._changed("items")
+        self._changed("item")
+        self._go(HOME)
+
+    @one_thread
+    def walk_in(self) -> None:
+        """No appointment (or a lapsed one): take an ordinary number, for that item if known."""
+        item = self.walk_in_item or (self.appointment.item_code if self.appointment else "")
+        if item in self._core.config.items:
+            self.open_item(item)
+        else:
+            self.open_categories()
+
+    # ---------------------------------------------------------------- a ticket
+    @one_thread
+    def choose_kind(self, kind: str) -> None:
+        if self.item is None or self.step != KIND or not self.availability.available:
+            return
+        item_code = self.item.code
+        self._issue(lambda: self._core.take_number(item_code, kind))
+
+    @one_thread
+    def confirm_check_in(self) -> None:
+        appointment = self.appointment
+        if appointment is None or self.step != APPOINTMENT or not self.availability.available:
+            return
+        self._issue(lambda: self._core.check_in(appointment))
+
+    def _issue(self, start_journey: Callable[[], Future]) -> None:
+        """The printing step, until the journey gives its ticket (or its calm sentence)."""
+        self._request += 1
+        request = self._request
+        self._go(PRINTING)
+        try:
+            journey = start_journey()
+        except Exception as e:      # refused before any journey started: the same calm step
+            journey = Future()
+            journey.set_exception(e)
+        journey.add_done_callback(lambda done: self._post(lambda: self._issued(request, done)))
+
+    def _issued(self, request: int, journey: Future) -> None:
+        if request != self._request or self.step != PRINTING:
+            return          # the citizen has gone home meanwhile
+        error = SOMETHING_WRONG if journey.cancelled() else journey.exception()
+        lapsed = getattr(getattr(error, "reason", None), "value", "") == RefusalReason.APPOINTMENT_LAPSED.value
+        self.walk_in_item = self.appointment.item_code if lapsed and self.appointment is not None else ""
+        if error is None:
+            self.ticket = journey.result()
+            self._changed("ticket")
+            self._go(DONE)
+        elif isinstance(error, Sentence):
+            self._tell(error)
+        elif getattr(error, "message", None):
+            log.warning("no ticket: %s: %s", type(error).__name__, error)
+            self._tell(error.message)
+        else:
+            log.error("no ticket: unexpected error", exc_info=error)
+            self._tell(SOMETHING_WRONG)
+
+    def _tell(self, message: Sentence) -> None:
+        self.message = message
+        self._changed("message")
+        self._go(MESSAGE)
+
+    @one_thread
+    def on_print_interrupted(self, event: PrintInterrupted) -> None:
+        """The printer stopped part-way through this citizen's ticket. They may hold half of it:
+        tell them the same number will be printed whole, and let them leave if they won't wait."""
+        if self.step == PRINTING:
+            self._set_print_problem(Sentence(
+                "号票 {number} 还没打完：{reason}。工作人员处理好打印机后，"
+                "会为您把 {number} 号重新完整打印一张，请在这里稍候。", number=event.number, reason=event.reason))
+
+    @one_thread
+    def on_print_resumed(self, event: PrintResumed) -> None:
+        self._set_print_problem(None)
+
+    def _set_print_problem(self, problem: Sentence | None) -> None:
+        if problem != self.print_problem:
+            self.print_problem = problem
+            self._changed("print_problem")
+
+    # ---------------------------------------------------------------- the kiosk's events
+    @one_thread
+    def on_availability_changed(self, event: AvailabilityChanged) -> None:
+        self.availability = availability = event.availability
+        self._changed("availability")
+        if availability.available and self.step == HOME and self._core.identity() is not None:
+            # A card laid down while no number could be taken: the citizen came to do something
+            # and is still here (the idle countdown ends the visit otherwise), so carry on.
+            self._go(CATEGORIES)
+
+    @one_thread
+    def on_identified(self, event: Identified) -> None:
+        """A card was read. From a step where nothing is under way, go straight to choosing the
+        business: placing a card already says "I came to do something", and one tap fewer
+        matters to someone unsure of touch screens. Mid-journey the citizen stays where they
+        are; on the scan step the card finds their appointments."""
+        if self._core.identity() is None:
+            return      # read the session rather than trust the event: a Home tap may have wiped it
+        if self.step == CHECK_IN:
+            self.find_by_card()
+        elif self.step in START_ON_CARD and self.availability.available:
+            self._go(CATEGORIES)
+
+    @one_thread
+    def on_session_ended(self, event: SessionEnded) -> None:
+        """The kiosk ended the visit: a social-security card was pulled out, or another
+        person's card was read."""
+        if self.step in UNDER_WAY:
+            self._go(HOME)
+
+    # ---------------------------------------------------------------- appointment check-in
+    @one_thread
+    def find_by_card(self) -> None:
+        """A card was read on the scan step: list today's appointments of that person."""
+        if self.step != CHECK_IN:
+            return
+        self.searching = True
+        self._changed("appointments")
+        request = self._request
+        self._core.appointments_today().add_done_callback(
+            lambda done: self._post(lambda: self._listed(request, done)))
+
+    def _listed(self, request: int, lookup: Future) -> None:
+        self.searching = False
+        self._changed("appointments")
+        if request != self._request or self.step != CHECK_IN:
+            return
+        if lookup.cancelled() or lookup.exception() is not None:
+            self.set_notice(LOOKUP_FAILED)
+            return
+        self.appointments = list(lookup.result())
+        self._changed("appointments")
+        if len(self.appointments) == 1:
+            self.choose_appointment(self.appointments[0].appointment_id)
+        else:
+            self._go(APPOINTMENTS)      # several to choose from, or none: say so there
+
+    @one_thread
+    def choose_appointment(self, appointment_id: str) -> None:
+        chosen = next((a for a in self.appointments if a.appointment_id == appointment_id), None)
+        if chosen is not None:
+            self._show_appointment(chosen)
+
+    @one_thread
+    def on_appointment_found(self, event: AppointmentFound) -> None:
+        if self.step == CHECK_IN:      # else answered after the citizen left the scan step
+            self._show_appointment(event.appointment)
+
+    def _show_appointment(self, appointment: Appointment) -> None:
+        self.appointment = appointment
+        self._changed("appointments")
+        self._go(APPOINTMENT)
+
+    @one_thread
+    def on_appointment_refused(self, event: AppointmentRefused) -> None:
+        if self.step != CHECK_IN:
+            return
+        error = event.error
+        message = getattr(error, "message", None)
+        if not message:
+            log.error("appointment lookup failed unexpectedly", exc_info=error)
+            message = LOOKUP_FAILED
+        else:
+            log.info("code refused: %s", getattr(getattr(error, "reason", None), "value", type(error).__name__))
+        self.set_notice(message)
+
+    @one_thread
+    def set_notice(self, notice: Sentence) -> None:
+        """Said under the scan preview for a while (the screens clear it with NOTHING)."""
+        self.notice = notice
+        self._changed("notice")
+
+    def _forget_appointments(self) -> None:
+        if self.appointments or self.appointment or self.searching or self.notice:
+            self.appointments, self.appointment, self.searching = [], None, False
+            self.notice = NOTHING
+            self._changed("appointments")
+            self._changed("notice")
