@@ -36,6 +36,7 @@ from kiosk.roles.camera import CameraRole
 from kiosk.roles.card_reader import CardReaderRole
 from kiosk.roles.ticket_printer import TicketPrinterRole
 from kiosk.session import Session
+from kiosk.wording import NOTHING, Sentence
 
 log = logging.getLogger(__name__)
 HOURS_CHECK_S = 15
@@ -45,18 +46,17 @@ INDEX_DELAY_S = 3.0
 @dataclass(frozen=True)
 class Availability:
     available: bool
-    reason_zh: str = ""
-    reason_en: str = ""
+    reason: Sentence = NOTHING
 
 
-def citizen_printer_notice(printer: DeviceHealth) -> tuple[str, str]:
+def citizen_printer_notice(printer: DeviceHealth) -> Sentence:
     """What a citizen needs to hear about a stopped printer: no staff instructions, no codes
     (the technician screen has the precise reason)."""
     if printer.details.get("paper") == "out":
-        return "取号机暂时缺纸", "The ticket machine is out of paper"
+        return Sentence("取号机暂时缺纸")
     if printer.details.get("cover_open"):
-        return "取号机正在维护", "The ticket machine is being serviced"
-    return "取号机暂时不能出票", "The ticket machine cannot print right now"
+        return Sentence("取号机正在维护")
+    return Sentence("取号机暂时不能出票")
 
 
 def _appointment_event(found: Future, seen_at: float) -> Event:
@@ -91,7 +91,7 @@ class KioskCore(Announcer):
         self._loop = asyncio.new_event_loop()
         self._loop_thread = threading.Thread(target=self._loop.run_forever, name="kiosk-flows", daemon=True)
         self._flow: Future | None = None
-        self._availability = Availability(False, "正在检查设备，请稍候", "Checking the devices, one moment")
+        self._availability = Availability(False, Sentence("正在检查设备，请稍候"))
         self._availability_lock = threading.Lock()
         self.simulators = None            # set by the composition root in --sim mode
         self._closers: list[Callable[[], None]] = []
@@ -182,13 +182,12 @@ class KioskCore(Announcer):
 
     def _refresh_availability(self) -> None:
         printer = self.printer.health
-        is_open, reason_zh, reason_en = hall_open(self.config.hall, self.clock())
+        is_open, reason = hall_open(self.config.hall, self.clock())
         if not is_open:
-            new = Availability(False, reason_zh, reason_en)
+            new = Availability(False, reason)
         elif not printer.usable:
-            zh, en = citizen_printer_notice(printer)
-            new = Availability(False, f"{zh}，请到咨询台取号，或稍后再试。",
-                               f"{en}. Please ask at the information desk, or try again shortly.")
+            new = Availability(False, Sentence("{notice}，请到咨询台取号，或稍后再试。",
+                                               notice=citizen_printer_notice(printer)))
         else:
             new = Availability(True)
         with self._availability_lock:      # called from the poller, the flow loop and the Qt thread

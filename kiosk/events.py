@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from kiosk.devices import DeviceHealth
     from kiosk.hall.model import Appointment
     from kiosk.session import Identity
+    from kiosk.wording import Sentence
 
 log = logging.getLogger(__name__)
 
@@ -108,8 +109,7 @@ class AppointmentRefused(Event):
 class PrintInterrupted(Event):
     """The printer stopped part-way through this citizen's ticket."""
     number: str
-    reason_zh: str
-    reason_en: str
+    reason: Sentence
 
 
 @dataclass(frozen=True)

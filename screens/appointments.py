@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Property, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 from PySide6.QtQuick import QQuickImageProvider
 
+from kiosk.wording import NOTHING, Sentence, say
 from screens.qt_thread import qt_thread
 from screens.registry import SCREENS
 
@@ -22,10 +23,8 @@ log = logging.getLogger(__name__)
 
 PREVIEW_MS = 33           # the preview follows the camera up to 30 fps while the scan screen is open
 NOTICE_S = 8              # a refused code's explanation stays this long
-_SCANNER_OUT = ("扫码暂时用不了，请刷身份证或社保卡签到。",
-                "The code scanner is out of service. Please check in with your ID card or social security card.")
-_LOOKUP_FAILED = ("暂时查不到预约，请稍后再试，或到咨询台请工作人员帮您。",
-                  "We cannot look up appointments right now. Please try again shortly, or ask at the desk.")
+_SCANNER_OUT = Sentence("扫码暂时用不了，请刷身份证或社保卡签到。")
+_LOOKUP_FAILED = Sentence("暂时查不到预约，请稍后再试，或到咨询台请工作人员帮您。")
 
 
 class CameraImages(QQuickImageProvider):
@@ -44,10 +43,10 @@ class AppointmentModel(QObject):
     previewChanged = Signal()
     _listed = Signal(object)       # the card lookup's future, re-posted to the Qt thread
 
-    def __init__(self, core, english: Callable[[], bool], *, show: Callable[[str], None],
+    def __init__(self, core, language: Callable[[], str], *, show: Callable[[str], None],
                  clock: Callable[[], datetime], parent: QObject | None = None):
         super().__init__(parent)
-        self._core, self._english, self._show, self._clock = core, english, show, clock
+        self._core, self._language, self._show, self._clock = core, language, show, clock
         self.images = CameraImages()
         self._frame_no = -1
         self._preview_no = 0
@@ -55,50 +54,48 @@ class AppointmentModel(QObject):
         self._searching = False
         self._list: list = []          # Appointment dataclasses found by card
         self._current = None           # the Appointment to confirm
-        self._notice = ("", "")
+        self._notice: Sentence = NOTHING
         self._preview_timer = QTimer(self, interval=PREVIEW_MS)
         self._preview_timer.timeout.connect(self._refresh_preview)
         self._notice_timer = QTimer(self, singleShot=True, interval=NOTICE_S * 1000)
-        self._notice_timer.timeout.connect(lambda: self._set_notice(("", "")))
+        self._notice_timer.timeout.connect(lambda: self._set_notice(NOTHING))
         self._listed.connect(self._on_listed, Qt.ConnectionType.QueuedConnection)
 
     def _pick(self, zh: str, en: str) -> str:
-        return (en or zh) if self._english() else (zh or en)
+        """Hall data that carries its own English (item names, ticket kinds)."""
+        return (en or zh) if self._language() == "en" else (zh or en)
 
     # ---------------------------------------------------------------- properties for QML
     scannerReady = Property(bool, lambda self: self._core.scanner_usable(), notify=changed)
-    scannerNote = Property(str, lambda self: "" if self._core.scanner_usable() else self._pick(*_SCANNER_OUT),
+    scannerNote = Property(str, lambda self: "" if self._core.scanner_usable() else say(_SCANNER_OUT, self._language()),
                            notify=changed)
     previewFrame = Property(int, lambda self: self._preview_no, notify=previewChanged)
     searching = Property(bool, lambda self: self._searching, notify=changed)
-    notice = Property(str, lambda self: self._pick(*self._notice), notify=changed)
+    notice = Property(str, lambda self: say(self._notice, self._language()), notify=changed)
     found = Property("QVariantList", lambda self: [self._row(a) for a in self._list], notify=changed)
     current = Property("QVariantMap", lambda self: self._row(self._current) if self._current else {}, notify=changed)
 
     def _row(self, appointment) -> dict:
         item = self._core.config.items.get(appointment.item_code)
-        state, zh, en = self._state_of(appointment)
+        state, text = self._state_of(appointment)
         return {"id": appointment.appointment_id,
                 "itemName": self._pick(appointment.item_name, item.name_en if item else ""),
                 "kindLabel": self._pick(appointment.kind.label_zh, appointment.kind.label_en),
                 "slot": f"{appointment.slot_start:%H:%M}–{appointment.slot_end:%H:%M}",
-                "state": state, "stateText": self._pick(zh, en)}
+                "state": state, "stateText": say(text, self._language())}
 
-    def _state_of(self, appointment) -> tuple[str, str, str]:
+    def _state_of(self, appointment) -> tuple[str, Sentence]:
         """ready | early | lapsed | done | cancelled, with the sentence the screen shows."""
         status = appointment.status.value
         if status == "checked_in":
-            number = appointment.ticket_number or ""
-            return "done", f"已经签到过了，号码 {number}", f"Already checked in: ticket {number}"
+            return "done", Sentence("已经签到过了，号码 {number}", number=appointment.ticket_number or "")
         if status == "cancelled":
-            return "cancelled", "这个预约已经取消了", "This appointment was cancelled"
+            return "cancelled", Sentence("这个预约已经取消了")
         if status == "lapsed":
-            return ("lapsed", "已经过了签到时间，可以改为现场取号",
-                    "The check-in time has passed; you can take a walk-in number instead")
+            return "lapsed", Sentence("已经过了签到时间，可以改为现场取号")
         if self._clock() < appointment.check_in_opens:
-            opens = f"{appointment.check_in_opens:%H:%M}"
-            return "early", f"还没到签到时间，{opens} 起可以签到", f"Check-in opens at {opens}"
-        return "ready", "可以签到", "Ready to check in"
+            return "early", Sentence("还没到签到时间，{opens} 起可以签到", opens=f"{appointment.check_in_opens:%H:%M}")
+        return "ready", Sentence("可以签到")
 
     # ---------------------------------------------------------------- the scan screen
     @qt_thread
@@ -120,7 +117,7 @@ class AppointmentModel(QObject):
 
     def _forget(self) -> None:
         self._list, self._current, self._searching = [], None, False
-        self._set_notice(("", ""))
+        self._set_notice(NOTHING)
 
     @qt_thread
     def _refresh_preview(self) -> None:
@@ -137,9 +134,9 @@ class AppointmentModel(QObject):
     def health_changed(self) -> None:
         self.changed.emit()
 
-    def _set_notice(self, notice: tuple[str, str]) -> None:
+    def _set_notice(self, notice: Sentence) -> None:
         self._notice = notice
-        if notice != ("", ""):
+        if notice:
             self._notice_timer.start()
         self.changed.emit()
 
@@ -156,13 +153,13 @@ class AppointmentModel(QObject):
     def show_refused(self, error) -> None:
         if not self._scanning:
             return
-        zh, en = getattr(error, "message_zh", ""), getattr(error, "message_en", "")
-        if not zh:
+        message = getattr(error, "message", None)
+        if not isinstance(message, Sentence) or not message:
             log.error("appointment lookup failed unexpectedly", exc_info=error)
-            zh, en = _LOOKUP_FAILED
+            message = _LOOKUP_FAILED
         else:
             log.info("code refused: %s", getattr(getattr(error, "reason", None), "value", type(error).__name__))
-        self._set_notice((zh, en))
+        self._set_notice(message)
 
     def find_by_card(self) -> None:
         """A card was read on the scan screen: list today's appointments of that person."""

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Property, Qt, QTimer, Signal, Slot
 from kiosk import wording
 from kiosk.events import (AppointmentFound, AppointmentRefused, AvailabilityChanged, CardFailed, DevicesChanged,
                           Event, Identified, PrintInterrupted, PrintResumed, SessionEnded, dispatch)
+from kiosk.wording import NOTHING, Sentence, say
 from screens.appointments import AppointmentModel
 from screens.citizen import CitizenModel
 from screens.idle import IdleWatcher
@@ -27,11 +28,8 @@ log = logging.getLogger(__name__)
 # Screens where a card read starts the journey: nothing of a visit is under way there.
 _START_ON_CARD = {"home", "done", "message"}
 
-_SOMETHING_WRONG = ("出了点小问题，号票没有打出来。请到咨询台，工作人员会帮您取号。",
-                    "Something went wrong and no ticket was printed. "
-                    "Please go to the information desk; our staff will give you a number.")
-_NOT_AVAILABLE = ("取号暂时不能使用，请到咨询台取号，或稍后再试。",
-                  "Tickets cannot be printed right now. Please ask at the information desk, or try again shortly.")
+_SOMETHING_WRONG = Sentence("出了点小问题，号票没有打出来。请到咨询台，工作人员会帮您取号。")
+_NOT_AVAILABLE = Sentence("取号暂时不能使用，请到咨询台取号，或稍后再试。")
 
 
 class KioskViewModel(QObject):
@@ -65,18 +63,18 @@ class KioskViewModel(QObject):
         self._search_text = ""
         self._item = None
         self._ticket = None
-        self._message = ("", "")
-        self._print_problem: tuple[str, str] | None = None    # the ticket stopped mid-print
+        self._message: Sentence = NOTHING
+        self._print_problem: Sentence | None = None    # the ticket stopped mid-print
         self._request = 0            # which take_number answer the screens still wait for
         self.may_close = False
 
         self._idle = IdleWatcher(self.config.kiosk.idle_timeout_s, self.config.kiosk.idle_warning_s, parent=self)
         self._idle.timedOut.connect(self._on_idle_timeout)
-        self._tech = TechnicianModel(core, lambda: self.english, parent=self)
+        self._tech = TechnicianModel(core, lambda: self._language, parent=self)
         self._tech.gestureDone.connect(self._on_gesture)
         self._tech.unlocked.connect(self._on_unlocked)
-        self._citizen = CitizenModel(lambda: self.english, card_error_s=card_error_s, parent=self)
-        self._appointments = AppointmentModel(core, lambda: self.english, show=self._set_screen,
+        self._citizen = CitizenModel(lambda: self._language, card_error_s=card_error_s, parent=self)
+        self._appointments = AppointmentModel(core, lambda: self._language, show=self._set_screen,
                                               clock=core.clock, parent=self)
         self._walk_in_item = ""       # a lapsed appointment's item: the message screen offers it
         self._clock_offset_ms = round((core.clock() - datetime.now()).total_seconds()) * 1000.0
@@ -113,14 +111,13 @@ class KioskViewModel(QObject):
     hallName = Property(str, lambda self: self._pick(self.config.hall.name, self.config.hall.name_en),
                         notify=languageChanged)
     ticketAvailable = Property(bool, lambda self: bool(self._availability.available), notify=availabilityChanged)
-    availabilityText = Property(str, lambda self: "" if self._availability.available else self._pick(
-        self._availability.reason_zh or _NOT_AVAILABLE[0], self._availability.reason_en or _NOT_AVAILABLE[1]),
-        notify=availabilityChanged)
+    availabilityText = Property(str, lambda self: "" if self._availability.available else say(
+        self._availability.reason or _NOT_AVAILABLE, self._language), notify=availabilityChanged)
     searchText = Property(str, lambda self: self._search_text, notify=itemsChanged)
     items = Property("QVariantList", lambda self: self._items, notify=itemsChanged)
-    message = Property(str, lambda self: self._pick(*self._message), notify=messageChanged)
+    message = Property(str, lambda self: say(self._message, self._language), notify=messageChanged)
     doneRemaining = Property(int, lambda self: self._done_left, notify=doneRemainingChanged)
-    printProblem = Property(str, lambda self: self._pick(*self._print_problem) if self._print_problem else "",
+    printProblem = Property(str, lambda self: say(self._print_problem, self._language) if self._print_problem else "",
                             notify=printProblemChanged)
     mayClose = Property(bool, lambda self: self.may_close, notify=screenChanged)
     idle = Property(QObject, lambda self: self._idle, constant=True)
@@ -339,9 +336,10 @@ class KioskViewModel(QObject):
             self.ticketChanged.emit()
             self._set_screen("done")
             return
-        if getattr(error, "message_zh", None):
-            log.warning("no ticket: %s: %s", type(error).__name__, getattr(error, "message_en", ""))
-            self._show_message((error.message_zh, getattr(error, "message_en", "")))
+        message = getattr(error, "message", None)
+        if isinstance(message, Sentence) and message:
+            log.warning("no ticket: %s: %s", type(error).__name__, say(message, "en"))
+            self._show_message(message)
         else:
             log.error("no ticket: unexpected error", exc_info=error)
             self._show_message(_SOMETHING_WRONG)
@@ -356,7 +354,7 @@ class KioskViewModel(QObject):
                               or screen == "home" and self.core.identity() is not None
                               or screen == "printing" and self._print_problem is not None)
 
-    def _set_print_problem(self, problem: tuple[str, str] | None) -> None:
+    def _set_print_problem(self, problem: Sentence | None) -> None:
         if problem != self._print_problem:
             self._print_problem = problem
             self.printProblemChanged.emit()
@@ -367,14 +365,11 @@ class KioskViewModel(QObject):
         tell them the same number will be printed whole, and let them leave if they won't wait."""
         if self._screen != "printing":
             return
-        number = event.number
-        self._set_print_problem((
-            f"号票 {number} 还没打完：{event.reason_zh}。工作人员处理好打印机后，"
-            f"会为您把 {number} 号重新完整打印一张，请在这里稍候。",
-            f"Ticket {number} could not be finished: {event.reason_en}. Once staff have seen to "
-            f"the printer, ticket {number} will be printed again in full. Please wait here."))
+        self._set_print_problem(Sentence("号票 {number} 还没打完：{reason}。工作人员处理好打印机后，"
+                                         "会为您把 {number} 号重新完整打印一张，请在这里稍候。",
+                                         number=event.number, reason=event.reason))
 
-    def _show_message(self, message: tuple[str, str]) -> None:
+    def _show_message(self, message: Sentence) -> None:
         self._message = message
         self.messageChanged.emit()
         self._set_screen("message")
@@ -411,7 +406,7 @@ class KioskViewModel(QObject):
     def on_availability_changed(self, event: AvailabilityChanged) -> None:
         self._availability = availability = event.availability
         log.info("ticket service %s", "available" if availability.available
-                 else f"unavailable: {availability.reason_en}")
+                 else f"unavailable: {say(availability.reason, 'en')}")
         self.availabilityChanged.emit()
         if availability.available and self._screen == "home" and self.core.identity() is not None:
             # A card laid down while no number could be taken: the citizen came to do something

@@ -23,6 +23,7 @@ from drivers.errors import DeviceError
 from kiosk.events import PrintInterrupted, PrintResumed
 from kiosk.hall.model import Citizen, HallUnavailable, Reservation, Ticket, TicketKind, TicketRequest
 from kiosk.flows.context import FlowContext, ticket_fields
+from kiosk.wording import Sentence
 
 log = logging.getLogger(__name__)
 CONFIRM_RETRIES_S = (0.2, 0.5, 1.0, 2.0)
@@ -37,13 +38,9 @@ class TicketNotFinished(DeviceError):
     """The printer stopped mid-ticket and did not come back in time: the number is spoiled."""
 
     def __init__(self, number: str, detail: str):
-        super().__init__(
-            detail,
-            message_zh=f"打印机出了故障，号票 {number} 没能打完，这个号已作废。"
-                       "请拿着打出的半张号票到咨询台，工作人员会帮您重新取号。",
-            message_en=f"The printer broke down and ticket {number} could not be finished, so that number "
-                       "is cancelled. Please take the part that was printed to the information desk; "
-                       "our staff will give you a new number.")
+        super().__init__(detail, message=Sentence("打印机出了故障，号票 {number} 没能打完，这个号已作废。"
+                                                  "请拿着打出的半张号票到咨询台，工作人员会帮您重新取号。",
+                                                  number=number))
 
 
 async def confirm_printed(kiosk: FlowContext, reservation_id: str) -> Ticket:
@@ -91,7 +88,7 @@ async def print_reserved(kiosk: FlowContext, reservation: Reservation) -> Ticket
             log.warning("ticket %s stopped mid-print: %s", number, _why(e))
             if waiting_since is None:
                 waiting_since = time.monotonic()
-            kiosk.notify(PrintInterrupted(number, e.message_zh, e.message_en))
+            kiosk.notify(PrintInterrupted(number, e.message))
             try:
                 await _printer_back(kiosk, waiting_since + REPRINT_WAIT_S)
             except asyncio.CancelledError:
