@@ -1,20 +1,20 @@
 """The base of every device driver's typed errors.
 
 `str(error)` is the technical detail for logs and technicians (ports, bytes, status words —
-never personal data); `message_zh` / `message_en` are the calm sentences a screen may show.
-Each subclass sets its own sentences; a raise may override them for one case.
+never personal data); `message` is the calm sentence a screen may show, in Simplified Chinese
+(drivers.sentence: the screens say it in the citizen's language through the wording catalogue).
+Each subclass sets its own sentence; a raise may override it for one case.
 """
 from __future__ import annotations
 
+from drivers.sentence import Sentence
+
 
 class DeviceError(Exception):
-    message_zh = "设备暂时出了点问题，请到咨询台办理。"
-    message_en = "A device is not working right now. Please ask at the information desk."
+    message = Sentence("设备暂时出了点问题，请到咨询台办理。")
 
-    def __init__(self, detail: str = "", *, message_zh: str | None = None, message_en: str | None = None):
+    def __init__(self, detail: str = "", *, message: Sentence | None = None):
         self.detail = detail
-        if message_zh:
-            self.message_zh = message_zh
-        if message_en:
-            self.message_en = message_en
+        if message:
+            self.message = message
         super().__init__(detail or type(self).__name__)

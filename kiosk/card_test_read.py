@@ -10,6 +10,7 @@ import time
 
 from drivers.card.errors import CardError, NoCard
 from kiosk.privacy import mask_id_number, mask_name
+from kiosk.wording import say
 
 
 def _validity(start, end) -> dict:
@@ -51,6 +52,6 @@ def read_card(pcsc: str | None, sam: str | None, wait_s: float = 5.0) -> tuple[i
     try:
         result = read_ssc(pcsc) if pcsc is not None else read_id_card(sam, wait_s)
     except CardError as e:
-        return 1, {"error": type(e).__name__, "detail": str(e), "message_zh": e.message_zh,
-                   "message_en": e.message_en}
+        return 1, {"error": type(e).__name__, "detail": str(e), "message_zh": say(e.message, "zh_CN"),
+                   "message_en": say(e.message, "en")}
     return 0, result

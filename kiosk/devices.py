@@ -14,6 +14,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Literal
 
+from drivers.sentence import NOTHING, Sentence
+
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +27,7 @@ class DeviceHealth:
     role: str                 # the device's name in kiosk.yaml (devices: ticket_printer: ...)
     name: str                 # what the technician reads: kind, model, where it is attached
     state: HealthState
-    reason_zh: str = ""
-    reason_en: str = ""
+    reason: Sentence = NOTHING    # what is wrong, for the citizen or technician (said in their language)
     details: dict = field(default_factory=dict)
     checked_at: float = 0.0
 

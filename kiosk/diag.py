@@ -16,11 +16,11 @@ import json
 import sys
 import tempfile
 import time
-from dataclasses import asdict
 from pathlib import Path
 
 from kiosk.config import ConfigError, hash_pin, load_config
 from kiosk.devices import DeviceHealth
+from kiosk.wording import say
 
 STATE_WORDS = {"ok": "正常 OK", "warning": "注意 Warning", "fault": "故障 Fault", "absent": "未配置 Absent"}
 
@@ -40,10 +40,16 @@ def check_devices(config) -> list[DeviceHealth]:
 def _print_table(healths: list[DeviceHealth]) -> None:
     for h in healths:
         print(f"{h.role:16} {STATE_WORDS[h.state]:12} {h.name}")
-        if h.reason_zh:
-            print(f"{'':16} {h.reason_zh} / {h.reason_en}")
+        if h.reason:
+            print(f"{'':16} {say(h.reason, 'zh_CN')} / {say(h.reason, 'en')}")
         for key, value in h.details.items():
             print(f"{'':16}   {key}: {value}")
+
+
+def health_json(h: DeviceHealth) -> dict:
+    """One device's health for --json: its reason said in Chinese and in English."""
+    return {"role": h.role, "name": h.name, "state": h.state, "reason_zh": say(h.reason, "zh_CN"),
+            "reason_en": say(h.reason, "en"), "details": h.details, "checked_at": h.checked_at}
 
 
 def scan_images(files: list[str]) -> int:
@@ -133,7 +139,7 @@ def main(argv=None) -> int:
         if sims:
             sims.stop()
     if args.json:
-        print(json.dumps({"kiosk": config.kiosk.id, "devices": [asdict(h) for h in healths]}, ensure_ascii=False))
+        print(json.dumps({"kiosk": config.kiosk.id, "devices": [health_json(h) for h in healths]}, ensure_ascii=False))
     else:
         _print_table(healths)
     return 0 if all(h.usable for h in healths) else 1

@@ -8,8 +8,9 @@ from __future__ import annotations
 from drivers.card.id_text import ResidentIdCard
 from drivers.card.ssc_fields import SocialSecurityCard
 from kiosk.session import Identity
+from kiosk.wording import Sentence
 
-SOURCE_LABELS = {"id_card": ("身份证", "ID card"), "social_security_card": ("社保卡", "social security card")}
+SOURCE_LABELS = {"id_card": Sentence("身份证"), "social_security_card": Sentence("社保卡")}
 
 
 def identity_from_id_card(card: ResidentIdCard) -> Identity:
@@ -26,8 +27,7 @@ def identity_from_ssc(card: SocialSecurityCard) -> Identity:
 def masked_summary(identity: Identity, **extra) -> dict:
     """What a screen or a technician may show: never the full name or number. warnings: what the
     driver found odd on the card (no personal data in them), for the technician's test read."""
-    zh, en = SOURCE_LABELS[identity.source]
-    return {"source": identity.source, "source_zh": zh, "source_en": en, "name": identity.masked_name,
+    return {"source": identity.source, "source_label": SOURCE_LABELS[identity.source], "name": identity.masked_name,
             "id_number": identity.masked_id_number,
             "birth_date": identity.birth_date.isoformat() if identity.birth_date else "",
             "warnings": list(getattr(identity.card, "warnings", ())), **extra}

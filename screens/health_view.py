@@ -8,41 +8,43 @@ from __future__ import annotations
 
 from datetime import datetime
 
-# key: (Chinese label, English label), in the order a technician looks for them.
+from kiosk.wording import Sentence, say
+
+# key: its label (a Sentence, said in the screen's language), in the order a technician looks for them.
 DETAIL_LABELS = {
-    "checked_at": ("检查时间", "Checked at"),
-    "online": ("在线", "Online"),
-    "paper": ("纸张", "Paper"),
-    "cover_open": ("机盖打开", "Cover open"),
-    "cutter_error": ("切刀故障", "Cutter error"),
-    "prints": ("已打印", "Prints"),
-    "card_present": ("有卡", "Card present"),
-    "reads": ("读卡次数", "Reads"),
-    "failures": ("失败次数", "Failures"),
-    "last_read_ms": ("上次读卡", "Last read"),
-    "seen_to_identity_ms": ("插卡到识别", "Card in → identified"),
-    "sam_id": ("SAM 编号", "SAM ID"),
-    "readers": ("读卡器", "Readers"),
-    "last_atr": ("上次 ATR", "Last ATR"),
-    "opened": ("已打开", "Opened"),
-    "resolution": ("分辨率", "Resolution"),
-    "fps": ("帧率", "Frame rate"),
-    "frames_decoded": ("已识别帧", "Frames decoded"),
-    "codes_read": ("读到的码", "Codes read"),
-    "decode_ms": ("识别耗时", "Decode time"),
-    "decoder": ("解码器", "Decoder"),
-    "source": ("视频源", "Source"),
-    "last_error": ("最近错误", "Last error"),
-    "card_warnings": ("卡片数据提示", "Card data warnings"),
+    "checked_at": Sentence("检查时间"),
+    "online": Sentence("在线"),
+    "paper": Sentence("纸张"),
+    "cover_open": Sentence("机盖打开"),
+    "cutter_error": Sentence("切刀故障"),
+    "prints": Sentence("已打印"),
+    "card_present": Sentence("有卡"),
+    "reads": Sentence("读卡次数"),
+    "failures": Sentence("失败次数"),
+    "last_read_ms": Sentence("上次读卡"),
+    "seen_to_identity_ms": Sentence("插卡到识别"),
+    "sam_id": Sentence("SAM 编号"),
+    "readers": Sentence("读卡器"),
+    "last_atr": Sentence("上次 ATR"),
+    "opened": Sentence("已打开"),
+    "resolution": Sentence("分辨率"),
+    "fps": Sentence("帧率"),
+    "frames_decoded": Sentence("已识别帧"),
+    "codes_read": Sentence("读到的码"),
+    "decode_ms": Sentence("识别耗时"),
+    "decoder": Sentence("解码器"),
+    "source": Sentence("视频源"),
+    "last_error": Sentence("最近错误"),
+    "card_warnings": Sentence("卡片数据提示"),
 }
 # Long values get a whole line on the screen (when there is one); the rest sit two or three to a line.
 WIDE_KEYS = {"sam_id", "readers", "last_atr", "source", "last_error", "card_warnings"}
 UNITS = {"last_read_ms": " ms", "seen_to_identity_ms": " ms", "decode_ms": " ms", "fps": " fps"}
 
 
-def format_value(value, english: bool, unit: str = "") -> str:
+def format_value(value, language: str, unit: str = "") -> str:
     if isinstance(value, bool):
-        return ("yes" if value else "no") if english else ("是" if value else "否")
+        return say(Sentence("是") if value else Sentence("否"), language)
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value) or "—"
     if value is None or value == "":
@@ -50,7 +52,7 @@ def format_value(value, english: bool, unit: str = "") -> str:
     return f"{value}{unit}"
 
 
-def detail_rows(details: dict, checked_at: float, english: bool) -> list[dict]:
+def detail_rows(details: dict, checked_at: float, language: str) -> list[dict]:
     """[{key, label, value, wide}] with the known keys first, in DETAIL_LABELS order."""
     values = dict(details)
     if checked_at:
@@ -58,15 +60,13 @@ def detail_rows(details: dict, checked_at: float, english: bool) -> list[dict]:
     order = [k for k in DETAIL_LABELS if k in values] + [k for k in values if k not in DETAIL_LABELS]
     rows = []
     for key in order:
-        zh, en = DETAIL_LABELS.get(key, (key, key))
-        value = format_value(values[key], english, UNITS.get(key, ""))
-        rows.append({"key": key, "label": en if english else zh, "value": value,
-                     "wide": key in WIDE_KEYS and value != "—"})
+        label = say(DETAIL_LABELS[key], language) if key in DETAIL_LABELS else key
+        value = format_value(values[key], language, UNITS.get(key, ""))
+        rows.append({"key": key, "label": label, "value": value, "wide": key in WIDE_KEYS and value != "—"})
     return rows
 
 
-def health_row(h, english: bool) -> dict:
-    """One device's health as the technician screen shows it."""
-    reason = (h.reason_en or h.reason_zh) if english else (h.reason_zh or h.reason_en)
-    return {"role": h.role, "name": h.name, "state": h.state, "reason": reason,
-            "details": detail_rows(h.details, h.checked_at, english)}
+def health_row(h, language: str) -> dict:
+    """One device's health as the technician screen shows it, in that language ("zh_CN", "en", ...)."""
+    return {"role": h.role, "name": h.name, "state": h.state, "reason": say(h.reason, language),
+            "details": detail_rows(h.details, h.checked_at, language)}

@@ -13,16 +13,26 @@ import math
 import threading
 import time
 from concurrent.futures import Future
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from PySide6.QtCore import QObject, Property, Qt, QTimer, Signal, Slot
 
+from kiosk.wording import NOTHING, Sentence, say
 from screens.health_view import health_row
 from screens.qt_thread import qt_thread
 
 log = logging.getLogger(__name__)
 
 MAX_PIN_DIGITS = 8
+
+
+class SpoiledCount(NamedTuple):
+    """How many numbers were spoiled today: {spoiled} says them all, {spoiled.more} those not listed."""
+    total: int
+    more: int
+
+    def __str__(self) -> str:
+        return str(self.total)
 
 
 class TechnicianModel(QObject):
@@ -41,10 +51,10 @@ class TechnicianModel(QObject):
     TAPS = 5
     TAP_WINDOW_S = 3.0
 
-    def __init__(self, core, english: Callable[[], bool], *, max_tries: int = 5, lockout_s: float = 30,
+    def __init__(self, core, language: Callable[[], str], *, max_tries: int = 5, lockout_s: float = 30,
                  clock: Callable[[], float] = time.monotonic, parent: QObject | None = None):
         super().__init__(parent)
-        self._core, self._english, self._clock = core, english, clock
+        self._core, self._language, self._clock = core, language, clock
         self.max_tries, self.lockout_s = max_tries, lockout_s
         self._taps: list[float] = []
         self._digits = ""
@@ -74,7 +84,7 @@ class TechnicianModel(QObject):
     triesLeft = Property(int, lambda self: max(0, self.max_tries - self._wrong), notify=pinChanged)
     lockRemaining = Property(int, lambda self: max(0, math.ceil(self._locked_until - self._clock())),
                              notify=pinChanged)
-    health = Property("QVariantList", lambda self: [health_row(h, self._english()) for h in self._health],
+    health = Property("QVariantList", lambda self: [health_row(h, self._language()) for h in self._health],
                       notify=healthChanged)
     testPrintState = Property(str, lambda self: self._print_state, notify=testPrintChanged)
     testPrintMessage = Property(str, lambda self: self._print_message(), notify=testPrintChanged)
@@ -192,12 +202,16 @@ class TechnicianModel(QObject):
         with half a slip of one of them. Never reissued; staff see them here."""
         if not self._spoiled:
             return ""
-        numbers = "，".join(f"{e.number} {e.at:%H:%M}" for e in self._spoiled[-8:])
-        more = len(self._spoiled) - 8
-        if self._english():
-            return f"Spoiled numbers today (print not finished, never reissued): {numbers.replace('，', ', ')}" + \
-                (f" and {more} more" if more > 0 else "")
-        return f"今日作废号（没有打完，不会再发）：{numbers}" + (f" 等 {len(self._spoiled)} 个" if more > 0 else "")
+        numbers = None
+        for e in self._spoiled[-8:]:
+            number = f"{e.number} {e.at:%H:%M}"
+            numbers = number if numbers is None else Sentence("{earlier}，{later}", earlier=numbers, later=number)
+        if len(self._spoiled) <= 8:
+            return say(Sentence("今日作废号（没有打完，不会再发）：{numbers}", numbers=numbers), self._language())
+        # Chinese counts them all (等 11 个), English those not listed (and 3 more).
+        spoiled = SpoiledCount(total=len(self._spoiled), more=len(self._spoiled) - 8)
+        return say(Sentence("今日作废号（没有打完，不会再发）：{numbers} 等 {spoiled} 个", numbers=numbers, spoiled=spoiled),
+                   self._language())
 
     def set_watching(self, watching: bool) -> None:
         if watching:
@@ -241,10 +255,8 @@ class TechnicianModel(QObject):
         if self._print_state != "failed":
             return ""
         e = self._print_error
-        zh = getattr(e, "message_zh", "") or "测试打印失败"
-        en = getattr(e, "message_en", "") or "Test print failed"
         detail = f"（{type(e).__name__}: {e}）" if e is not None else ""
-        return (en if self._english() else zh) + detail
+        return say(_sentence_of(e) or Sentence("测试打印失败"), self._language()) + detail
 
     # ---------------------------------------------------------------- test read
     @Slot(str)
@@ -279,35 +291,37 @@ class TechnicianModel(QObject):
         self.refresh_health()         # the reads / failures counters moved
 
     def _read_text(self) -> str:
-        english, state, result = self._english(), self._read_state, self._read_result
+        language, state, result = self._language(), self._read_state, self._read_result
         if state == "waiting":
             reader = next((r for r in self._core.card_readers if r.name == self._read_role), None)
-            zh, en = reader.test_prompt if reader is not None else ("", "")
-            return en if english else zh
+            return say(reader.test_prompt, language) if reader is not None else ""
         if state == "none":
-            return "No card came within 10 s." if english else "10 秒内没有检测到卡片。"
+            return say(Sentence("10 秒内没有检测到卡片。"), language)
         if state == "failed":
-            zh = getattr(result, "message_zh", "") or "读卡失败"
-            en = getattr(result, "message_en", "") or "The test read failed"
             detail = f"（{type(result).__name__}: {result}）" if result is not None else ""
-            return (en if english else zh) + detail
+            return say(_sentence_of(result) or Sentence("读卡失败"), language) + detail
         if state == "ok":
-            return masked_read_text(result, english)
+            return masked_read_text(result, language)
         return ""
 
 
-def masked_read_text(summary: dict, english: bool) -> str:
+def _sentence_of(error) -> Sentence:
+    """The calm sentence an error carries (a device error, a hall refusal), or NOTHING."""
+    message = getattr(error, "message", None)
+    return message if isinstance(message, Sentence) else NOTHING
+
+
+def masked_read_text(summary: dict, language: str) -> str:
     """The test read's masked summary: who, which number, born when, how the read went, and what
     the driver found odd on the card (read anyway) for the technician to look into."""
-    source = summary.get("source_en" if english else "source_zh") or summary.get("source", "")
-    unit = ("APDUs" if english else "条 APDU") if summary.get("source") == "social_security_card" \
-        else ("frames" if english else "帧")
-    how = f"{source}, {summary.get('ms', '—')} ms, {summary.get('frames', '—')} {unit}"
-    warnings = summary.get("warnings") or []
-    if english:
-        note = "".join(f"\nWarning: {w}" for w in warnings)
-        return (f"Name: {summary.get('name', '')}   ID number: {summary.get('id_number', '')}\n"
-                f"Birth date: {summary.get('birth_date') or '—'}   {how[:1].upper() + how[1:]}{note}")
-    note = "".join(f"\n注意：{w}" for w in warnings)
-    return (f"姓名：{summary.get('name', '')}　　证件号码：{summary.get('id_number', '')}\n"
-            f"出生日期：{summary.get('birth_date') or '—'}　　{how.replace(', ', '，')}{note}")
+    source = summary.get("source_label") or summary.get("source", "")
+    ms, frames = summary.get("ms", "—"), summary.get("frames", "—")
+    if summary.get("source") == "social_security_card":
+        how = Sentence("{source}，{ms} ms，{frames} 条 APDU", source=source, ms=ms, frames=frames)
+    else:
+        how = Sentence("{source}，{ms} ms，{frames} 帧", source=source, ms=ms, frames=frames)
+    text = say(Sentence("姓名：{name}　　证件号码：{id_number}\n出生日期：{birth_date}　　{how}",
+                        name=summary.get("name", ""), id_number=summary.get("id_number", ""),
+                        birth_date=summary.get("birth_date") or "—", how=how), language)
+    return text + "".join("\n" + say(Sentence("注意：{warning}", warning=w), language)
+                          for w in summary.get("warnings") or [])

@@ -59,10 +59,10 @@ class KioskViewModel(QObject):
 
         self._idle = IdleWatcher(self.config.kiosk.idle_timeout_s, self.config.kiosk.idle_warning_s, parent=self)
         self._idle.timedOut.connect(self._on_idle_timeout)
-        self._tech = TechnicianModel(core, lambda: self.english, parent=self)
+        self._tech = TechnicianModel(core, lambda: self._language, parent=self)
         self._tech.gestureDone.connect(self._on_gesture)
         self._tech.unlocked.connect(self._on_unlocked)
-        self._citizen = CitizenModel(lambda: self.english, card_error_s=card_error_s, parent=self)
+        self._citizen = CitizenModel(lambda: self._language, card_error_s=card_error_s, parent=self)
         self._clock_offset_ms = round((core.clock() - datetime.now()).total_seconds()) * 1000.0
 
         self.done_return_s = done_return_s

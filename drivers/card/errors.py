@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from drivers.errors import DeviceError
+from drivers.sentence import Sentence
 
 
 class CardError(DeviceError):
@@ -13,46 +14,37 @@ class CardError(DeviceError):
 
     card_seen = True
 
-    message_zh = "读卡没有成功，请重新放一次卡。"
-    message_en = "The card could not be read. Please try again."
+    message = Sentence("读卡没有成功，请重新放一次卡。")
 
 
 class ReaderUnavailable(CardError):
-    message_zh = "读卡器暂时不能使用，请到咨询台办理，或不刷卡直接取号。"
-    message_en = "The card reader is out of service. Please ask at the desk, or take a number without a card."
+    message = Sentence("读卡器暂时不能使用，请到咨询台办理，或不刷卡直接取号。")
 
 
 class NoCard(CardError):
-    message_zh = "没有检测到卡片，请把卡放好。"
-    message_en = "No card found. Please place your card on the reader."
+    message = Sentence("没有检测到卡片，请把卡放好。")
 
 
 class CardNotRecognised(CardError):
-    message_zh = "这张卡识别不了，请确认是身份证或社保卡。"
-    message_en = "This card is not recognised. Please use your ID card or social security card."
+    message = Sentence("这张卡识别不了，请确认是身份证或社保卡。")
 
 
 class CardUpsideDown(CardError):
-    message_zh = "卡片好像插反了，请把芯片朝上、朝里重新插入。"
-    message_en = "The card seems to be the wrong way round. Insert it chip first, chip facing up."
+    message = Sentence("卡片好像插反了，请把芯片朝上、朝里重新插入。")
 
 
 class CardRemovedTooEarly(CardError):
-    message_zh = "卡片拿开得太早了，请重新插入，读完前请不要拿走。"
-    message_en = "The card was removed too early. Please insert it again and wait until it is read."
+    message = Sentence("卡片拿开得太早了，请重新插入，读完前请不要拿走。")
 
 
 class CardAccessDenied(CardError):
-    message_zh = "这张卡需要授权才能读取，请到咨询台办理。"
-    message_en = "This card cannot be read here without authorisation. Please ask at the desk."
+    message = Sentence("这张卡需要授权才能读取，请到咨询台办理。")
 
 
 class CardDataInvalid(CardError):
-    message_zh = "卡里的信息读出来有误，请到咨询台办理。"
-    message_en = "The information on the card could not be verified. Please ask at the desk."
+    message = Sentence("卡里的信息读出来有误，请到咨询台办理。")
 
 
 class ReaderProtocolError(CardError):
     """Bytes from the reader that break the frame rules (length, checksum, garbage)."""
-    message_zh = "读卡器通讯出错了，请重新放一次卡。"
-    message_en = "The card reader did not answer properly. Please try again."
+    message = Sentence("读卡器通讯出错了，请重新放一次卡。")

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from drivers.card.errors import CardError
+from drivers.sentence import Sentence
 
 
 class CardReadFailed(CardError):
     """The reader found the card but could not select or read it (SW3 81 / 41): usually a card
     held at an angle, at the edge of the field, or moved while the reader was busy."""
 
-    message_zh = "卡片没有读出来，请把身份证平放在感应区，稍等一下再拿开。"
-    message_en = "The card could not be read. Please lay your ID card flat on the reader and hold it there a moment."
+    message = Sentence("卡片没有读出来，请把身份证平放在感应区，稍等一下再拿开。")

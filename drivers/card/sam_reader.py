@@ -23,6 +23,7 @@ from drivers.card.sam_frame import (
 )
 from drivers.card.sam_transport import SamTransport, SerialTransport, TcpTransport, TransportLost
 from drivers.one_thread import one_thread
+from drivers.sentence import Sentence
 
 log = logging.getLogger(__name__)
 
@@ -126,9 +127,7 @@ class SamIdReader:
         if answer.sw3 != expected_sw3(READ_TEXT_PHOTO):
             if answer.sw3 == SW_READ_FAILED and selected:
                 raise CardRemovedTooEarly(f"{READ_TEXT_PHOTO.name}: SW3 41 right after a successful select",
-                                          message_zh="卡片拿开得太早了，请把身份证重新放好，读完前请不要拿开。",
-                                          message_en="The card was taken away too early. Please lay your ID "
-                                                     "card down again and leave it until it has been read.")
+                                          message=Sentence("卡片拿开得太早了，请把身份证重新放好，读完前请不要拿开。"))
             raise error_for_sw3(answer.sw3, READ_TEXT_PHOTO)
         card = decode_text(*split_text_and_photo(answer.data))
         card.frames = self.frames - frames_before

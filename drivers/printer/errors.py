@@ -1,13 +1,14 @@
 """Typed errors of the ticket printer, each with a calm sentence a citizen (or clerk) may read.
 
-`str(error)` carries the technical detail for the log (port, bytes seen); `message_zh` /
-`message_en` are what a screen shows. Nothing here ever contains personal data.
+`str(error)` carries the technical detail for the log (port, bytes seen); `message` is what a
+screen shows (a Sentence, said in the citizen's language). Nothing here ever contains personal data.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from drivers.errors import DeviceError
+from drivers.sentence import Sentence
 
 if TYPE_CHECKING:   # only for the annotation: status.py imports this module
     from drivers.printer.status import PrinterStatus
@@ -22,22 +23,19 @@ class PrinterError(DeviceError):
 
     during_print = False
 
-    message_zh = "取号机暂时不能打印，请到咨询台取号"
-    message_en = "The ticket printer cannot print right now. Please ask at the information desk for a number."
+    message = Sentence("取号机暂时不能打印，请到咨询台取号")
 
 
 class PrinterOffline(PrinterError):
     """No answer, the link was lost, or the port/device is missing."""
 
-    message_zh = "取号机的打印机没有响应，请工作人员检查电源和连线"
-    message_en = "The ticket printer is not answering. A member of staff will check its power and cable."
+    message = Sentence("取号机的打印机没有响应，请工作人员检查电源和连线")
 
 
 class PrinterProtocolError(PrinterError):
     """The printer answered, but with bytes that are not ESC/POS status."""
 
-    message_zh = "打印机回话不正常，请工作人员检查打印机的设置"
-    message_en = "The ticket printer is answering strangely. A member of staff will check its settings."
+    message = Sentence("打印机回话不正常，请工作人员检查打印机的设置")
 
 
 class PrinterNotReady(PrinterError):
@@ -47,5 +45,4 @@ class PrinterNotReady(PrinterError):
     def __init__(self, status: "PrinterStatus", detail: str = "", *, during_print: bool = False):
         self.status = status
         self.during_print = during_print
-        super().__init__(detail or f"printer not ready: {status}",
-                         message_zh=status.reason_zh or None, message_en=status.reason_en or None)
+        super().__init__(detail or f"printer not ready: {status}", message=status.reason)

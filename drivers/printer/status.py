@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from drivers.printer.errors import PrinterProtocolError
+from drivers.sentence import NOTHING, Sentence
 
 DLE_EOT = b"\x10\x04"
 STATUS_REQUEST: dict[int, bytes] = {n: DLE_EOT + bytes([n]) for n in (1, 2, 3, 4)}
@@ -67,45 +68,28 @@ class PrinterStatus:
         return (self.online and not self.cover_open and self.paper != "out" and not self.cutter_error
                 and not self.recoverable_error and not self.unrecoverable_error)
 
-    def _reason(self) -> tuple[str, str]:
+    @property
+    def reason(self) -> Sentence:
+        """Why no ticket can be printed, in plain words; NOTHING when the printer is fine."""
         # The most specific cause first: "offline" alone says nothing a person can act on.
         if self.paper == "out":
-            return ("打印纸用完了，请工作人员换纸",
-                    "The printer has run out of paper. A member of staff will put in a new roll.")
+            return Sentence("打印纸用完了，请工作人员换纸")
         if self.cover_open:
-            return ("打印机盖子没有关好，请工作人员关好",
-                    "The printer cover is open. A member of staff will close it.")
+            return Sentence("打印机盖子没有关好，请工作人员关好")
         if self.cutter_error:
-            return ("打印机切纸刀卡住了，请工作人员处理",
-                    "The printer's paper cutter is stuck. A member of staff will fix it.")
+            return Sentence("打印机切纸刀卡住了，请工作人员处理")
         if self.unrecoverable_error:
-            return ("打印机出了故障，请工作人员处理",
-                    "The printer has a fault. A member of staff will look after it.")
+            return Sentence("打印机出了故障，请工作人员处理")
         if self.recoverable_error:
-            return ("打印机暂时出了点问题，请稍等或请工作人员处理",
-                    "The printer has a small problem. Please wait a moment or ask a member of staff.")
+            return Sentence("打印机暂时出了点问题，请稍等或请工作人员处理")
         if not self.online:
-            return ("打印机暂时没有准备好，请工作人员看一下",
-                    "The printer is not ready. A member of staff will have a look.")
-        return ("", "")
+            return Sentence("打印机暂时没有准备好，请工作人员看一下")
+        return NOTHING
 
     @property
-    def reason_zh(self) -> str:
-        """Why no ticket can be printed, in plain words; "" when the printer is fine."""
-        return self._reason()[0]
-
-    @property
-    def reason_en(self) -> str:
-        return self._reason()[1]
-
-    @property
-    def warning_zh(self) -> str:
+    def warning(self) -> Sentence:
         """Something staff should know while tickets still print (for the technician page)."""
-        return "打印纸快用完了，请准备换纸" if self.paper == "near_end" and self.ready else ""
-
-    @property
-    def warning_en(self) -> str:
-        return "The paper roll is nearly used up. Please have a new roll ready." if self.warning_zh else ""
+        return Sentence("打印纸快用完了，请准备换纸") if self.paper == "near_end" and self.ready else NOTHING
 
 
 def decode_status(bytes_by_n: dict[int, int]) -> PrinterStatus:

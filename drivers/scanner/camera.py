@@ -29,6 +29,7 @@ import cv2
 import numpy as np
 
 from drivers.errors import DeviceError
+from drivers.sentence import Sentence
 
 __all__ = ["Camera", "CameraError", "CameraNotFound", "CameraUnplugged", "CameraBlack", "CameraTooSlow",
            "BlackFrames", "RateMeter", "parse_source"]
@@ -38,39 +39,31 @@ __all__ = ["Camera", "CameraError", "CameraNotFound", "CameraUnplugged", "Camera
 class CameraError(DeviceError):
     """Base of every QR camera problem. The kiosk keeps card check-in working meanwhile."""
 
-    message_zh = "扫码功能暂时不能使用，请刷身份证或社保卡签到，或到咨询台办理"
-    message_en = "QR code scanning is not available right now. Please use your ID card or " \
-                 "social-security card, or ask at the information desk."
+    message = Sentence("扫码功能暂时不能使用，请刷身份证或社保卡签到，或到咨询台办理")
 
 
 class CameraNotFound(CameraError):
     """The camera could not be opened: no such device, busy, or the network camera does not answer."""
 
-    message_zh = "扫码摄像头没有连接好，请刷身份证或社保卡签到，工作人员会尽快处理"
-    message_en = "The QR camera is not connected. Please use your ID card or social-security card; " \
-                 "staff will fix it soon."
+    message = Sentence("扫码摄像头没有连接好，请刷身份证或社保卡签到，工作人员会尽快处理")
 
 
 class CameraUnplugged(CameraError):
     """The camera was open but frames stopped: cable pulled, device reset, network camera gone."""
 
-    message_zh = "扫码摄像头断开了，正在自动重新连接，您可以先刷身份证或社保卡签到"
-    message_en = "The QR camera was disconnected and is reconnecting. You can use your ID card or " \
-                 "social-security card meanwhile."
+    message = Sentence("扫码摄像头断开了，正在自动重新连接，您可以先刷身份证或社保卡签到")
 
 
 class CameraBlack(CameraError):
     """Frames arrive but are black: the lens is covered or capped, or the sensor is dead."""
 
-    message_zh = "扫码摄像头看不到画面，请确认镜头没有被遮挡"
-    message_en = "The QR camera cannot see anything. Please make sure nothing is covering the lens."
+    message = Sentence("扫码摄像头看不到画面，请确认镜头没有被遮挡")
 
 
 class CameraTooSlow(CameraError):
     """Frames arrive far slower than asked: scanning still works, but sluggishly."""
 
-    message_zh = "扫码摄像头反应较慢，请将二维码对准摄像头并稍等片刻"
-    message_en = "The QR camera is slow right now. Please hold the code in front of it a little longer."
+    message = Sentence("扫码摄像头反应较慢，请将二维码对准摄像头并稍等片刻")
 
 
 # ---------------------------------------------------------------- where the camera is

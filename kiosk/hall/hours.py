@@ -12,18 +12,20 @@ from datetime import date, datetime, time, timedelta
 
 from kiosk.config import WEEKDAYS, HallInfo
 from kiosk.hall.model import HallRefusal, RefusalReason
+from kiosk.wording import Sentence
 
-_WEEKDAY_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
-_WEEKDAY_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTH_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# The words of a date, said in the citizen's language (English: Monday..., Jan...).
+WEEKDAY_NAMES = (Sentence("周一"), Sentence("周二"), Sentence("周三"), Sentence("周四"), Sentence("周五"),
+                 Sentence("周六"), Sentence("周日"))
+MONTH_NAMES = (Sentence("1月"), Sentence("2月"), Sentence("3月"), Sentence("4月"), Sentence("5月"), Sentence("6月"),
+               Sentence("7月"), Sentence("8月"), Sentence("9月"), Sentence("10月"), Sentence("11月"), Sentence("12月"))
 _LOOK_AHEAD_DAYS = 31   # long enough for the Spring Festival closure
 
 
 @dataclass(frozen=True)
 class OpeningStatus:
     is_open: bool
-    detail_zh: str    # a clause, no final full stop: fits into the refusal sentence
-    detail_en: str
+    detail: Sentence    # a clause, no final full stop: fits into the refusal sentence
 
 
 def is_holiday(hall: HallInfo, day: date) -> bool:
@@ -55,47 +57,45 @@ def opening_status(hall: HallInfo, now: datetime) -> OpeningStatus:
     periods = periods_on(hall, day)
     hours = _hours(periods)
     if any(start <= clock < end for start, end in periods):
-        return OpeningStatus(True, f"今天的办理时间是 {hours[0]}", f"The hall is open {hours[1]} today")
+        # Its own field name: the same Chinese as "today's hours" below, other English.
+        return OpeningStatus(True, Sentence("今天的办理时间是 {open_hours}", open_hours=hours))
 
     nxt = next_opening(hall, now)
     if is_holiday(hall, day):
-        zh, en = "今天是节假日，大厅休息", "Today is a public holiday"
+        closed = Sentence("今天是节假日，大厅休息")
     elif not periods:
-        zh = f"{_WEEKDAY_ZH[day.weekday()]}大厅休息"
-        en = f"We are closed on {_WEEKDAY_EN[day.weekday()]}s"
+        closed = Sentence("{weekday}大厅休息", weekday=WEEKDAY_NAMES[day.weekday()])
     elif clock < periods[0][0]:          # early: today's hours say it all
-        return OpeningStatus(False, f"今天的办理时间是 {hours[0]}", f"Today's hours are {hours[1]}")
+        return OpeningStatus(False, Sentence("今天的办理时间是 {hours}", hours=hours))
     elif nxt and nxt.date() == day:      # lunch break
-        return OpeningStatus(False, f"今天的办理时间是 {hours[0]}，{nxt:%H:%M} 继续办理",
-                             f"Today's hours are {hours[1]}; we reopen at {nxt:%H:%M}")
+        return OpeningStatus(False, Sentence("今天的办理时间是 {hours}，{reopen} 继续办理", hours=hours,
+                                             reopen=f"{nxt:%H:%M}"))
     else:
-        zh, en = f"今天的办理时间是 {hours[0]}，已经下班了", f"Today's hours were {hours[1]}"
-    if nxt:
-        when_zh, when_en = _when(nxt, day)
-        zh += f"；下次办理时间是{when_zh}"
-        en += f"; we open again {when_en}"
-    return OpeningStatus(False, zh, en)
+        closed = Sentence("今天的办理时间是 {hours}，已经下班了", hours=hours)
+    if not nxt:
+        return OpeningStatus(False, closed)
+    on = Sentence("{month}{day}日 {weekday}", month=MONTH_NAMES[nxt.month - 1], day=nxt.day,
+                  weekday=WEEKDAY_NAMES[nxt.weekday()])
+    if (nxt.date() - day).days == 1:
+        return OpeningStatus(False, Sentence("{closed}；下次办理时间是明天（{date}）{time}", closed=closed, date=on,
+                                             time=f"{nxt:%H:%M}"))
+    return OpeningStatus(False, Sentence("{closed}；下次办理时间是{date} {time}", closed=closed, date=on,
+                                         time=f"{nxt:%H:%M}"))
 
 
-def hall_open(hall: HallInfo, now: datetime) -> tuple[bool, str, str]:
-    """(open?, sentence_zh, sentence_en) for the home screen. Closed: the same words the
-    kiosk shows when it refuses a ticket; open: today's hours."""
+def hall_open(hall: HallInfo, now: datetime) -> tuple[bool, Sentence]:
+    """(open?, sentence) for the home screen. Closed: the same words the kiosk shows when it
+    refuses a ticket; open: today's hours."""
     status = opening_status(hall, now)
     if status.is_open:
-        return True, status.detail_zh, status.detail_en
-    refusal = HallRefusal(RefusalReason.CLOSED, status.detail_zh, status.detail_en)
-    return False, refusal.message_zh, refusal.message_en
+        return True, status.detail
+    return False, HallRefusal(RefusalReason.CLOSED, status.detail).message
 
 
-def _hours(periods: list[tuple[time, time]]) -> tuple[str, str]:
+def _hours(periods: list[tuple[time, time]]) -> Sentence | str:
+    """Today's opening periods: 09:00–12:00、13:30–17:30 (English: a comma between them)."""
     spans = [f"{a:%H:%M}–{b:%H:%M}" for a, b in periods]
-    return "、".join(spans), ", ".join(spans)
-
-
-def _when(at: datetime, today: date) -> tuple[str, str]:
-    days = (at.date() - today).days
-    zh_day = f"{at.month}月{at.day}日 {_WEEKDAY_ZH[at.weekday()]}"
-    en_day = f"{_WEEKDAY_EN[at.weekday()][:3]} {at.day} {_MONTH_EN[at.month - 1]}"
-    if days == 1:
-        return f"明天（{zh_day}）{at:%H:%M}", f"tomorrow ({en_day}) at {at:%H:%M}"
-    return f"{zh_day} {at:%H:%M}", f"on {en_day} at {at:%H:%M}"
+    listed = spans[0] if spans else ""
+    for span in spans[1:]:
+        listed = Sentence("{earlier}、{later}", earlier=listed, later=span)
+    return listed

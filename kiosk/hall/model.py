@@ -9,6 +9,9 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from kiosk import wording
+from kiosk.wording import NOTHING, Sentence
+
 
 class TicketKind(str, enum.Enum):
     """The three kinds of queue ticket a hall issues; each has its own number series."""
@@ -108,53 +111,40 @@ class RefusalReason(str, enum.Enum):
     APPOINTMENT_CHECKED_IN = "appointment_checked_in"        # already has its ticket
 
 
+# What the citizen is told; {detail} is a Sentence of the refusing code (a time, a number).
 _REFUSAL_TEXT = {
-    RefusalReason.CLOSED: ("大厅现在不在办理时间，{detail}。", "The hall is closed now. {detail_en}."),
-    RefusalReason.DAILY_CAP: ("这个事项今天的号已经取完了，请明天再来，或者先预约。",
-                              "Today's numbers for this service are all taken. Please come back tomorrow or book ahead."),
-    RefusalReason.KIND_NOT_OFFERED: ("这个事项不提供这种号，请换一种。",
-                                     "This service does not offer that kind of ticket."),
-    RefusalReason.UNKNOWN_ITEM: ("没有找到这个事项，请到咨询台问一下。",
-                                 "We could not find this service. Please ask at the information desk."),
-    RefusalReason.NO_WINDOW: ("今天没有窗口办理这个事项，请到咨询台问一下。",
-                              "No window handles this service today. Please ask at the information desk."),
-    RefusalReason.RESERVATION_VOIDED: ("这张号打印得太久，已经作废了，请重新取一张号。",
-                                       "This ticket took too long to print and was cancelled. Please take a new one."),
-    RefusalReason.APPOINTMENT_NOT_FOUND: ("没有找到这个预约，可能已经取消了，请到咨询台问一下。",
-                                          "We could not find this appointment; it may have been cancelled. "
-                                          "Please ask at the information desk."),
-    RefusalReason.APPOINTMENT_CANCELLED: ("这个预约已经取消了。您可以在这里取一张现场号。",
-                                          "This appointment was cancelled. You can take a walk-in ticket here."),
-    RefusalReason.APPOINTMENT_TOO_EARLY: ("现在还不能签到：{detail}。请到时候再来，或者先取一张现场号。",
-                                          "It is too early to check in: {detail_en}. Please come back then, "
-                                          "or take a walk-in ticket now."),
-    RefusalReason.APPOINTMENT_LAPSED: ("预约已经过时失效了：{detail}。您可以取一张现场号，按顺序办理。",
-                                       "This appointment has lapsed: {detail_en}. You can take a walk-in ticket "
-                                       "and be served in turn."),
-    RefusalReason.APPOINTMENT_CHECKED_IN: ("这个预约已经签到过了{detail}。号票丢了的话请到咨询台。",
-                                           "This appointment is already checked in{detail_en}. If you lost the "
-                                           "ticket, please ask at the information desk."),
+    RefusalReason.CLOSED: Sentence("大厅现在不在办理时间，{detail}。"),
+    RefusalReason.DAILY_CAP: Sentence("这个事项今天的号已经取完了，请明天再来，或者先预约。"),
+    RefusalReason.KIND_NOT_OFFERED: Sentence("这个事项不提供这种号，请换一种。"),
+    RefusalReason.UNKNOWN_ITEM: Sentence("没有找到这个事项，请到咨询台问一下。"),
+    RefusalReason.NO_WINDOW: Sentence("今天没有窗口办理这个事项，请到咨询台问一下。"),
+    RefusalReason.RESERVATION_VOIDED: Sentence("这张号打印得太久，已经作废了，请重新取一张号。"),
+    RefusalReason.APPOINTMENT_NOT_FOUND: Sentence("没有找到这个预约，可能已经取消了，请到咨询台问一下。"),
+    RefusalReason.APPOINTMENT_CANCELLED: Sentence("这个预约已经取消了。您可以在这里取一张现场号。"),
+    RefusalReason.APPOINTMENT_TOO_EARLY: Sentence("现在还不能签到：{detail}。请到时候再来，或者先取一张现场号。"),
+    RefusalReason.APPOINTMENT_LAPSED: Sentence("预约已经过时失效了：{detail}。您可以取一张现场号，按顺序办理。"),
+    RefusalReason.APPOINTMENT_CHECKED_IN: Sentence("这个预约已经签到过了{detail}。号票丢了的话请到咨询台。"),
 }
 
 
 class HallRefusal(Exception):
-    """The hall will not issue this ticket, for a reason a citizen can understand."""
+    """The hall will not issue this ticket, for a reason a citizen can understand: `message`,
+    a Sentence (its `detail` field a Sentence too, or NOTHING). str() is the English, for logs."""
 
-    def __init__(self, reason: RefusalReason, detail: str = "", detail_en: str = ""):
+    def __init__(self, reason: RefusalReason, detail: Sentence = NOTHING):
         self.reason = reason
-        zh, en = _REFUSAL_TEXT[reason]
-        self.message_zh = zh.format(detail=detail, detail_en=detail_en)
-        self.message_en = en.format(detail=detail, detail_en=detail_en)
-        super().__init__(f"{reason.value}: {self.message_en}")
+        text = _REFUSAL_TEXT[reason].text
+        self.message = Sentence(text, detail=detail) if "{detail}" in text else Sentence(text)
+        super().__init__(f"{reason.value}: {wording.say(self.message, 'en')}")
 
 
 class HallUnavailable(Exception):
     """The hall's store cannot be reached or written (disk full, locked database, server down)."""
 
+    message = Sentence("取号系统暂时连不上，请稍等片刻或到咨询台取号。")
+
     def __init__(self, technical: str):
         self.technical = technical
-        self.message_zh = "取号系统暂时连不上，请稍等片刻或到咨询台取号。"
-        self.message_en = "The queue system is unavailable. Please wait a moment or ask at the desk."
         super().__init__(technical)
 
 

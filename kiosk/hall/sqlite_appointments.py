@@ -29,11 +29,13 @@ from pathlib import Path
 from typing import Callable, ContextManager, Protocol
 
 from kiosk.config import HallSettings, ServiceItem
+from kiosk.hall.hours import MONTH_NAMES
 from kiosk.hall.model import (Appointment, AppointmentRequest, AppointmentStatus, Citizen, HallRefusal,
                               HallUnavailable, RefusalReason, Reservation, Ticket, TicketKind, TicketRequest)
 from kiosk.hall.routing import GroupQueue, choose_window_group, is_priority, serving_groups
 from kiosk.hall.schema import SCHEMA_VERSION, iso_time, parse_time, write_journal
 from kiosk.hall.tokens import KeyRing, TokenRefusal, TokenRefusalReason
+from kiosk.wording import NOTHING, Sentence
 
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")      # what fits in a token
 _ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"   # no 0/O, 1/I: a clerk may read it out
@@ -155,21 +157,12 @@ def _span(start: datetime, end: datetime) -> str:
     return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
 
 
-def _day_zh(moment: datetime, now: datetime) -> str:
-    """The date, when it is not today, ready to go before a time."""
-    return "" if moment.date() == now.date() else f"{moment.month}月{moment.day}日 "
-
-
-def _day_en(moment: datetime, now: datetime) -> str:
-    return "" if moment.date() == now.date() else f"{moment:%d %b} "
-
-
-def _when_zh(start: datetime, end: datetime, now: datetime) -> str:
-    return f"{_day_zh(start, now)}{start:%H:%M}–{end:%H:%M}"
-
-
-def _when_en(start: datetime, end: datetime, now: datetime) -> str:
-    return f"{_day_en(start, now)}{start:%H:%M}–{end:%H:%M}"
+def _on_day(moment: datetime, now: datetime, clock: str) -> Sentence | str:
+    """A time (or a span of time), with its date before it when that is not today."""
+    if moment.date() == now.date():
+        return clock
+    return Sentence("{date} {clock}", clock=clock,
+                    date=Sentence("{month}{day}日", month=MONTH_NAMES[moment.month - 1], day=moment.day))
 
 
 # ---------------------------------------------------------------- the hall's appointments
@@ -274,21 +267,20 @@ class SqliteAppointments:
             return HallRefusal(RefusalReason.APPOINTMENT_CANCELLED)
         if a.status is AppointmentStatus.CHECKED_IN or a.ticket_id:
             if a.status is not AppointmentStatus.CHECKED_IN:
-                return HallRefusal(RefusalReason.APPOINTMENT_CHECKED_IN, "，号票正在打印", ", its ticket is printing now")
+                return HallRefusal(RefusalReason.APPOINTMENT_CHECKED_IN, Sentence("，号票正在打印"))
             number = a.ticket_number or ""
-            return HallRefusal(RefusalReason.APPOINTMENT_CHECKED_IN, f"，号码是 {number}" if number else "",
-                               f", number {number}" if number else "")
+            return HallRefusal(RefusalReason.APPOINTMENT_CHECKED_IN,
+                               Sentence("，号码是 {number}", number=number) if number else NOTHING)
         start, end, opens, closes = a.slot_start, a.slot_end, a.check_in_opens, a.check_in_closes
+        booked = _on_day(start, now, f"{start:%H:%M}–{end:%H:%M}")
         if a.status is AppointmentStatus.LAPSED or now > closes:
             return HallRefusal(RefusalReason.APPOINTMENT_LAPSED,
-                               f"您预约的是 {_when_zh(start, end, now)}，最晚 {closes:%H:%M} 签到",
-                               f"your appointment was at {_when_en(start, end, now)} and check-in closed at "
-                               f"{closes:%H:%M}")
+                               Sentence("您预约的是 {booked}，最晚 {closes} 签到", booked=booked,
+                                        closes=f"{closes:%H:%M}"))
         if now < opens:
             return HallRefusal(RefusalReason.APPOINTMENT_TOO_EARLY,
-                               f"您预约的是 {_when_zh(start, end, now)}，{_day_zh(opens, now)}{opens:%H:%M} 开始签到",
-                               f"your appointment is at {_when_en(start, end, now)} and check-in opens at "
-                               f"{_day_en(opens, now)}{opens:%H:%M}")
+                               Sentence("您预约的是 {booked}，{opens} 开始签到", booked=booked,
+                                        opens=_on_day(opens, now, f"{opens:%H:%M}")))
         return None
 
     def _reserve_check_in(self, conn, row: sqlite3.Row, kiosk_id: str, idempotency_key: str, now: datetime,

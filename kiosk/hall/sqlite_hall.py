@@ -204,7 +204,7 @@ class SqliteHall(HallService):
 
             status = opening_status(self.settings.hall, now)
             if not status.is_open:
-                raise HallRefusal(RefusalReason.CLOSED, status.detail_zh, status.detail_en)
+                raise HallRefusal(RefusalReason.CLOSED, status.detail)
             if request.kind is TicketKind.ACCEPT and item.daily_cap is not None:
                 # Appointments have their own quota, held by the booking system: they never use up
                 # the numbers left for people who walk in.

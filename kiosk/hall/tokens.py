@@ -38,6 +38,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
+from kiosk.wording import Sentence
+
 if TYPE_CHECKING:
     from kiosk.config import AppointmentKey, KioskConfig
     from kiosk.hall.model import Appointment
@@ -66,50 +68,26 @@ class TokenRefusalReason(str, enum.Enum):
 
 
 _TEXT = {
-    TokenRefusalReason.NOT_OURS: (
-        "这个二维码不是本大厅的预约码，请打开微信里的预约记录再扫一次。",
-        "This QR code is not an appointment code of this hall. Please open your appointment in WeChat "
-        "and scan again."),
-    TokenRefusalReason.MALFORMED: (
-        "这个预约码无法识别，请在微信里重新打开预约记录再扫一次；还不行的话请到咨询台。",
-        "We cannot read this appointment code. Please open the appointment again in WeChat and scan it; "
-        "if it still fails, please ask at the information desk."),
-    TokenRefusalReason.UNKNOWN_KEY: (
-        "这个预约码在这台机器上暂时无法核验，请到咨询台办理签到。",
-        "This appointment code cannot be checked at this kiosk. Please ask at the information desk."),
-    TokenRefusalReason.RETIRED_KEY: (
-        "这个预约码是旧版本的，请在微信里重新打开预约记录，刷新后再扫一次。",
-        "This appointment code is an old version. Please reopen the appointment in WeChat to refresh it "
-        "and scan again."),
-    TokenRefusalReason.FORGED: (
-        "这个预约码没有通过核验，请到咨询台问一下。",
-        "This appointment code did not pass the check. Please ask at the information desk."),
-    TokenRefusalReason.NOT_YET_VALID: (
-        "这个预约码还没有生效，请稍后再扫一次，或者到咨询台问一下。",
-        "This appointment code is not valid yet. Please scan again a little later or ask at the "
-        "information desk."),
-    TokenRefusalReason.EXPIRED: (
-        "这个预约码已经过期了。您可以取一张现场号，或者在微信里重新预约。",
-        "This appointment code has expired. You can take a walk-in ticket or book again in WeChat."),
-    TokenRefusalReason.OTHER_HALL: (
-        "这是其他大厅的预约码，请到预约的大厅签到；也可以在这里取一张现场号。",
-        "This appointment is for another service hall. Please check in there, or take a walk-in "
-        "ticket here."),
-    TokenRefusalReason.REPLAYED: (
-        "这个预约码已经签到过了，一个码只能用一次。号票丢了的话请到咨询台。",
-        "This appointment code has already been used to check in; each code works once. If you lost "
-        "your ticket, please ask at the information desk."),
+    TokenRefusalReason.NOT_OURS: Sentence("这个二维码不是本大厅的预约码，请打开微信里的预约记录再扫一次。"),
+    TokenRefusalReason.MALFORMED: Sentence("这个预约码无法识别，请在微信里重新打开预约记录再扫一次；还不行的话请到咨询台。"),
+    TokenRefusalReason.UNKNOWN_KEY: Sentence("这个预约码在这台机器上暂时无法核验，请到咨询台办理签到。"),
+    TokenRefusalReason.RETIRED_KEY: Sentence("这个预约码是旧版本的，请在微信里重新打开预约记录，刷新后再扫一次。"),
+    TokenRefusalReason.FORGED: Sentence("这个预约码没有通过核验，请到咨询台问一下。"),
+    TokenRefusalReason.NOT_YET_VALID: Sentence("这个预约码还没有生效，请稍后再扫一次，或者到咨询台问一下。"),
+    TokenRefusalReason.EXPIRED: Sentence("这个预约码已经过期了。您可以取一张现场号，或者在微信里重新预约。"),
+    TokenRefusalReason.OTHER_HALL: Sentence("这是其他大厅的预约码，请到预约的大厅签到；也可以在这里取一张现场号。"),
+    TokenRefusalReason.REPLAYED: Sentence("这个预约码已经签到过了，一个码只能用一次。号票丢了的话请到咨询台。"),
 }
 
 
 class TokenRefusal(Exception):
     """The scanned code is not a usable appointment token. `detail` is for the log (no personal
-    data is ever in a token); message_zh / message_en are for the citizen."""
+    data is ever in a token); `message` (a Sentence) is for the citizen."""
 
     def __init__(self, reason: TokenRefusalReason, detail: str = ""):
         self.reason = TokenRefusalReason(reason)
         self.detail = detail
-        self.message_zh, self.message_en = _TEXT[self.reason]
+        self.message = _TEXT[self.reason]
         super().__init__(f"{self.reason.value}: {detail}" if detail else self.reason.value)
 
 

@@ -23,6 +23,7 @@ from typing import Callable, ClassVar, Iterator
 
 from pydantic import BaseModel
 
+from kiosk import wording
 from kiosk.devices import DeviceHealth, DeviceWorker, start_poller
 from kiosk.events import Announcer, Event, HealthChanged
 
@@ -59,10 +60,10 @@ class DeviceRole(Announcer):
     def _publish(self, health: DeviceHealth) -> DeviceHealth:
         """Keep the new health; announce it when its state or the citizen's sentence changed
         (changed figures alone are read when someone looks, not announced)."""
-        changed = (health.state, health.reason_zh) != (self.health.state, self.health.reason_zh)
+        changed = (health.state, health.reason) != (self.health.state, self.health.reason)
         self.health = health
         if changed:
-            log.info("%s: %s %s", self.name, health.state, health.reason_en)
+            log.info("%s: %s %s", self.name, health.state, wording.say(health.reason, "en"))
             self._emit(HealthChanged(health))
         return health
 

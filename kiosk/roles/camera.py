@@ -22,6 +22,7 @@ from kiosk.config import Strict
 from kiosk.devices import DeviceHealth
 from kiosk.events import CodeSeen, HealthChanged
 from kiosk.roles import DeviceRole, Driver, register
+from kiosk.wording import NOTHING, Sentence
 
 if TYPE_CHECKING:
     from drivers.scanner.scanner import Preview, QrScanner
@@ -49,7 +50,7 @@ class CameraRole(DeviceRole):
     def __init__(self, name: str, settings: CameraDevice):
         super().__init__(name, settings)
         self.scanner: QrScanner | None = None
-        self._reason = ("正在打开摄像头", "Opening the camera")
+        self._reason = Sentence("正在打开摄像头")
         self._scanning = False
         self._lock = threading.Lock()        # the scanner appears once, while screens may ask
 
@@ -89,15 +90,14 @@ class CameraRole(DeviceRole):
     def health(self) -> DeviceHealth:
         """Fresh figures every time: the technician screen watches fps and counts live."""
         if self.scanner is None:
-            return DeviceHealth(self.name, self.title, "absent", *self._reason, {"opened": False}, time.time())
+            return DeviceHealth(self.name, self.title, "absent", self._reason, {"opened": False}, time.time())
         stats = self.scanner.stats()
         details = {"opened": stats.opened, "source": stats.source,
                    "resolution": "x".join(map(str, stats.resolution)) if stats.resolution else "",
                    "fps": round(stats.fps, 1), "frames_decoded": stats.frames_decoded,
                    "codes_read": stats.codes_read, "decode_ms": round(stats.decode_ms, 1),
                    "decoder": stats.decoder, "last_error": stats.last_error or ""}
-        zh, en = self._reason
-        return DeviceHealth(self.name, self.title, self.state, zh, en, details, time.time())
+        return DeviceHealth(self.name, self.title, self.state, self._reason, details, time.time())
 
     def set_scanning(self, on: bool) -> None:
         with self._lock:
@@ -122,9 +122,9 @@ class CameraRole(DeviceRole):
 
     def _on_state(self, state: str, error) -> None:
         if error is not None:
-            self._reason = (error.message_zh, error.message_en)      # a CameraError: always worded
+            self._reason = error.message      # a CameraError: always worded
         elif state == "ok":
-            self._reason = ("", "")
+            self._reason = NOTHING
         log.info("camera: %s %s", state, f"({type(error).__name__}: {error})" if error else "")
         self._emit(HealthChanged(self.health))
 

@@ -13,6 +13,7 @@ from drivers.card.errors import CardError
 from kiosk.devices import DeviceHealth, HealthState
 from kiosk.events import CardRead
 from kiosk.roles import DeviceRole
+from kiosk.wording import NOTHING, Sentence
 
 log = logging.getLogger(__name__)
 
@@ -22,23 +23,22 @@ class CardReaderRole(DeviceRole):
     technician a test read (`test_read()`: a future giving the card, or None)."""
 
     title = ""
-    test_prompt = ("请放卡…", "Place a card on the reader…")     # while a technician's test read waits
+    test_prompt = Sentence("请放卡…")     # while a technician's test read waits
 
     def __init__(self, name: str, settings):
         super().__init__(name, settings)
         self.details: dict = {"reads": 0, "failures": 0, "last_error": ""}
-        self.health = DeviceHealth(self.name, self.title, "absent", "还没有检查读卡器", "Reader not checked yet")
+        self.health = DeviceHealth(self.name, self.title, "absent", Sentence("还没有检查读卡器"))
 
-    def _set_health(self, state: HealthState, reason_zh: str = "", reason_en: str = "") -> DeviceHealth:
-        return self._publish(DeviceHealth(self.name, self.title, state, reason_zh, reason_en, dict(self.details),
-                                          time.time()))
+    def _set_health(self, state: HealthState, reason: Sentence = NOTHING) -> DeviceHealth:
+        return self._publish(DeviceHealth(self.name, self.title, state, reason, dict(self.details), time.time()))
 
     def _failed(self, error: CardError) -> None:
         """A read went wrong: count it, keep the technical detail (no personal data in it)."""
         self.details["failures"] += 1
         self.details["last_error"] = f"{type(error).__name__}: {error}"
         log.warning("%s read failed: %s", self.name, self.details["last_error"])
-        self._set_health(self.health.state, self.health.reason_zh, self.health.reason_en)
+        self._set_health(self.health.state, self.health.reason)
 
     def _identified(self, card) -> None:
         self.details["reads"] += 1

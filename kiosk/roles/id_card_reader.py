@@ -84,7 +84,7 @@ class IdCardReaderRole(CardReaderRole):
                 self._reader.close()
                 self._reader = None
             self.details["card_present"] = False
-            self._set_health("fault", e.message_zh, e.message_en)
+            self._set_health("fault", e.message)
             return None
         except CardError as e:
             self._failed(e)

@@ -19,6 +19,7 @@ from kiosk.events import CardFailed, CardRemoved
 from kiosk.identity import identity_from_ssc
 from kiosk.roles import Driver, register
 from kiosk.roles.card_reader import CardReaderRole
+from kiosk.wording import Sentence
 
 
 class SscAccess(Strict):
@@ -40,7 +41,7 @@ class SscReaderRole(CardReaderRole):
 
     kind = "ssc_reader"
     title = "社保卡读卡器 Social security card reader (PC/SC)"
-    test_prompt = ("请插入社保卡…", "Reading the social security card in the slot…")
+    test_prompt = Sentence("请插入社保卡…")
 
     def __init__(self, name: str, settings: SscReaderDevice):
         super().__init__(name, settings)
@@ -64,7 +65,7 @@ class SscReaderRole(CardReaderRole):
         if self.details["readers"]:
             self._set_health("ok")
         else:
-            self._set_health("fault", "没有找到社保卡读卡器", "No social security card reader found")
+            self._set_health("fault", Sentence("没有找到社保卡读卡器"))
 
     def _on_inserted(self, reader: str, atr: bytes) -> None:
         if self._ours(reader):
@@ -76,7 +77,7 @@ class SscReaderRole(CardReaderRole):
     def _on_removed(self, reader: str) -> None:
         if self._ours(reader):
             self.details["card_present"] = False
-            self._set_health(self.health.state, self.health.reason_zh, self.health.reason_en)
+            self._set_health(self.health.state, self.health.reason)
             self._emit(CardRemoved(self.name))
 
     def _read(self, reader: str, seen_at: float | None = None):
@@ -101,7 +102,7 @@ class SscReaderRole(CardReaderRole):
         return self._worker.submit(self._read, readers[0])
 
     def start(self) -> None:
-        self._set_health("fault", "正在连接读卡服务", "Connecting to the card service")
+        self._set_health("fault", Sentence("正在连接读卡服务"))
         self._monitor.start()
 
     def check_once(self, timeout_s: float = 3.0) -> DeviceHealth:

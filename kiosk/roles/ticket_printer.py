@@ -15,6 +15,7 @@ from drivers.printer.ticket_printer import TicketPrinter
 from kiosk.config import Strict
 from kiosk.devices import DeviceHealth, HealthState
 from kiosk.roles import DeviceRole, Driver, register
+from kiosk.wording import Sentence
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +70,7 @@ class TicketPrinterRole(DeviceRole):
         self._printer: TicketPrinter | None = None
         self._counts = {"prints": 0, "failures": 0}
         self._last_error = ""
-        self.health = DeviceHealth(self.name, describe(settings), "absent",
-                                   "还没有检查打印机", "Printer not checked yet")
+        self.health = DeviceHealth(self.name, describe(settings), "absent", Sentence("还没有检查打印机"))
 
     # ---------------------------------------------------------------- on the device thread
     def _driver(self) -> TicketPrinter:
@@ -104,8 +104,7 @@ class TicketPrinterRole(DeviceRole):
             state = "warning"
         else:
             state = "ok"
-        return DeviceHealth(self.name, self.health.name, state, status.reason_zh, status.reason_en,
-                            details, time.time())
+        return DeviceHealth(self.name, self.health.name, state, status.reason, details, time.time())
 
     def _record_error(self, error: PrinterError) -> DeviceHealth:
         if isinstance(error, PrinterNotReady):
@@ -115,8 +114,7 @@ class TicketPrinterRole(DeviceRole):
             self._printer.close()   # reopen from scratch on the next poll (adapter re-plugged)
             self._printer = None
         details = {**self._counts, "last_error": self._last_error}
-        return DeviceHealth(self.name, self.health.name, "fault", error.message_zh, error.message_en,
-                            details, time.time())
+        return DeviceHealth(self.name, self.health.name, "fault", error.message, details, time.time())
 
     def _close_driver(self) -> None:
         if self._printer is not None:

@@ -45,6 +45,7 @@ def run(args) -> int:
     from kiosk.hall.sqlite_hall import SqliteHall
     from kiosk.hall.tokens import Signer
     from kiosk.privacy import person_key
+    from kiosk.wording import say
     from sim.appointments.demo import demo_item, next_half_hour
     from sim.citizens import load_citizens
 
@@ -88,7 +89,7 @@ def run(args) -> int:
             finally:
                 hall.close()
     except (HallRefusal, HallUnavailable) as e:
-        return fail(f"{e.message_en} ({e})", 1)
+        return fail(f"{say(e.message, 'en')} ({e})", 1)
     except ValueError as e:
         return fail(str(e))
     token = signer.token_for(appointment, now)

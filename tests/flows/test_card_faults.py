@@ -5,6 +5,7 @@ import pytest
 from kiosk.app import build_core
 from kiosk.config import load_config
 from kiosk.events import CardFailed
+from kiosk.wording import say
 from sim.scenario import ScenarioError
 
 
@@ -33,7 +34,7 @@ def reader(core, role):
 def test_sam_self_test_failure_is_a_reader_fault_and_recovers(start, wait_until):
     core, _ = start("id_card:\n  faults: [sam_self_test]\n")
     assert wait_until(lambda: reader(core, "id_card_reader").state == "fault")
-    assert reader(core, "id_card_reader").reason_zh
+    assert say(reader(core, "id_card_reader").reason, "zh_CN")
     core.simulators.id_reader.clear_faults()
     assert wait_until(lambda: reader(core, "id_card_reader").state == "ok"), "the reader never came back"
     core.simulators.place_id_card("elder_chen")
@@ -57,14 +58,15 @@ def test_a_card_failing_mid_read_is_a_calm_card_error(start, wait_until):
     core, events = start("id_card:\n  citizen: young_wang\n  faults: [removed_after_select]\n")
     assert wait_until(lambda: any(isinstance(e, CardFailed) for e in events))
     error = next(e.error for e in events if isinstance(e, CardFailed))
-    assert error.message_zh and "Traceback" not in error.message_zh and "重新放" in error.message_zh
+    message = say(error.message, "zh_CN")
+    assert message and "Traceback" not in message and "重新放" in message
 
 
 def test_social_security_card_pulled_mid_read_asks_to_insert_again(start, wait_until):
     core, events = start("social_security_card:\n  citizen: young_wang\n  faults: {pull_after_apdus: 5}\n")
     assert wait_until(lambda: any(isinstance(e, CardFailed) for e in events)), "the half-read card went unnoticed"
     error = next(e.error for e in events if isinstance(e, CardFailed))
-    assert type(error).__name__ == "CardRemovedTooEarly" and "重新插入" in error.message_zh
+    assert type(error).__name__ == "CardRemovedTooEarly" and "重新插入" in say(error.message, "zh_CN")
     assert core.identity() is None
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from kiosk.events import AppointmentFound, AppointmentRefused
 from kiosk.hall.model import AppointmentStatus
+from kiosk.wording import say
 
 
 class Events:
@@ -51,7 +52,7 @@ def test_a_scanned_code_checks_in_once_and_prints_the_slot(kiosk):
     assert isinstance(event, AppointmentRefused)
     error = event.error
     assert error.reason.value == "replayed"
-    assert "已经签到过了" in error.message_zh
+    assert "已经签到过了" in say(error.message, "zh_CN")
 
 
 def test_codes_are_only_looked_up_while_the_check_in_screen_asks(kiosk):
@@ -70,7 +71,7 @@ def test_a_failed_print_gives_the_appointment_back_for_another_try(kiosk):
     kiosk.simulators.printer.set_state("paper_out")
     with pytest.raises(Exception) as failed:
         kiosk.check_in(appointment).result(timeout=10)
-    assert getattr(failed.value, "message_zh", "")
+    assert say(getattr(failed.value, "message", None) or "", "zh_CN")
     assert kiosk.hall.appointment(appointment.appointment_id).status is AppointmentStatus.BOOKED
 
     kiosk.simulators.printer.set_state("ok")
@@ -103,7 +104,7 @@ def test_the_camera_unplugged_is_a_faulty_device_and_comes_back(kiosk, wait_unti
     assert wait_until(lambda: camera().state == "ok", timeout=10), "the camera open"
     kiosk.simulators.camera.unplug()
     assert wait_until(lambda: camera().state == "fault", timeout=10), "the camera reported faulty"
-    assert camera().reason_zh and not kiosk.scanner_usable()
+    assert say(camera().reason, "zh_CN") and not kiosk.scanner_usable()
     kiosk.simulators.camera.replug()
     assert wait_until(lambda: camera().state == "ok", timeout=15), "the camera back by itself"
 
@@ -121,4 +122,4 @@ def test_codes_that_are_not_appointments_are_refused_calmly(kiosk, payload):
     event = events.next(timeout=8)
     assert isinstance(event, AppointmentRefused)
     error = event.error
-    assert error.message_zh and error.reason.value in ("not_ours", "malformed")
+    assert say(error.message, "zh_CN") and error.reason.value in ("not_ours", "malformed")

@@ -8,6 +8,7 @@ from kiosk.app import build_core
 from kiosk.config import load_config
 from kiosk.hall.model import TicketKind
 from kiosk.hall.sqlite_hall import SqliteHall
+from kiosk.wording import say
 from sim.kiosk_sim import demo_clock
 
 
@@ -21,11 +22,12 @@ def test_kiosk_without_its_printer_still_serves_the_catalogue(config_dir, tmp_pa
     try:
         availability = core.ticket_service()
         assert not availability.available
-        assert availability.reason_zh.startswith("取号机暂时不能出票") and "咨询台" in availability.reason_zh
+        reason = say(availability.reason, "zh_CN")
+        assert reason.startswith("取号机暂时不能出票") and "咨询台" in reason
         assert core.catalogue.search("sbk")                      # the rest of the kiosk works
         assert core.health()[0].state == "fault"
         failure = core.take_number("SM001", TicketKind.ACCEPT).exception(timeout=10)
-        assert failure is not None and failure.message_zh
+        assert failure is not None and say(failure.message, "zh_CN")
         assert core.hall.tickets_today() == []
     finally:
         core.stop()

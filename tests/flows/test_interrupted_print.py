@@ -14,6 +14,7 @@ from kiosk.flows import take_number as flow
 from kiosk.events import PrintInterrupted
 from kiosk.hall.model import TicketKind
 from kiosk.hall.sqlite_hall import SqliteHall
+from kiosk.wording import say
 from sim.kiosk_sim import demo_clock
 from sim.printer.transports import TcpPrinterServer
 from sim.printer.virtual_printer import VirtualPrinter
@@ -37,7 +38,7 @@ def test_the_same_number_is_printed_whole_once_the_printer_is_back(kiosk, wait_u
     ticket = kiosk.take_number("SM001", TicketKind.ACCEPT)
     assert wait_until(lambda: any(isinstance(e, PrintInterrupted) for e in events)), "the citizen was never told"
     interrupted = next(e for e in events if isinstance(e, PrintInterrupted))
-    assert interrupted.number == "A001" and interrupted.reason_zh
+    assert interrupted.number == "A001" and say(interrupted.reason, "zh_CN")
     assert not ticket.done()                                 # the citizen is still waiting for it
     printer.set_state("ok")                                  # staff mend the printer
     assert ticket.result(timeout=10).number == "A001"
@@ -80,7 +81,7 @@ def test_a_printer_that_stays_down_ends_with_a_calm_sentence_and_a_spoiled_numbe
     kiosk.simulators.printer.fail_mid_ticket("cover_open")
     with pytest.raises(flow.TicketNotFinished) as failure:
         kiosk.take_number("SM001", TicketKind.ACCEPT).result(timeout=10)
-    assert "A001" in failure.value.message_zh and "咨询台" in failure.value.message_zh
+    assert "A001" in say(failure.value.message, "zh_CN") and "咨询台" in say(failure.value.message, "zh_CN")
     assert [e.number for e in kiosk.hall.spoiled_today()] == ["A001"]
 
 

@@ -6,6 +6,7 @@ import pytest
 from drivers.printer.errors import PrinterError
 from kiosk.hall.model import HallRefusal, RefusalReason, TicketKind
 from kiosk.session import Identity
+from kiosk.wording import say
 
 
 def test_citizen_gets_a_printed_ticket_the_hall_knows(kiosk):
@@ -29,10 +30,10 @@ def test_paper_out_refuses_then_recovers_without_a_gap(kiosk, wait_until):
     printer = kiosk.simulators.printer
     printer.set_state("paper_out")
     assert wait_until(lambda: not kiosk.ticket_service().available), "home screen never heard of the paper"
-    assert "纸" in kiosk.ticket_service().reason_zh
+    assert "纸" in say(kiosk.ticket_service().reason, "zh_CN")
     with pytest.raises(PrinterError) as failure:
         kiosk.take_number("SM001", TicketKind.ACCEPT).result(timeout=10)
-    assert "纸" in failure.value.message_zh and "Traceback" not in failure.value.message_zh
+    assert "纸" in say(failure.value.message, "zh_CN") and "Traceback" not in say(failure.value.message, "zh_CN")
     assert kiosk.hall.tickets_today() == []            # no ghost ticket
     printer.set_state("ok")
     assert wait_until(lambda: kiosk.ticket_service().available, timeout=5), "did not re-enable within 5 s"
@@ -53,7 +54,7 @@ def test_unknown_item_is_refused_in_plain_words(kiosk):
     with pytest.raises(HallRefusal) as refusal:
         kiosk.take_number("NOPE", TicketKind.ACCEPT).result(timeout=10)
     assert refusal.value.reason == RefusalReason.UNKNOWN_ITEM
-    assert "咨询台" in refusal.value.message_zh
+    assert "咨询台" in say(refusal.value.message, "zh_CN")
 
 
 def test_end_session_wipes_identity(kiosk):

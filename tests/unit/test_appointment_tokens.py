@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from kiosk.config import AppointmentKey, ConfigError, load_config
 from kiosk.hall.tokens import (MAX_TOKEN_BYTES, AppointmentToken, KeyRing, Signer, TokenRefusal,
                                TokenRefusalReason, VerifyKey, is_appointment_token, pack_payload)
+from kiosk.wording import say
 
 R = TokenRefusalReason
 PROJECT = Path(__file__).resolve().parents[2]
@@ -186,9 +187,11 @@ def test_a_forged_token_is_never_explained_by_its_content():
 
 def test_every_reason_has_its_own_friendly_text():
     texts = {reason: TokenRefusal(reason) for reason in R}
-    assert len({t.message_zh for t in texts.values()}) == len(R) == len({t.message_en for t in texts.values()})
-    assert all(re.search(r"[\u4e00-\u9fff]", t.message_zh) and t.message_en.isascii() for t in texts.values())
-    assert texts[R.NOT_OURS].message_zh == "这个二维码不是本大厅的预约码，请打开微信里的预约记录再扫一次。"
+    chinese = {reason: say(t.message, "zh_CN") for reason, t in texts.items()}
+    english = {reason: say(t.message, "en") for reason, t in texts.items()}
+    assert len(set(chinese.values())) == len(R) == len(set(english.values()))
+    assert all(re.search(r"[\u4e00-\u9fff]", chinese[r]) and english[r].isascii() for r in R)
+    assert chinese[R.NOT_OURS] == "这个二维码不是本大厅的预约码，请打开微信里的预约记录再扫一次。"
 
 
 # ---------------------------------------------------------------- rotation
@@ -257,7 +260,7 @@ def verify_or_refuse(raw: bytes):
     try:
         return ring().verify(raw, hall_id=HALL, now=NOW)
     except TokenRefusal as e:
-        assert isinstance(e.reason, TokenRefusalReason) and e.message_zh and e.message_en
+        assert isinstance(e.reason, TokenRefusalReason) and say(e.message, "zh_CN") and say(e.message, "en")
         return None
 
 

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 from drivers.printer.errors import PrinterNotReady, PrinterProtocolError
 from drivers.printer.status import (STATUS_FLAGS, STATUS_REQUEST, PrinterStatus, decode_status,
                                     encode_status_byte, fits_fixed_pattern)
+from kiosk.wording import say
 from sim.printer.states import PRINTER_STATES, status_bytes_for
 
 
@@ -60,21 +61,21 @@ def test_decoding_every_printer_state(state):
     for attr, value in EXPECTED[state].items():
         assert getattr(status, attr) == value, attr
     # A citizen is told why exactly when no ticket can come out.
-    assert bool(status.reason_zh) == (not status.ready)
-    assert bool(status.reason_en) == (not status.ready)
+    assert bool(say(status.reason, "zh_CN")) == (not status.ready)
+    assert bool(say(status.reason, "en")) == (not status.ready)
 
 
 def test_reasons_are_plain_words():
-    assert decode_status(status_bytes_for("paper_out")).reason_zh == "打印纸用完了，请工作人员换纸"
-    assert "盖子" in decode_status(status_bytes_for("cover_open")).reason_zh
-    assert "切纸" in decode_status(status_bytes_for("cutter_error")).reason_zh
-    assert "paper" in decode_status(status_bytes_for("paper_out")).reason_en
+    assert say(decode_status(status_bytes_for("paper_out")).reason, "zh_CN") == "打印纸用完了，请工作人员换纸"
+    assert "盖子" in say(decode_status(status_bytes_for("cover_open")).reason, "zh_CN")
+    assert "切纸" in say(decode_status(status_bytes_for("cutter_error")).reason, "zh_CN")
+    assert "paper" in say(decode_status(status_bytes_for("paper_out")).reason, "en")
 
 
 def test_paper_near_end_warns_staff_but_still_prints():
     status = decode_status(status_bytes_for("paper_near_end"))
-    assert status.ready and status.reason_zh == ""
-    assert "快用完" in status.warning_zh and status.warning_en
+    assert status.ready and say(status.reason, "zh_CN") == ""
+    assert "快用完" in say(status.warning, "zh_CN") and say(status.warning, "en")
 
 
 def test_paper_end_seen_by_the_offline_cause_alone_still_means_out():
@@ -89,7 +90,7 @@ def test_a_byte_breaking_the_fixed_pattern_is_a_protocol_error(n, garbage):
     answers = {1: 0x12, 2: 0x12, 3: 0x12, 4: 0x12, n: garbage}
     with pytest.raises(PrinterProtocolError) as e:
         decode_status(answers)
-    assert f"DLE EOT {n}" in str(e.value) and e.value.message_zh
+    assert f"DLE EOT {n}" in str(e.value) and say(e.value.message, "zh_CN")
 
 
 def test_a_missing_answer_is_a_protocol_error():
@@ -111,4 +112,5 @@ def test_not_ready_error_carries_the_status_and_its_reason():
     status = decode_status(status_bytes_for("paper_out"))
     err = PrinterNotReady(status)
     assert err.status is status and not err.during_print
-    assert err.message_zh == status.reason_zh and err.message_en == status.reason_en
+    assert say(err.message, "zh_CN") == say(status.reason, "zh_CN")
+    assert say(err.message, "en") == say(status.reason, "en")

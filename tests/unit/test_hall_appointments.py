@@ -16,6 +16,7 @@ from kiosk.hall.model import (AppointmentRequest, AppointmentStatus, Citizen, Ha
                               TicketKind, TicketRequest, TicketState)
 from kiosk.hall.sqlite_hall import SqliteHall
 from kiosk.hall.tokens import Signer, TokenRefusal, TokenRefusalReason
+from kiosk.wording import say
 from test_hall_fixtures import Clock, born_years_ago, small_config
 
 SECRET = "v4zJPeDK4KuerQfz4wfeaSR4TtlsZKu81qcNre2wa3s"
@@ -150,7 +151,7 @@ def test_a_second_token_or_a_card_cannot_check_in_twice_and_is_told_the_number(h
     assert fresh.status is AppointmentStatus.CHECKED_IN
     refusal = refused(hall.check_in, appointment.appointment_id, "kiosk-1", "tap-2", token_nonce=fresh.token_nonce)
     assert refusal.reason is RefusalReason.APPOINTMENT_CHECKED_IN
-    assert "A001" in refusal.message_zh and "A001" in refusal.message_en
+    assert "A001" in say(refusal.message, "zh_CN") and "A001" in say(refusal.message, "en")
 
 
 def test_failed_print_gives_the_appointment_back_and_the_same_token_works_again(hall):
@@ -171,7 +172,7 @@ def test_a_kiosk_that_died_mid_print_frees_the_appointment(hall, clock):
     found = hall.appointment_for_token(token(hall, appointment))
     hall.check_in(appointment.appointment_id, "kiosk-1", "tap-1", token_nonce=found.token_nonce)
     refusal = refused(hall.check_in, appointment.appointment_id, "kiosk-2", "tap-9")
-    assert refusal.reason is RefusalReason.APPOINTMENT_CHECKED_IN and "正在打印" in refusal.message_zh
+    assert refusal.reason is RefusalReason.APPOINTMENT_CHECKED_IN and "正在打印" in say(refusal.message, "zh_CN")
     clock.advance(minutes=3)                # past the reservation timeout: voided by the next write
     _, ticket = check_in(hall, found, key="tap-2", nonce=found.token_nonce)
     assert ticket.appointment_id == appointment.appointment_id
@@ -188,7 +189,7 @@ def test_too_early_says_when_check_in_opens(hall, clock):
     appointment = book(hall, "11:00")
     refusal = refused(hall.check_in, appointment.appointment_id, "kiosk-1", "")
     assert refusal.reason is RefusalReason.APPOINTMENT_TOO_EARLY
-    assert "10:30 开始签到" in refusal.message_zh and "opens at 10:30" in refusal.message_en
+    assert "10:30 开始签到" in say(refusal.message, "zh_CN") and "opens at 10:30" in say(refusal.message, "en")
     clock.now = at("10:30")                 # the very minute it opens
     assert check_in(hall, appointment)[1].is_appointment
 
@@ -196,7 +197,8 @@ def test_too_early_says_when_check_in_opens(hall, clock):
 def test_too_early_for_tomorrows_appointment_names_the_day(hall):
     appointment = book(hall, at("10:00", DAY + timedelta(days=1)))
     refusal = refused(hall.check_in, appointment.appointment_id, "kiosk-1", "")
-    assert "11月24日 09:30 开始签到" in refusal.message_zh
+    assert "11月24日 09:30 开始签到" in say(refusal.message, "zh_CN")
+    assert "is at 24 Nov 10:00–10:30 and check-in opens at 24 Nov 09:30" in say(refusal.message, "en")
 
 
 def test_late_check_in_lapses_and_offers_a_walk_in_ticket(hall, clock):
@@ -207,8 +209,8 @@ def test_late_check_in_lapses_and_offers_a_walk_in_ticket(hall, clock):
     clock.now = at("10:15") + timedelta(seconds=1)
     refusal = refused(hall.check_in, late.appointment_id, "kiosk-1", "")
     assert refusal.reason is RefusalReason.APPOINTMENT_LAPSED
-    assert "最晚 10:15 签到" in refusal.message_zh and "现场号" in refusal.message_zh
-    assert "walk-in ticket" in refusal.message_en and "closed at 10:15" in refusal.message_en
+    assert "最晚 10:15 签到" in say(refusal.message, "zh_CN") and "现场号" in say(refusal.message, "zh_CN")
+    assert "walk-in ticket" in say(refusal.message, "en") and "closed at 10:15" in say(refusal.message, "en")
     assert hall.appointment(late.appointment_id).status is AppointmentStatus.LAPSED      # written down
     assert [e.action for e in hall.journal()][-1] == "lapse"
     assert walk_in(hall, person=WANG).appointment_id is None        # and a walk-in ticket works

@@ -12,12 +12,9 @@ from pathlib import Path
 
 import yaml
 
-from kiosk.config import KioskConfig, load_config
+from kiosk.config import HallSettings, load_hall_settings
 
 MONDAY_10AM = datetime(2026, 11, 23, 10, 0)          # a Monday, the hall is open
-PIN = ("pbkdf2_sha256$200000$6b696f736b2d64656d6f2d73616c7421$"
-       "d52fb6e862f6a0df7554561d6688e851fa2a594b5ccfae750e305b667bd0b172")
-
 
 def hall_yaml(holidays=(), windows=None) -> dict:
     return {
@@ -48,13 +45,13 @@ def catalogue_yaml(cap: int | None = 3) -> dict:
     ]}]}
 
 
-def small_config(directory: Path, holidays=(), windows=None, cap: int | None = 3) -> KioskConfig:
+def small_config(directory: Path, holidays=(), windows=None, cap: int | None = 3) -> HallSettings:
+    """A small hall: hall.yaml and catalogue.yaml only, as a hall server would read them."""
     directory.mkdir(parents=True, exist_ok=True)
-    files = {"hall.yaml": hall_yaml(holidays, windows), "catalogue.yaml": catalogue_yaml(cap),
-             "kiosk.yaml": {"kiosk": {"id": "kiosk-1", "technician_pin": PIN}, "devices": {}, "printer_profiles": {}}}
+    files = {"hall.yaml": hall_yaml(holidays, windows), "catalogue.yaml": catalogue_yaml(cap)}
     for name, data in files.items():
         (directory / name).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return load_config(directory)
+    return load_hall_settings(directory)
 
 
 class Clock:

@@ -8,6 +8,7 @@ import pytest
 
 from kiosk.hall.model import Citizen, HallRefusal, RefusalReason, TicketKind, TicketRequest, TicketState
 from kiosk.hall.sqlite_hall import SqliteHall
+from kiosk.wording import say
 from test_hall_fixtures import Clock, small_config
 
 A, C, P = TicketKind.ACCEPT, TicketKind.CONSULT, TicketKind.PICKUP
@@ -208,7 +209,7 @@ def test_daily_cap_counts_applications_and_pending_reservations(make_hall, clock
     with pytest.raises(HallRefusal) as refused:
         hall.reserve_ticket(request(item="SB02"))
     assert refused.value.reason is RefusalReason.DAILY_CAP
-    assert "取完" in refused.value.message_zh and "tomorrow" in refused.value.message_en
+    assert "取完" in say(refused.value.message, "zh_CN") and "tomorrow" in say(refused.value.message, "en")
     hall.void_reservation(pending.reservation_id, "paper out")
     assert hall.reserve_ticket(request(item="SB02")).ticket.number == "A002"
     clock.advance(days=1)
@@ -228,7 +229,7 @@ def test_closed_hall_refuses_with_todays_hours(hall, clock):
     with pytest.raises(HallRefusal) as refused:
         hall.reserve_ticket(request())
     assert refused.value.reason is RefusalReason.CLOSED
-    assert refused.value.message_zh == "大厅现在不在办理时间，今天的办理时间是 09:00–17:30。"
+    assert say(refused.value.message, "zh_CN") == "大厅现在不在办理时间，今天的办理时间是 09:00–17:30。"
     clock.now = datetime(2026, 11, 23, 9, 0)
     assert issue(hall).number == "A001"
 
@@ -237,8 +238,8 @@ def test_holiday_refuses_even_on_a_weekday(make_hall, clock):
     hall = make_hall(holidays=["2026-11-23"])
     with pytest.raises(HallRefusal) as refused:
         hall.reserve_ticket(request())
-    assert refused.value.reason is RefusalReason.CLOSED and "节假日" in refused.value.message_zh
-    assert "public holiday" in refused.value.message_en
+    assert refused.value.reason is RefusalReason.CLOSED and "节假日" in say(refused.value.message, "zh_CN")
+    assert "public holiday" in say(refused.value.message, "en")
 
 
 @pytest.mark.parametrize("item, kind, reason", [
@@ -249,7 +250,7 @@ def test_holiday_refuses_even_on_a_weekday(make_hall, clock):
 def test_refusals_name_a_reason_a_citizen_understands(hall, item, kind, reason):
     with pytest.raises(HallRefusal) as refused:
         hall.reserve_ticket(request(item=item, kind=kind))
-    assert refused.value.reason is reason and refused.value.message_zh and refused.value.message_en
+    assert refused.value.reason is reason and say(refused.value.message, "zh_CN") and say(refused.value.message, "en")
     assert hall.reserve_ticket(request()).ticket.number == "A001"    # nothing was used up
 
 

@@ -18,6 +18,7 @@ from kiosk.hall.model import (Citizen, HallLocked, HallRefusal, HallUnavailable,
                               TicketRequest)
 from kiosk.hall.numbering import parse_number
 from kiosk.hall.sqlite_hall import SqliteHall
+from kiosk.wording import say
 from test_hall_fixtures import Clock, small_config
 
 KINDS = [TicketKind.ACCEPT, TicketKind.CONSULT, TicketKind.PICKUP]
@@ -93,11 +94,11 @@ def test_eight_concurrent_kiosks_never_share_or_lose_a_number(config, tmp_path):
 # ---------------------------------------------------------------- one process per database
 def _open_in_child(config_dir: Path, db: Path) -> subprocess.CompletedProcess:
     code = ("import sys\n"
-            "from kiosk.config import load_config\n"
+            "from kiosk.config import load_hall_settings\n"
             "from kiosk.hall.model import HallLocked\n"
             "from kiosk.hall.sqlite_hall import SqliteHall\n"
             "try:\n"
-            f"    SqliteHall(load_config({str(config_dir)!r}), {str(db)!r}).close()\n"
+            f"    SqliteHall(load_hall_settings({str(config_dir)!r}), {str(db)!r}).close()\n"
             "except HallLocked as e:\n"
             "    print(e.technical); print(e.pid); sys.exit(3)\n"
             "print('opened')\n")
@@ -122,7 +123,7 @@ def test_locked_error_reads_well():
     error = HallLocked("/var/hall.sqlite", 4242)
     assert isinstance(error, HallUnavailable)
     assert error.technical.startswith("hall database /var/hall.sqlite is already open in another process (pid 4242)")
-    assert error.message_zh and error.message_en
+    assert say(error.message, "zh_CN") and say(error.message, "en")
 
 
 # ---------------------------------------------------------------- full disk
@@ -192,7 +193,7 @@ def test_full_disk_on_a_real_filesystem_loses_and_duplicates_nothing(config, tmp
             with pytest.raises(HallUnavailable) as failed:
                 hall.confirm_ticket(printing.reservation_id)
             assert "database or disk is full" in failed.value.technical and str(small) in failed.value.technical
-            assert "取号系统暂时连不上" in failed.value.message_zh
+            assert "取号系统暂时连不上" in say(failed.value.message, "zh_CN")
             with pytest.raises(HallUnavailable):
                 hall.reserve_ticket(request())
             assert len(hall.tickets_today()) == 20              # reading still works, nothing half-written

@@ -14,6 +14,7 @@ from drivers.card.sam_frame import (
     COMMANDS, FIND_CARD, MAX_LEN, PREAMBLE, READ_TEXT_PHOTO, RESET_SAM, SAM_STATUS, SELECT_CARD, FrameSplitter,
     Response, build_request, build_response, checksum, error_for_sw3, frame_length, parse_request, parse_response,
 )
+from kiosk.wording import say
 
 # The full requests of docs/id-card-sam.md §Commands, byte for byte.
 EXPECTED_REQUESTS = {
@@ -95,13 +96,13 @@ def test_sw3_codes_become_typed_errors(sw3, error, command):
     e = error_for_sw3(sw3, command)
     assert type(e) is error
     assert f"SW3 {sw3:02X}" in str(e) and command.name in str(e)
-    assert e.message_zh and e.message_en
+    assert say(e.message, "zh_CN") and say(e.message, "en")
 
 
 def test_sam_faults_say_what_to_do():
     assert "power-cycle" in str(error_for_sw3(0x60, SAM_STATUS))
     assert "not authorised" in str(error_for_sw3(0x66, SAM_STATUS))
-    assert "读卡器暂时不能使用" in error_for_sw3(0x66, SAM_STATUS).message_zh
+    assert "读卡器暂时不能使用" in say(error_for_sw3(0x66, SAM_STATUS).message, "zh_CN")
 
 
 def test_splitter_joins_chunks_and_skips_noise():

@@ -13,6 +13,7 @@ from drivers.card.errors import CardAccessDenied, CardDataInvalid, CardError, Ca
 from drivers.card.ssc_apdu import ADDRESSINGS, Tag, tlv
 from drivers.card.ssc_fields import decode_card
 from drivers.card.ssc_protocol import SscAccessRules, SscConversation
+from kiosk.wording import say
 from sim.card.ssc_applet import SimCardAccess, SscApplet
 from sim.citizens import load_citizens
 
@@ -138,7 +139,7 @@ def test_a_second_generation_card_without_extension_record_still_reads():
 def test_protected_ef06_without_rules_is_access_denied(require):
     with pytest.raises(CardAccessDenied, match="6982") as e:
         read(SscApplet(CITIZENS["elder_zhang"], SimCardAccess(require=require)))
-    assert "咨询台" in e.value.message_zh
+    assert "咨询台" in say(e.value.message, "zh_CN")
 
 
 def test_configured_verify_opens_ef06_with_one_more_apdu():
@@ -210,7 +211,7 @@ def with_record(applet: SscApplet, tag: Tag, value: bytes | None) -> SscApplet:
 def test_without_a_valid_id_number_and_a_name_the_card_is_refused(tag, value, why):
     with pytest.raises(CardDataInvalid, match=why) as e:
         read(with_record(SscApplet(CITIZENS["elder_zhang"]), tag, value))
-    assert "咨询台" in e.value.message_zh
+    assert "咨询台" in say(e.value.message, "zh_CN")
 
 
 # (record, odd value or None for "not on the card", the warning, what the card then says)

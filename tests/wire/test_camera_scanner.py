@@ -9,6 +9,7 @@ import pytest
 
 from drivers.scanner.camera import CameraBlack, CameraNotFound, CameraTooSlow, CameraUnplugged
 from drivers.scanner.scanner import QrScanner
+from kiosk.wording import say
 from sim.camera.scenario import CameraScenario, CameraStep
 from sim.camera.stream import CameraStream
 
@@ -120,7 +121,7 @@ def test_unplugged_mid_scan_is_faulty_then_recovers_by_itself(camera, scanner, w
     assert wait_until(lambda: qr.state == "faulty", timeout=4)
     state, error = seen.last_state()
     assert state == "faulty" and isinstance(error, CameraUnplugged)
-    assert "断开" in error.message_zh and error.message_en
+    assert "断开" in say(error.message, "zh_CN") and say(error.message, "en")
     assert qr.preview() is None                    # no frozen picture of the last frame
     time.sleep(1.0)                                # reconnects are refused meanwhile
     assert qr.state == "faulty" and isinstance(qr.error, CameraUnplugged)
@@ -138,7 +139,7 @@ def test_black_frames_are_reported_as_a_covered_lens(camera, scanner, wait_until
     assert wait_until(lambda: qr.state == "ok", timeout=4)
     stream.black()
     assert wait_until(lambda: qr.state == "faulty", timeout=4)
-    assert isinstance(qr.error, CameraBlack) and "遮挡" in qr.error.message_zh
+    assert isinstance(qr.error, CameraBlack) and "遮挡" in say(qr.error.message, "zh_CN")
     stream.clear()
     assert wait_until(lambda: qr.state == "ok", timeout=3)
 
@@ -177,5 +178,5 @@ def test_a_camera_far_slower_than_asked_is_a_warning_and_still_scans(camera, sca
     stream.show([b"SLOW-BUT-READ"])
     assert wait_until(lambda: seen.payloads() == [b"SLOW-BUT-READ"], timeout=4)
     assert wait_until(lambda: qr.state == "warning", timeout=4)          # judged over a 2 s window
-    assert isinstance(qr.error, CameraTooSlow) and qr.error.message_en
+    assert isinstance(qr.error, CameraTooSlow) and say(qr.error.message, "en")
     assert 2 <= qr.stats().fps <= 4

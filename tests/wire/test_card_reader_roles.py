@@ -4,6 +4,7 @@ import pytest
 
 from kiosk.roles.id_card_reader import IdCardReaderDevice, IdCardReaderRole
 from kiosk.events import CardFailed, CardRead
+from kiosk.wording import say
 from sim.card.sam_device import VirtualSamReader
 from sim.card.sam_tcp import TcpSamServer
 from sim.citizens import load_citizens
@@ -24,7 +25,7 @@ def test_reader_unplugged_then_back_recovers_by_itself(wait_until):
         assert wait_until(lambda: role.health.state == "ok")
         server.stop()                                          # the cable is pulled
         assert wait_until(lambda: role.health.state == "fault"), "an unplugged reader still looked fine"
-        assert "读卡器" in role.health.reason_zh and role.health.details["last_error"]
+        assert "读卡器" in say(role.health.reason, "zh_CN") and role.health.details["last_error"]
         server.start()                                         # plugged back, same address
         assert wait_until(lambda: role.health.state == "ok"), "the reader did not come back by itself"
         device.place_card(load_citizens()["elder_chen"])

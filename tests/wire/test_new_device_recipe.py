@@ -58,6 +58,7 @@ def test_the_kiosk_watches_a_new_device_added_in_four_places(repo_with_door, tmp
         import json, time
         from kiosk.app import build_core
         from kiosk.config import load_config
+        from kiosk.wording import say
         from screens.health_view import health_row
 
         core = build_core(load_config(), sim=True, out_dir={str(tmp_path / "sim")!r})
@@ -72,11 +73,11 @@ def test_the_kiosk_watches_a_new_device_added_in_four_places(repo_with_door, tmp
             shut = wait("ok")
             core.simulators.by_name["cabinet_door"].handle.is_open = True      # the technician opens it
             opened = wait("warning")
-            row = health_row(opened, False)
+            row = health_row(opened, "zh_CN")
             core.simulators.by_name["cabinet_door"].handle.is_open = False
             closed = wait("ok")
             print(json.dumps({{"roles": [h.role for h in core.health()], "shut": shut.state,
-                              "opened": [opened.state, opened.reason_zh], "row": row, "closed": closed.state,
+                              "opened": [opened.state, say(opened.reason, "zh_CN")], "row": row, "closed": closed.state,
                               "take_number": core.ticket_service().available}}, ensure_ascii=False, default=str))
         finally:
             core.stop()

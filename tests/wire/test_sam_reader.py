@@ -15,6 +15,7 @@ from drivers.card.errors import (
 )
 from drivers.card.sam_errors import CardReadFailed
 from drivers.card.sam_reader import SamIdReader
+from kiosk.wording import say
 from sim.card.sam_cards import card_for
 from sim.card.sam_device import VirtualSamReader
 from sim.card.sam_pty import PtySamServer
@@ -100,7 +101,7 @@ def test_card_removed_between_select_and_read(virtual_reader, reader):
     virtual_reader.inject("removed_after_select")
     with pytest.raises(CardRemovedTooEarly) as e:
         reader.read_if_present()
-    assert "读完前请不要拿开" in e.value.message_zh
+    assert "读完前请不要拿开" in say(e.value.message, "zh_CN")
     assert reader.read_if_present() is None        # the card is gone
     virtual_reader.place_card(CITIZENS["elder_zhang"])
     assert reader.read_if_present().name == "张建国"
@@ -121,7 +122,7 @@ def test_sam_faults_make_the_reader_unavailable(fault, complaint, virtual_reader
     for call in (reader.sam_status, reader.reset_sam):
         with pytest.raises(ReaderUnavailable, match=complaint) as e:
             call()
-        assert "读卡器暂时不能使用" in e.value.message_zh
+        assert "读卡器暂时不能使用" in say(e.value.message, "zh_CN")
     virtual_reader.clear_faults()
     reader.sam_status()
 

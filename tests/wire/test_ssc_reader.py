@@ -18,6 +18,7 @@ from drivers.card.errors import (CardAccessDenied, CardNotRecognised, CardRemove
                                  CardUpsideDown, NoCard, ReaderUnavailable)
 from drivers.card.ssc_apdu import ADDRESSINGS
 from drivers.card.ssc_reader import SocialSecurityCardReader, SscAccessRules
+from kiosk.wording import say
 from sim.card.ssc_applet import SimCardAccess
 from sim.card.ssc_card import BANK_CARD_ATR, SscFaults, VirtualSocialSecurityCard
 from sim.card.ssc_pcscd import VIRTUAL_READER, VIRTUAL_READER_SLOT1, wait_for_slot
@@ -178,7 +179,7 @@ def test_card_pulled_mid_read_is_removed_too_early(slot, after):
     card = slot(card_of("elder_zhang", faults=SscFaults(pull_after_apdus=after)))
     with pytest.raises(CardRemovedTooEarly) as e:
         SocialSecurityCardReader(VIRTUAL_READER).read()
-    assert "读完前请不要拿走" in e.value.message_zh
+    assert "读完前请不要拿走" in say(e.value.message, "zh_CN")
     assert len(card.apdus_seen) == after + 1
 
 
@@ -186,7 +187,7 @@ def test_card_in_the_slot_without_atr_is_upside_down(slot):
     slot(card_of("elder_zhang", faults=SscFaults(mute=True)))
     with pytest.raises(CardUpsideDown) as e:
         SocialSecurityCardReader(VIRTUAL_READER).read()
-    assert "芯片朝上" in e.value.message_zh
+    assert "芯片朝上" in say(e.value.message, "zh_CN")
 
 
 def test_a_bank_card_is_not_recognised_by_its_atr(slot):
@@ -222,8 +223,9 @@ def test_unknown_reader_is_unavailable(pcscd):
 def test_pcscd_not_running_is_reader_unavailable():
     # pcsc-lite reads its socket path once per process: ask in a fresh one, pointed nowhere.
     code = ("from drivers.card.ssc_reader import SocialSecurityCardReader\n"
+            "from kiosk.wording import say\n"
             "try:\n    SocialSecurityCardReader().read()\n"
-            "except Exception as e:\n    print(type(e).__name__, e.message_en)\n")
+            "except Exception as e:\n    print(type(e).__name__, say(e.message, 'en'))\n")
     env = dict(os.environ, PCSCLITE_CSOCK_NAME="/nonexistent/pcscd.comm")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=30)
     assert out.stdout.startswith("ReaderUnavailable The card reader is out of service"), out.stderr

@@ -12,6 +12,7 @@ from pyzbar.pyzbar import decode as scan
 from drivers.printer.errors import PrinterNotReady, PrinterOffline, PrinterProtocolError
 from drivers.printer.ticket_layout import PaperProfile, compose_ticket, example_fields, load_template
 from drivers.printer.ticket_printer import TicketPrinter
+from kiosk.wording import say
 from sim.printer.states import PRINTER_STATES
 from sim.printer.transports import PtyPrinterServer, TcpPrinterServer
 from sim.printer.virtual_printer import VirtualPrinter
@@ -62,7 +63,7 @@ def test_paper_out_refuses_with_a_reason_and_a_new_roll_prints_again(printer_on_
     with pytest.raises(PrinterNotReady) as e:
         driver.print_ticket(ticket())
     assert e.value.status.paper == "out" and not e.value.during_print
-    assert e.value.message_zh == "打印纸用完了，请工作人员换纸"
+    assert say(e.value.message, "zh_CN") == "打印纸用完了，请工作人员换纸"
     assert vp.printed == []
     vp.set_state("ok")
     assert driver.status().ready
@@ -75,7 +76,7 @@ def test_other_stops_refuse_with_their_own_reason(printer_on_wire, state, words)
     printer_on_wire.printer.set_state(state)
     with pytest.raises(PrinterNotReady) as e:
         printer_on_wire.driver.print_ticket(ticket())
-    assert words in e.value.message_zh and e.value.message_en
+    assert words in say(e.value.message, "zh_CN") and say(e.value.message, "en")
 
 
 @pytest.mark.parametrize("kind", ["pty", "tcp"])
@@ -96,7 +97,7 @@ def test_a_cutter_jam_is_reported_after_printing(connect_printer, kind):
     with pytest.raises(PrinterNotReady) as e:
         driver.print_ticket(ticket())
     assert e.value.during_print and e.value.status.cutter_error
-    assert "切纸" in e.value.message_zh
+    assert "切纸" in say(e.value.message, "zh_CN")
     assert len(vp.printed) == 1
 
 
@@ -163,7 +164,7 @@ def test_a_silent_peer_is_offline_within_the_timeout(fake_peer, wire_timeout, ki
         driver.status()
     elapsed = time.monotonic() - started
     assert wire_timeout * 0.9 <= elapsed < wire_timeout + 0.5
-    assert "没有响应" in e.value.message_zh
+    assert "没有响应" in say(e.value.message, "zh_CN")
 
 
 def test_tcp_printer_stopped_then_restarted_on_the_same_port(virtual_printer, wire_timeout):
@@ -214,7 +215,7 @@ def test_a_missing_port_does_not_stop_the_kiosk_from_starting(wire_timeout, tmp_
     driver = TicketPrinter.open_serial(str(tmp_path / "ttyUSB9"), timeout=wire_timeout)
     with pytest.raises(PrinterOffline) as e:
         driver.status()
-    assert "ttyUSB9" in str(e.value) and e.value.message_en
+    assert "ttyUSB9" in str(e.value) and say(e.value.message, "en")
     driver.close()
 
 
