@@ -6,12 +6,13 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# System packages: smart-card stack (pcscd + vpcd, pyscard build deps), QR decoding, CJK fonts,
+# System packages: smart-card stack (pcscd + vpcd, pyscard build deps), QR decoding, CJK fonts
+# (Zen Hei and HanaMin for the application forms: drivers/laser/form_pdf.py says why),
 # the libraries Qt needs for offscreen and xcb rendering, and the virtual keyboard's libpulse.
 APT_PACKAGES=(
   python3-venv python3-dev gcc swig pkg-config
   pcscd vsmartcard-vpcd libpcsclite-dev
-  libzbar0 fonts-noto-cjk fontconfig
+  libzbar0 fonts-noto-cjk fonts-wqy-zenhei fonts-hanazono fontconfig
   libegl1 libgl1 libglib2.0-0 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libpulse0
 )
