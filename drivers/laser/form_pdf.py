@@ -124,6 +124,41 @@ def draw_blank(layout: FormLayout) -> bytes:
     return bytes(buffer.data())
 
 
+CALIBRATION_INSET_MM = 20.0
+
+
+def draw_calibration(printer: str, calibration: Calibration = Calibration()) -> bytes:
+    """The calibration sheet: a line 20 mm in from each edge, so the two vertical lines are
+    170 mm apart and the two horizontal ones 257 mm, and the steps for the technician. Printed
+    with the printer's current correction, so a sheet that measures right proves it."""
+    check_fonts()
+    buffer, writer = _page("Calibration")
+    inset, width, height = CALIBRATION_INSET_MM, 210.0, 297.0
+    painter = QPainter(writer)
+    try:
+        painter.translate(calibration.dx_mm * MM, calibration.dy_mm * MM)
+        painter.scale(calibration.scale, calibration.scale)
+        painter.setPen(QPen(QColor("black"), 0.2 * MM))
+        for x in (inset, width - inset):
+            painter.drawLine(QPointF(x * MM, 5 * MM), QPointF(x * MM, (height - 5) * MM))
+        for y in (inset, height - inset):
+            painter.drawLine(QPointF(5 * MM, y * MM), QPointF((width - 5) * MM, y * MM))
+        painter.setFont(_font(11))
+        steps = (f"表格打印机校准页　{printer}\n\n"
+                 "1. 用直尺量左边竖线到纸张左边缘的距离，应为 20 毫米；多出几毫米，dx 就填负几（少了填正数）。\n"
+                 "2. 量上边横线到纸张上边缘的距离，应为 20 毫米；多出几毫米，dy 就填负几（少了填正数）。\n"
+                 "3. 量两条竖线之间的距离，应为 170 毫米；量两条横线之间的距离，应为 257 毫米。"
+                 "若量得 169 毫米，缩放填 170 ÷ 169 = 1.006。\n"
+                 "4. 在技术员页面填入 dx、dy 和缩放，再打印一张校准页核对。\n\n"
+                 f"当前校准：dx {calibration.dx_mm:+.1f} mm，dy {calibration.dy_mm:+.1f} mm，"
+                 f"缩放 {calibration.scale:.3f}")
+        painter.drawText(QRectF(30 * MM, 40 * MM, 150 * MM, 120 * MM),
+                         int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap), steps)
+    finally:
+        painter.end()
+    return bytes(buffer.data())
+
+
 def render_form(layout: FormLayout, values: Mapping[str, str], *, background: Path | None = None,
                 calibration: Calibration = Calibration()) -> RenderedForm:
     """The form with `values` (field name → text) in their boxes; with `background` (blank-paper

@@ -95,7 +95,7 @@ def test_an_unknown_or_missing_driver_names_the_device_and_the_drivers_there_are
     assert "unknown driver 'opencvv'" in e.value.problem and "opencv" in e.value.problem
 
     edit(config_dir / "kiosk.yaml", lambda d: d["devices"]["camera"].pop("driver"))
-    with pytest.raises(ConfigError, match="devices.camera.driver: required key is missing .known: escpos"):
+    with pytest.raises(ConfigError, match="devices.camera.driver: required key is missing .known: cups, escpos, opencv"):
         load_config(config_dir)
 
 
