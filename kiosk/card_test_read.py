@@ -31,7 +31,8 @@ def read_ssc(reader_name: str) -> dict:
             "warnings": list(card.warnings)}
 
 
-def read_id_card(port: str, wait_s: float, baudrate: int = 115200) -> dict:
+def read_id_card_record(port: str, wait_s: float, baudrate: int = 115200):
+    """(the whole ResidentIdCard, the SAM id), waiting up to wait_s for a card; NoCard if none."""
     from drivers.card.sam_reader import SamIdReader
     with SamIdReader.open_serial(port, baudrate) as reader:
         sam_id = reader.sam_id()
@@ -40,6 +41,11 @@ def read_id_card(port: str, wait_s: float, baudrate: int = 115200) -> dict:
             if time.monotonic() >= deadline:
                 raise NoCard(f"no card on the reader within {wait_s:g} s")
             time.sleep(0.2)
+    return card, sam_id
+
+
+def read_id_card(port: str, wait_s: float, baudrate: int = 115200) -> dict:
+    card, sam_id = read_id_card_record(port, wait_s, baudrate)
     return {"card": "resident_id_card", "layout": card.layout, "name": mask_name(card.name or card.name_en),
             "id_number": mask_id_number(card.id_number), "birth_date": card.birth_date.isoformat(),
             "sex": card.sex_label, "nation": card.nation_name or card.nationality,

@@ -25,7 +25,10 @@ from kiosk.events import (Announcer, AppointmentFound, AppointmentRefused, Avail
                           dispatch)
 from kiosk.flows.check_in import check_in, find_by_card, find_by_token
 from kiosk.flows.context import FlowContext, localised, ticket_language
+from kiosk.flows import print_form as print_form_flow
+from kiosk.flows.print_form import FormDesk
 from kiosk.flows.take_number import take_number
+from kiosk.forms import Form, FormData, forms_for_item, load_forms
 from kiosk.hall.hours import hall_open
 from kiosk.hall.model import Appointment, TicketKind
 from kiosk.hall.routing import is_priority
@@ -34,6 +37,7 @@ from kiosk.hall.service import KioskHall
 from kiosk.roles import Roles
 from kiosk.roles.camera import CameraRole
 from kiosk.roles.card_reader import CardReaderRole
+from kiosk.roles.laser_printer import LaserPrinterRole
 from kiosk.roles.ticket_printer import TicketPrinterRole
 from kiosk.session import Session
 from kiosk.wording import NOTHING, Sentence
@@ -80,9 +84,11 @@ class KioskCore(Announcer):
             raise ValueError("a kiosk needs a ticket printer (devices: in kiosk.yaml)")
         self.card_readers: list[CardReaderRole] = [r for r in roles if isinstance(r, CardReaderRole)]
         self.camera: CameraRole | None = roles.one(CameraRole.kind)     # None: no QR check-in
+        self.form_printer: LaserPrinterRole | None = roles.one(LaserPrinterRole.kind)   # None: no 表单打印
         self.clock = clock
         self.catalogue = Catalogue(config.categories)
         self.session = Session(hall_id=config.hall.id)
+        self.form_desk = FormDesk(load_forms(config), self.form_printer, self._form_data)
         template = localised(load_template("ticket"), ticket_language(config))
         profile = PaperProfile(**config.profile_for_printer().model_dump())
         self.flow_context = FlowContext(config, hall, self.printer, self.session,
@@ -237,6 +243,33 @@ class KioskCore(Announcer):
         self._refresh_availability()
         self._flow = asyncio.run_coroutine_threadsafe(
             check_in(self.flow_context, appointment, self.session.citizen()), self._loop)
+        return self._flow
+
+    # ---------------------------------------------------------------- 表单打印
+    def forms_for(self, item_code: str = "") -> list[Form]:
+        """The forms of this item (every form of the hall for "")."""
+        forms = self.form_desk.forms
+        return forms_for_item(forms, item_code) if item_code else list(forms.values())
+
+    def form_printer_usable(self) -> bool:
+        return self.form_printer is not None and self.form_printer.health.usable
+
+    def _form_data(self) -> FormData:
+        s = self.session
+        item = self.config.items.get(s.item_code or "")
+        return FormData(identity=s.identity, item_code=s.item_code or "", item_name=item.name if item else "",
+                        today=self.clock().date(), typed=dict(s.typed))
+
+    def form_preview(self, form_id: str) -> Future:
+        """The chosen form filled from the session's card, personal data masked (RenderedForm)."""
+        return asyncio.run_coroutine_threadsafe(print_form_flow.preview(self.form_desk, form_id), self._loop)
+
+    def print_form(self, form_id: str) -> Future:
+        """Print the form for the citizen in this session; the future gives the JobStatus or a
+        calm LaserError."""
+        title = f"form-{form_id}-{self.session.session_id[:8]}"      # no personal data in a job title
+        self._flow = asyncio.run_coroutine_threadsafe(print_form_flow.print_form(self.form_desk, form_id, title),
+                                                      self._loop)
         return self._flow
 
     # ---------------------------------------------------------------- technician

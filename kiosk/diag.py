@@ -6,6 +6,8 @@
     kiosk-diag read-card --pcsc "READER NAME" --json    test-read a social-security card
     kiosk-diag read-card --sam /dev/ttyUSB0 --json      test-read an ID card through a SAM reader
     kiosk-diag scan-image FILE...                       decode QR codes in still images, one JSON line each
+    kiosk-diag print-form FORM --sam PORT --pdf OUT.pdf  fill a form from an ID card, as a PDF
+    kiosk-diag print-form FORM --sam PORT --queue NAME   ... or printed through CUPS (JSON: the job's end)
 The same health model feeds the in-app technician screen.
 """
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 import tempfile
 import time
@@ -81,12 +84,31 @@ def scan_images(files: list[str]) -> int:
     return code
 
 
+def _print_form(p: argparse.ArgumentParser, args) -> int:
+    if len(args.files) != 1 or not args.sam or (args.pdf is None) == (args.queue is None):
+        p.error("print-form needs one form name, --sam PORT, and one of --pdf OUT or --queue NAME")
+    try:
+        config = load_config(args.config)
+    except ConfigError as e:
+        print(json.dumps({"error": "config", "message": str(e)}, ensure_ascii=False))
+        return 2
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+    from kiosk.form_test_print import print_form
+    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])    # noqa: F841 (Qt's fonts need it)
+    code, result = print_form(config, args.files[0], args.sam, wait_s=args.wait, pdf=args.pdf, queue=args.queue,
+                              server=args.server, blank_paper=not args.preprinted)
+    print(json.dumps(result, ensure_ascii=False))
+    return code
+
+
 def main(argv=None) -> int:
     from drivers.printer.escpos_cache import use_capabilities_cache
     use_capabilities_cache()
     p = argparse.ArgumentParser(prog="kiosk-diag", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("command", nargs="?", default="devices", choices=["devices", "hash-pin", "read-card", "scan-image"])
-    p.add_argument("files", nargs="*", metavar="FILE", help="scan-image: still images (PNG, JPEG, ...)")
+    p.add_argument("command", nargs="?", default="devices", choices=["devices", "hash-pin", "read-card", "scan-image", "print-form"])
+    p.add_argument("files", nargs="*", metavar="FILE",
+                   help="scan-image: still images (PNG, JPEG, ...); print-form: the form's name")
     p.add_argument("--sim", action="store_true", help="check the simulators instead of real hardware")
     p.add_argument("--scenario", help="simulator scenario file (with --sim)")
     p.add_argument("--config", help="configuration directory")
@@ -94,8 +116,14 @@ def main(argv=None) -> int:
     p.add_argument("--pcsc", metavar="READER", help="read-card: PC/SC reader name (social-security card)")
     p.add_argument("--sam", metavar="PORT", help="read-card: serial port of a SAM ID card reader")
     p.add_argument("--wait", type=float, default=5.0, help="read-card: seconds to wait for an ID card")
+    p.add_argument("--pdf", metavar="OUT", help="print-form: write the filled form to this PDF file")
+    p.add_argument("--queue", metavar="NAME", help="print-form: print it through this CUPS queue")
+    p.add_argument("--server", default="", help="print-form: the CUPS server (socket path or host:port)")
+    p.add_argument("--preprinted", action="store_true", help="print-form: the data only, for pre-printed paper")
     args = p.parse_args(argv)
 
+    if args.command == "print-form":
+        return _print_form(p, args)
     if args.files and args.command != "scan-image":
         p.error(f"unexpected arguments: {' '.join(args.files)}")
     if args.command == "scan-image":

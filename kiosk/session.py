@@ -42,6 +42,7 @@ class Session:
     item_code: str | None = None
     kind: TicketKind | None = None
     ticket: Ticket | None = None
+    typed: dict = field(default_factory=dict)    # what the citizen typed for a form (a phone number)
 
     def citizen(self) -> Citizen:
         if self.identity is None:
@@ -53,4 +54,5 @@ class Session:
         """Forget everything about this citizen and start a fresh session id."""
         self.identity = None
         self.item_code = self.kind = self.ticket = None
+        self.typed = {}
         self.session_id = uuid.uuid4().hex

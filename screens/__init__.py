@@ -106,6 +106,7 @@ def load_ui(app, core, fullscreen: bool = True, orientation: str | None = None,
     viewmodel.quitRequested.connect(on_quit or app.quit)
     engine.rootContext().setContextProperty("vm", viewmodel)
     engine.addImageProvider("camera", viewmodel.appointments.images)
+    engine.addImageProvider("form", viewmodel.forms.images)
     engine.load(QML_DIR / "Main.qml")
     if not engine.rootObjects():
         raise RuntimeError(f"the kiosk screens failed to load from {QML_DIR} (see the QML errors above)")

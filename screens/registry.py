@@ -31,6 +31,10 @@ SCREENS: dict[str, Screen] = {
     "checkin": Screen("CheckInScreen.qml", idle=True),
     "appointments": Screen("AppointmentsScreen.qml", idle=True),
     "appointment": Screen("AppointmentScreen.qml", idle=True),
+    "forms": Screen("FormsScreen.qml", idle=True),
+    "form": Screen("FormScreen.qml", idle=True),
+    "form_printing": Screen("FormPrintingScreen.qml"),
+    "form_done": Screen("FormDoneScreen.qml", idle=True),
 }
 
 

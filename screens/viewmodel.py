@@ -18,6 +18,7 @@ from kiosk.flows.visit import Visit
 from kiosk.wording import Sentence, say
 from screens.appointments import AppointmentModel
 from screens.citizen import CitizenModel
+from screens.forms import FormModel
 from screens.idle import IdleWatcher
 from screens.qt_thread import qt_thread
 from screens.registry import SCREENS, check_screen
@@ -75,6 +76,7 @@ class KioskViewModel(QObject):
         core.add_listener(self._from_core_thread)      # listen first, then read: no change is lost
         self.visit = Visit(core, post=self._post.emit, changed=self._on_visit_changed)
         self._appointments = AppointmentModel(core, self.visit, lambda: self._language, parent=self)
+        self._forms = FormModel(core, self.visit, lambda: self._language, parent=self)
         self._citizen.set_identity(core.identity())
 
     # ---------------------------------------------------------------- helpers
@@ -117,6 +119,10 @@ class KioskViewModel(QObject):
     tech = Property(QObject, lambda self: self._tech, constant=True)
     citizen = Property(QObject, lambda self: self._citizen, constant=True)
     appointments = Property(QObject, lambda self: self._appointments, constant=True)
+    forms = Property(QObject, lambda self: self._forms, constant=True)
+    # 表单打印 is offered where the hall has forms and a form printer is configured.
+    formsOffered = Property(bool, lambda self: self.core.form_printer is not None and bool(self.core.forms_for()),
+                            constant=True)
     walkInItem = Property(str, lambda self: self.visit.walk_in_item, notify=messageChanged)
     priorityAge = Property(int, lambda self: self.config.hall.priority_age, constant=True)
     # The hall's clock minus this machine's, in ms: 0 in a real hall; in a demo after hours the
@@ -151,7 +157,8 @@ class KioskViewModel(QObject):
         t = self.visit.ticket
         if t is None:
             return {"number": "", "kind": "", "kindLabel": "", "itemName": "", "windowGroupName": "",
-                    "peopleAhead": 0, "waitMin": 0, "priority": False, "reprint": False, "appointmentSlot": ""}
+                    "peopleAhead": 0, "waitMin": 0, "priority": False, "reprint": False, "appointmentSlot": "",
+                    "hasForms": False}
         item = self.config.items.get(t.item_code)
         group = self.config.window_groups.get(t.window_group)
         return {"number": t.number, "kind": t.kind.value, "kindLabel": self._pick(t.kind.label_zh, t.kind.label_en),
@@ -159,7 +166,8 @@ class KioskViewModel(QObject):
                 "windowGroupName": self._pick(t.window_group_name, group.name_en if group else ""),
                 "peopleAhead": t.people_ahead, "waitMin": t.estimated_wait_min,
                 "priority": bool(t.priority), "reprint": bool(t.reprint),
-                "appointmentSlot": f"{t.slot_start:%H:%M}–{t.slot_end:%H:%M}" if t.slot_start and t.slot_end else ""}
+                "appointmentSlot": f"{t.slot_start:%H:%M}–{t.slot_end:%H:%M}" if t.slot_start and t.slot_end else "",
+                "hasForms": self.core.form_printer is not None and bool(self.core.forms_for(t.item_code))}
 
     ticket = Property("QVariantMap", _ticket_view, notify=ticketChanged)
 
@@ -177,6 +185,8 @@ class KioskViewModel(QObject):
         elif what == "print_problem":
             self.printProblemChanged.emit()
             self._watch_idle()
+        elif what == "form":
+            self._forms.visit_changed()
         else:
             self._appointments.visit_changed(what)
 
@@ -232,6 +242,11 @@ class KioskViewModel(QObject):
     def openCheckIn(self) -> None:
         """预约取号: scan the appointment's code, or swipe a card."""
         self.visit.open_check_in()
+
+    @Slot()
+    def openForms(self) -> None:
+        """表单打印: from home (every form) or the done screen (the forms of that business)."""
+        self.visit.open_forms()
 
     @Slot()
     def confirmCheckIn(self) -> None:
@@ -304,6 +319,7 @@ class KioskViewModel(QObject):
         self._tech.language_changed()
         self._citizen.language_changed()
         self._appointments.language_changed()
+        self._forms.language_changed()
 
     # ---------------------------------------------------------------- core events (any thread)
     def _from_core_thread(self, event: Event) -> None:
@@ -330,6 +346,7 @@ class KioskViewModel(QObject):
     def on_devices_changed(self, event: DevicesChanged) -> None:
         self._tech.set_health(event.healths)
         self._appointments.health_changed()
+        self._forms.health_changed()
 
     def on_card_failed(self, event: CardFailed) -> None:
         self._idle.touch()           # someone is at the kiosk, trying

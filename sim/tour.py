@@ -69,6 +69,17 @@ def run_tour(out_dir: Path, orientation: str = "portrait", config_dir: Path | No
     return {"entries": entries, "startup_s": round(startup_s, 3), "out_dir": str(out_dir), "orientation": orientation}
 
 
+def _save_printed_forms(core, form_ids: list[str], session: str, out_dir: Path, entries: list[dict]) -> None:
+    """Each form as it came out of CUPS (cups-pdf's PDF), as a PNG to look at."""
+    from screens.forms import pdf_to_image
+    laser = core.simulators.by_name["form_printer"].handle
+    for form_id in form_ids:
+        pdf = laser.printed(f"form-{form_id}-{session}")
+        target = out_dir / f"form-{form_id}.png"
+        pdf_to_image(pdf.read_bytes(), 1240).save(str(target))       # 150 dpi
+        entries.append({"form": form_id, "file": target.name})
+
+
 def _walk(ui, core, out_dir: Path, probe) -> list[dict]:
     w, vm, printer = ui.window, ui.viewmodel, core.simulators.printer
     entries: list[dict] = []
@@ -187,6 +198,29 @@ def _walk(ui, core, out_dir: Path, probe) -> list[dict]:
     home()
     vm.idle.timeout_s = float(core.config.kiosk.idle_timeout_s)
     vm.idle.warning_s = float(core.config.kiosk.idle_warning_s)
+
+    # 表单打印: a form filled from the ID card (李𠈌: a character outside the BMP), previewed with the
+    # data masked, printed through the private cupsd; the other forms printed for the same card.
+    probe.tap(w, "formsButton")
+    shot("forms")
+    probe.tap(w, "form_id_card_application")
+    probe.wait_for(w, "formScreen")
+    shot("form_card_prompt")
+    replace_card("student_li")
+    probe.wait_until(lambda: vm.forms.property("hasPreview"), timeout=10, what="the form preview")
+    shot("form_preview", 400)
+    session = core.session.session_id[:8]
+    probe.tap(w, "printFormButton")
+    probe.wait_for(w, "formDoneScreen", timeout=30)
+    shot("form_done")
+    printed_forms = ["id_card_application"]
+    for form_id in core.form_desk.forms:
+        if form_id not in printed_forms:
+            core.print_form(form_id).result(timeout=30)
+            printed_forms.append(form_id)
+    _save_printed_forms(core, printed_forms, session, out_dir, entries)
+    probe.tap(w, "formDoneHomeButton")
+    home()
 
     # The technician's door: five taps on the hall's name, then the PIN pad.
     for _ in range(5):

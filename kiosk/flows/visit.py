@@ -6,6 +6,7 @@ file, so a visit reads without Qt:
 
     home ─ 取号, or a card laid down ─▶ categories ─▶ items ─▶ kind ─▶ printing ─▶ done ─▶ home
     home ─ 预约取号 ─▶ checkin ─ a code, or a card ─▶ (appointments ─▶) appointment ─▶ printing
+    home, or done ─ 表单打印 ─▶ forms ─▶ form (a preview once a card is read) ─▶ form_printing ─▶ form_done
     printing ─ refused, or the printer broke down ─▶ message (a lapsed appointment: 改为现场取号)
 
 The journeys themselves (reserve → print → confirm) are the async functions of
@@ -34,11 +35,12 @@ log = logging.getLogger(__name__)
 HOME, CATEGORIES, ITEMS, KIND = "home", "categories", "items", "kind"
 PRINTING, DONE, MESSAGE = "printing", "done", "message"
 CHECK_IN, APPOINTMENTS, APPOINTMENT = "checkin", "appointments", "appointment"
+FORMS, FORM, FORM_PRINTING, FORM_DONE = "forms", "form", "form_printing", "form_done"
 
 # Where 返回 leads from each step (home from any other).
-BACK = {ITEMS: CATEGORIES, KIND: ITEMS, APPOINTMENTS: CHECK_IN, APPOINTMENT: CHECK_IN}
+BACK = {ITEMS: CATEGORIES, KIND: ITEMS, APPOINTMENTS: CHECK_IN, APPOINTMENT: CHECK_IN, FORM: FORMS}
 # Steps of a visit under way: when the kiosk ends the visit (a card pulled out), go home.
-UNDER_WAY = {CATEGORIES, ITEMS, KIND, CHECK_IN, APPOINTMENTS, APPOINTMENT}
+UNDER_WAY = {CATEGORIES, ITEMS, KIND, CHECK_IN, APPOINTMENTS, APPOINTMENT, FORMS, FORM}
 # Steps where nothing of a visit is under way: a card laid down starts one.
 START_ON_CARD = {HOME, DONE, MESSAGE}
 # The appointment being checked in is kept through these.
@@ -46,6 +48,7 @@ CHECKING_IN = {CHECK_IN, APPOINTMENTS, APPOINTMENT, PRINTING}
 
 SOMETHING_WRONG = Sentence("出了点小问题，号票没有打出来。请到咨询台，工作人员会帮您取号。")
 LOOKUP_FAILED = Sentence("暂时查不到预约，请稍后再试，或到咨询台请工作人员帮您。")
+FORM_FAILED = Sentence("表格暂时打印不了，请到咨询台领取表格。")
 
 
 class Visit:
@@ -68,6 +71,10 @@ class Visit:
         self.appointment: Appointment | None = None  # the one to confirm
         self.searching = False                  # looking up appointments by card
         self.notice: Sentence = NOTHING         # why a scanned code cannot be checked in
+        self.forms: list = []                   # kiosk.forms.Form: those of the ticket's item, or all
+        self.form = None                        # the Form being filled
+        self.form_preview: bytes = b""          # its masked preview (PDF), once a card is read
+        self.form_problem: Sentence = NOTHING   # why it did not print (the form is kept for a retry)
         self.ending = False                     # inside home(): the core's SessionEnded is our echo
         self._request = 0                       # which journey's answer is still awaited
 
@@ -83,6 +90,9 @@ class Visit:
             self._core.scan_for_appointments(step == CHECK_IN)
         if step == CHECK_IN or step not in CHECKING_IN:
             self._forget_appointments()     # kept while printing: a lapsed one offers its walk-in
+        if step not in (FORMS, FORM, FORM_PRINTING, FORM_DONE) and (self.form or self.forms):
+            self.forms, self.form, self.form_preview, self.form_problem = [], None, b"", NOTHING
+            self._changed("form")
         self._changed("step")
         if step == CHECK_IN and left not in CHECKING_IN and self._core.identity() is not None:
             self.find_by_card()     # the card was laid down before 预约取号 was tapped
@@ -242,6 +252,66 @@ class Visit:
             self.print_problem = problem
             self._changed("print_problem")
 
+    # ---------------------------------------------------------------- 表单打印
+    @one_thread
+    def open_forms(self) -> None:
+        """The forms of the business just queued for (from the done step), or all of them."""
+        item = self.ticket.item_code if self.step == DONE and self.ticket else ""
+        self.forms = self._core.forms_for(item)
+        self._changed("form")
+        self._go(FORMS)
+
+    @one_thread
+    def choose_form(self, form_id: str) -> None:
+        form = next((f for f in self.forms if f.id == form_id), None)
+        if form is None:
+            return
+        self.form, self.form_preview, self.form_problem = form, b"", NOTHING
+        self._changed("form")
+        self._go(FORM)
+        self._make_preview()
+
+    def _make_preview(self) -> None:
+        """With a card read, fill the form and show it (masked); without one, the screen asks."""
+        if self.step != FORM or self._core.identity() is None:
+            return
+        request, form_id = self._request, self.form.id
+        self._core.form_preview(form_id).add_done_callback(
+            lambda done: self._post(lambda: self._previewed(request, form_id, done)))
+
+    def _previewed(self, request: int, form_id: str, made: Future) -> None:
+        if request != self._request or self.step != FORM or self.form is None or self.form.id != form_id:
+            return
+        if made.cancelled() or made.exception() is not None:
+            log.error("form preview failed", exc_info=None if made.cancelled() else made.exception())
+            self.form_problem = getattr(made.exception(), "message", None) or FORM_FAILED
+        else:
+            self.form_preview = made.result().pdf
+        self._changed("form")
+
+    @one_thread
+    def print_form(self) -> None:
+        if self.step != FORM or not self.form_preview or not self._core.form_printer_usable():
+            return
+        self._request += 1
+        request, form_id = self._request, self.form.id
+        self.form_problem = NOTHING
+        self._go(FORM_PRINTING)
+        self._core.print_form(form_id).add_done_callback(
+            lambda done: self._post(lambda: self._form_printed(request, done)))
+
+    def _form_printed(self, request: int, job: Future) -> None:
+        if request != self._request or self.step != FORM_PRINTING:
+            return
+        error = FORM_FAILED if job.cancelled() else job.exception()
+        if error is None:
+            self._go(FORM_DONE)
+            return
+        log.warning("form not printed: %s: %s", type(error).__name__, error)
+        self.form_problem = error if isinstance(error, Sentence) else (getattr(error, "message", None) or FORM_FAILED)
+        self._changed("form")
+        self._go(FORM)          # the form is kept: 再打印一次 once the printer is back
+
     # ---------------------------------------------------------------- the kiosk's events
     @one_thread
     def on_availability_changed(self, event: AvailabilityChanged) -> None:
@@ -262,6 +332,8 @@ class Visit:
             return      # read the session rather than trust the event: a Home tap may have wiped it
         if self.step == CHECK_IN:
             self.find_by_card()
+        elif self.step == FORM:
+            self._make_preview()
         elif self.step in START_ON_CARD and self.availability.available:
             self._go(CATEGORIES)
 

@@ -159,6 +159,15 @@ Item {
                     font.bold: true
                 }
             }
+            BigButton {
+                objectName: "formsAfterTicketButton"
+                visible: page.ticket.hasForms
+                width: parent.width
+                primary: false
+                text: qsTr("打印这项业务的申请表")
+                detail: qsTr("刷身份证自动填好，省得手写")
+                onClicked: vm.openForms()
+            }
             Text {
                 width: parent.width
                 horizontalAlignment: Text.AlignHCenter

@@ -45,7 +45,7 @@ Item {
                     horizontalAlignment: Text.AlignHCenter
                     text: Qt.formatTime(home.now, "HH:mm")
                     color: Theme.text
-                    font.pixelSize: home.portrait ? 140 : 100
+                    font.pixelSize: home.portrait ? 124 : 100
                     font.bold: true
                 }
                 Text {
@@ -60,7 +60,7 @@ Item {
 
             CardPrompt {
                 width: parent.width
-                pictureScale: home.portrait ? 1.25 : 1.0
+                pictureScale: home.portrait ? 1.05 : 1.0
                 visible: vm.ticketAvailable
             }
         }
@@ -90,7 +90,7 @@ Item {
             BigButton {
                 objectName: "takeNumberButton"
                 width: parent.width
-                height: Math.max(home.portrait ? 300 : 360, implicitHeight)
+                height: Math.max(home.portrait ? 260 : 360, implicitHeight)
                 enabled: vm.ticketAvailable
                 text: qsTr("取号")
                 fontSize: vm.english ? Theme.fontTitle + 16 : Theme.fontHuge
@@ -99,17 +99,41 @@ Item {
                 onClicked: vm.openCategories()
             }
 
-            BigButton {
-                objectName: "checkInButton"
+            // 预约取号 and 表单打印 side by side: the screen keeps room for the clock and the card prompt.
+            Row {
+                id: secondary
                 width: parent.width
-                height: Math.max(home.portrait ? 180 : 200, implicitHeight)
-                enabled: vm.ticketAvailable
-                primary: false
-                text: qsTr("预约取号")
-                fontSize: vm.english ? Theme.fontLarge : Theme.fontTitle
-                detail: qsTr("在微信上预约过的，扫码或刷卡签到")
-                detailSize: Theme.fontSmall
-                onClicked: vm.openCheckIn()
+                spacing: Theme.spacing
+                readonly property real half: vm.formsOffered ? (width - spacing) / 2 : width
+                // Both as tall as the taller one: two buttons of one row, not two sizes.
+                readonly property real buttonHeight: Math.max(home.portrait ? 180 : 200, checkIn.implicitHeight,
+                                                              forms.visible ? forms.implicitHeight : 0)
+                BigButton {
+                    id: checkIn
+                    objectName: "checkInButton"
+                    width: secondary.half
+                    height: secondary.buttonHeight
+                    enabled: vm.ticketAvailable
+                    primary: false
+                    text: qsTr("预约取号")
+                    fontSize: vm.english ? Theme.fontLarge : Theme.fontTitle
+                    detail: qsTr("在微信上预约过的，扫码或刷卡签到")
+                    detailSize: Theme.fontSmall
+                    onClicked: vm.openCheckIn()
+                }
+                BigButton {
+                    id: forms
+                    objectName: "formsButton"
+                    visible: vm.formsOffered
+                    width: secondary.half
+                    height: secondary.buttonHeight
+                    primary: false
+                    text: qsTr("表单打印")
+                    fontSize: vm.english ? Theme.fontLarge : Theme.fontTitle
+                    detail: qsTr("刷身份证，自动填好申请表")
+                    detailSize: Theme.fontSmall
+                    onClicked: vm.openForms()
+                }
             }
 
             Text {

@@ -17,7 +17,7 @@ from kiosk.config import load_config  # noqa: E402
 
 @pytest.fixture
 def start_kiosk(qapp, tmp_path):
-    """Factory: start_kiosk(orientation="portrait", config=None, ssc=False) → (ui, core).
+    """Factory: start_kiosk(orientation="portrait", config=None, ssc=False, scenario=None) → (ui, core).
 
     The core runs on simulated devices (core.simulators.printer is the virtual printer,
     .place_id_card() lays a citizen's ID card on the SAM reader) with the hall's clock set to
@@ -27,11 +27,12 @@ def start_kiosk(qapp, tmp_path):
     from screens import load_ui
     started = []
 
-    def start(orientation: str = "portrait", config=None, done_return_s: int = 15, ssc: bool = False):
+    def start(orientation: str = "portrait", config=None, done_return_s: int = 15, ssc: bool = False,
+              scenario=None):
         config = config or load_config()
         if not ssc:
             config = config.with_devices(ssc_reader=None)
-        core = build_core(config, sim=True, out_dir=tmp_path / f"sim{len(started)}")
+        core = build_core(config, sim=True, out_dir=tmp_path / f"sim{len(started)}", scenario=scenario)
         quits = []
         # Windowed at the kiosk's real size, but locked down exactly as deployed.
         ui = load_ui(qapp, core, fullscreen=False, orientation=orientation, locked=True,

@@ -1,0 +1,128 @@
+"""表单打印 on the real screens: choose a form, lay the ID card down, see it filled (masked), print
+it through the private cupsd, and find the citizen's data in full on the page that came out."""
+from __future__ import annotations
+
+import pdfplumber
+import pytest
+import yaml
+from PySide6.QtGui import QImage
+
+from screens.probe import find, tap, text_of, visible_texts, wait_for, wait_until
+from sim.citizens import load_citizens
+
+pytestmark = pytest.mark.gui
+
+
+def printed(core, session_prefix: str, form_id: str):
+    return core.simulators.by_name["form_printer"].handle.printed(f"form-{form_id}-{session_prefix}")
+
+
+def pixels(pdf: bytes):
+    """The page as grey levels at about 60 dpi (what the paper looks like, not its text layer:
+    Ghostscript in cups-pdf rewrites the fonts and drops their text mapping)."""
+    import numpy as np
+    from screens.forms import pdf_to_image
+    image = pdf_to_image(pdf, 500).convertToFormat(QImage.Format.Format_Grayscale8)
+    return np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())[:, :500]
+
+
+def looks_like(paper: bytes, full: bytes, masked: bytes, boxes) -> bool:
+    """Inside these boxes (mm), where the real data and the masked data differ, the page that
+    came out differs from the masked form the way the real form does: the correlation of the two
+    differences is high for the real data and near 0 for anything else (Ghostscript's rendering
+    noise is not correlated with the data)."""
+    import numpy as np
+    out, a, b = (pixels(x).astype(float) for x in (paper, full, masked))
+    came, real = [], []
+    for box in boxes:
+        x, y, w, h = (round(v * 500 / 210) for v in box)
+        came.append((out - b)[y:y + h, x:x + w].ravel())
+        real.append((a - b)[y:y + h, x:x + w].ravel())
+    came, real = np.concatenate(came), np.concatenate(real)
+    return float((came * real).sum() / np.sqrt((came * came).sum() * (real * real).sum())) > 0.5
+
+
+def test_a_form_filled_from_the_id_card_is_previewed_masked_and_printed_in_full(start_kiosk):
+    ui, core = start_kiosk()
+    w = ui.window
+    tap(w, "formsButton")
+    wait_for(w, "formsScreen")
+    tap(w, "form_id_card_application")
+    wait_for(w, "formScreen")
+    assert find(w, "formCardPrompt") is not None and find(w, "printFormButton") is None, "asks for the card first"
+    core.simulators.place_id_card("elder_zhang")
+    wait_until(lambda: ui.viewmodel.forms.property("hasPreview"), timeout=10, what="the filled form shown")
+    assert find(w, "formPreview") is not None
+    citizen = load_citizens()["elder_zhang"]
+    shown = ui.viewmodel.visit.form_preview
+    with pdfplumber.open(__import__("io").BytesIO(shown)) as doc:
+        preview = doc.pages[0].extract_text()
+    assert citizen.id_number not in preview.replace(" ", "") and "4419**********1236" in preview.replace(" ", "")
+    assert citizen.name not in preview and "张*国" in preview, "the screen faces the hall: masked"
+    session = core.session.session_id[:8]
+    from kiosk.forms import form_values
+    last_values = form_values(core.form_desk.forms["id_card_application"], core.form_desk.data())
+    tap(w, "printFormButton")
+    wait_for(w, "formDoneScreen", timeout=30)
+    assert "请到右侧打印机取表，在签名处签字" in visible_texts(w)
+    from drivers.laser.form_pdf import render_form
+    from kiosk.flows.print_form import masked
+    form = core.form_desk.forms["id_card_application"]
+    values = dict(last_values)
+    full = render_form(form.layout, values, background=form.background).pdf
+    hidden = render_form(form.layout, masked(form, values), background=form.background).pdf
+    boxes = [form.layout.fields[name].box_mm for name in ("name", "id_number", "address")]
+    assert looks_like(printed(core, session, "id_card_application").read_bytes(), full, hidden, boxes), \
+        "the paper carries the citizen's data in full"
+    tap(w, "formDoneHomeButton")
+    wait_for(w, "homeScreen")
+    assert core.identity() is None
+
+
+def test_after_a_ticket_the_done_screen_offers_that_business_form_with_its_reason_ticked(start_kiosk):
+    ui, core = start_kiosk()
+    w = ui.window
+    core.simulators.place_id_card("young_wang")
+    wait_for(w, "categoryScreen", timeout=10)
+    ui.viewmodel.openItem("GA002")             # 居民身份证换领
+    wait_for(w, "kindScreen")
+    ui.viewmodel.chooseKind("accept")
+    wait_for(w, "doneScreen", timeout=15)
+    tap(w, "formsAfterTicketButton")
+    wait_for(w, "formsScreen")
+    assert [f["id"] for f in ui.viewmodel.forms.property("forms")] == ["id_card_application"]
+    tap(w, "form_id_card_application")
+    wait_until(lambda: ui.viewmodel.forms.property("hasPreview"), timeout=10, what="the filled form shown")
+    session = core.session.session_id[:8]
+    tap(w, "printFormButton")
+    wait_for(w, "formDoneScreen", timeout=30)
+    paper = pixels(printed(core, session, "id_card_application").read_bytes())
+    box_mm = {name: core.form_desk.forms["id_card_application"].layout.fields[name].box_mm
+              for name in ("first", "expired", "lost")}
+    def ink(box):        # dark pixels inside a tick box (its frame left out)
+        x, y, w_, h = (round(v * 500 / 210) for v in box)
+        return int((paper[y + 2:y + h - 1, x + 2:x + w_ - 1] < 128).sum())
+    assert ink(box_mm["expired"]) > 3 and ink(box_mm["first"]) == 0 and ink(box_mm["lost"]) == 0, \
+        "有效期满换领 ticked, nothing else"
+
+
+def test_paper_out_on_the_form_printer_says_so_and_the_kiosk_still_issues_numbers(start_kiosk, tmp_path):
+    scenario = tmp_path / "ipp.yaml"
+    scenario.write_text(yaml.safe_dump({"laser": {"printer": "ipp"}}), encoding="utf-8")
+    ui, core = start_kiosk(scenario=scenario)
+    w = ui.window
+    laser = core.simulators.by_name["form_printer"].handle
+    laser.ipp.paper(0)
+    wait_until(lambda: core.form_printer.health.state == "fault", timeout=10, what="paper out seen")
+    tap(w, "formsButton")
+    wait_for(w, "formsScreen")
+    assert "表格打印机暂时不能用" in text_of(find(w, "formPrinterNote"))
+    tap(w, "form_residence_permit")
+    core.simulators.place_id_card("elder_zhang")
+    wait_until(lambda: ui.viewmodel.forms.property("hasPreview"), timeout=10, what="the filled form shown")
+    assert not find(w, "printFormButton").isEnabled(), "no printing while the paper is out"
+    tap(w, "homeButton")
+    wait_for(w, "homeScreen")
+    assert find(w, "takeNumberButton").isEnabled(), "tickets still issued"
+    laser.ipp.paper(250)
+    wait_until(lambda: core.form_printer.health.state == "ok", timeout=10, what="paper back")
