@@ -7,12 +7,15 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # System packages: smart-card stack (pcscd + vpcd, pyscard build deps), QR decoding, CJK fonts
-# (Zen Hei and HanaMin for the application forms: drivers/laser/form_pdf.py says why),
+# (Zen Hei and HanaMin for the application forms: drivers/laser/form_pdf.py says why), CUPS for
+# the form printer (a private cupsd, cups-pdf, ippeveprinter and its private D-Bus; pycups builds
+# against libcups2-dev),
 # the libraries Qt needs for offscreen and xcb rendering, and the virtual keyboard's libpulse.
 APT_PACKAGES=(
   python3-venv python3-dev gcc swig pkg-config
   pcscd vsmartcard-vpcd libpcsclite-dev
   libzbar0 fonts-noto-cjk fonts-wqy-zenhei fonts-hanazono fontconfig
+  cups cups-ipp-utils printer-driver-cups-pdf libcups2-dev dbus-daemon
   libegl1 libgl1 libglib2.0-0 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libpulse0
 )

@@ -65,3 +65,14 @@ def test_a_camera_that_cannot_be_opened_is_a_fault_with_a_reason(tmp_path):
     assert run.returncode == 1
     camera = next(d for d in json.loads(run.stdout)["devices"] if d["role"] == "camera")
     assert camera["state"] == "fault" and camera["reason_zh"] and camera["details"]["opened"] is False
+
+
+def test_the_form_printer_is_listed_with_its_ipp_state_reasons_and_supplies(tmp_path):
+    scenario = tmp_path / "ipp.yaml"
+    scenario.write_text("laser:\n  printer: ipp\n", encoding="utf-8")
+    run = diag("--sim", "--json", "--scenario", str(scenario))
+    assert run.returncode == 0, run.stdout
+    laser = next(d for d in json.loads(run.stdout)["devices"] if d["role"] == "form_printer")
+    assert laser["state"] == "ok" and laser["name"].startswith("表格打印机 Form printer (CUPS hall-forms via ipp://")
+    assert laser["details"]["state"] == "idle" and laser["details"]["reasons"] == []
+    assert any(s.startswith("Black Toner") for s in laser["details"]["supplies"])
