@@ -214,6 +214,8 @@ class KioskCore(Announcer):
         if self._flow is not None and not self._flow.done():
             self._flow.cancel()
         self._flow = None
+        if self.form_printer is not None:
+            self.form_printer.cancel_current()      # a form not printed yet: nobody to take it now
         self.scan_for_appointments(False)
         self.session.wipe()
         self._emit(SessionEnded())

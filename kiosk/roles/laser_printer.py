@@ -4,6 +4,8 @@ CUPS and follows the job to its end. Paper out or toner empty greys out form pri
 the rest of the kiosk goes on."""
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from concurrent.futures import Future
 from typing import Literal
@@ -16,6 +18,8 @@ from kiosk.config import Strict
 from kiosk.devices import DeviceHealth, HealthState
 from kiosk.roles import DeviceRole, Driver, register
 from kiosk.wording import NOTHING, Sentence
+
+log = logging.getLogger(__name__)
 
 
 class TrayCalibration(Strict):
@@ -50,6 +54,7 @@ class LaserPrinterRole(DeviceRole):
         self._printer: LaserPrinter | None = None
         self._counts = {"forms": 0, "failures": 0}
         self._last_error = ""
+        self._job: int | None = None          # the form job CUPS has now (set on the worker thread)
         self.health = DeviceHealth(self.name, describe(settings), "absent", Sentence("还没有检查表格打印机"))
 
     @property
@@ -92,13 +97,15 @@ class LaserPrinterRole(DeviceRole):
             status = printer.status()
             if not status.ready:
                 raise LaserNotReady(status)
-            job = printer.submit(pdf, title)
+            self._job = job = printer.submit(pdf, title)
             done = printer.wait(job, self.settings.job_timeout_s)
         except LaserError as e:
+            self._job = None
             self._counts["failures"] += 1
             self._last_error = f"{type(e).__name__}: {e}"
             self._publish(self._check())
             raise
+        self._job = None
         self._counts["forms"] += 1
         self._publish(self._check())
         return done
@@ -115,6 +122,21 @@ class LaserPrinterRole(DeviceRole):
         """Print one form and wait until the printer has it all; LaserError otherwise (the
         caller keeps the form for a retry)."""
         return await self._worker.run(self._print, pdf, title)
+
+    def cancel_current(self) -> None:
+        """The citizen has gone (Home, idle timeout, card pulled): a form CUPS has not printed yet
+        must not come out later for nobody to find. Cancelled and purged over a connection of
+        thread's own (the worker is busy following that very job), off the caller's thread: the
+        screens never wait on CUPS."""
+        job = self._job
+        if job is None:
+            return
+
+        def cancel() -> None:
+            s = self.settings
+            LaserPrinter(s.queue, s.server).cancel(job)
+            log.info("%s: form job %s cancelled, the citizen left", self.name, job)
+        threading.Thread(target=cancel, name=f"{self.name}-cancel", daemon=True).start()
 
     def start(self) -> None:
         self.check_now()

@@ -23,7 +23,8 @@ IPPTOOL = "/usr/bin/ipptool"
 _BLANK_PAGE = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
                b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 _PRINT_COMMAND = """#!/bin/sh
-# ippeveprinter's print command: paper out or a cover open stops the job, as on a real printer.
+# ippeveprinter's print command: a cover open stops the job, a jam holds it, as on a real printer.
+while [ -f "{root}/jam" ]; do sleep 0.1; done
 if [ -f "{root}/cover-open" ]; then echo "STATE: +cover-open" >&2; sleep 1; exit 1; fi
 cat "$1" > "{root}/last.pdf"
 echo "STATE: -cover-open" >&2
@@ -90,6 +91,19 @@ class IppPrinter:
 
     def toner(self, percent: int) -> None:
         self._form("supplies", supply0=25, supply1=percent)
+
+    def jam(self) -> None:
+        """Jobs wait at the printer (taken, not printed) until clear_jam()."""
+        (self.root / "jam").touch()
+
+    def clear_jam(self) -> None:
+        (self.root / "jam").unlink(missing_ok=True)
+
+    @property
+    def last_printed(self) -> Path | None:
+        """The last document that came out whole (None: nothing yet)."""
+        path = self.root / "last.pdf"
+        return path if path.exists() else None
 
     def open_cover(self) -> None:
         (self.root / "cover-open").touch()

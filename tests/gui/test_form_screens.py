@@ -126,3 +126,26 @@ def test_paper_out_on_the_form_printer_says_so_and_the_kiosk_still_issues_number
     assert find(w, "takeNumberButton").isEnabled(), "tickets still issued"
     laser.ipp.paper(250)
     wait_until(lambda: core.form_printer.health.state == "ok", timeout=10, what="paper back")
+
+
+def test_a_form_still_waiting_at_the_printer_is_cancelled_when_the_citizen_leaves(start_kiosk, tmp_path):
+    import cups
+    scenario = tmp_path / "ipp.yaml"
+    scenario.write_text(yaml.safe_dump({"laser": {"printer": "ipp"}}), encoding="utf-8")
+    ui, core = start_kiosk(scenario=scenario)
+    w = ui.window
+    laser = core.simulators.by_name["form_printer"].handle
+    laser.ipp.jam()                      # the printer takes the job and holds it
+    tap(w, "formsButton")
+    tap(w, "form_residence_permit")
+    core.simulators.place_id_card("elder_zhang")
+    wait_until(lambda: ui.viewmodel.forms.property("hasPreview"), timeout=10, what="the filled form shown")
+    tap(w, "printFormButton")
+    wait_for(w, "formPrintingScreen")
+    scheduler = cups.Connection(host=laser.cupsd.server)
+    wait_until(lambda: scheduler.getJobs(which_jobs="not-completed"), timeout=10, what="the job at CUPS")
+    ui.viewmodel.goHome()                # the citizen walks away (Home, or the idle timeout)
+    wait_until(lambda: not scheduler.getJobs(which_jobs="all"), timeout=10, what="the job cancelled and purged")
+    laser.ipp.clear_jam()
+    wait_until(lambda: core.form_printer.health.state == "ok", timeout=10, what="the printer idle again")
+    assert laser.ipp.last_printed is None, "no form came out for nobody"
