@@ -44,7 +44,7 @@ def build_core(config: KioskConfig, sim: bool = False, scenario: str | Path | No
         clock = clock or simulators.clock
     db_path.parent.mkdir(parents=True, exist_ok=True)
     hall = SqliteHall(config.hall_settings(), db_path, clock=clock or datetime.now)
-    core = KioskCore(config, hall, build_roles(config.devices), clock=clock or datetime.now)
+    core = KioskCore(config, hall, build_roles(config.devices), clock=clock or datetime.now, state_dir=db_path.parent)
     if simulators:
         simulators.book_demo_appointments(hall)
         core.simulators = simulators

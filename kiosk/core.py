@@ -14,9 +14,12 @@ import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Callable
 
 from drivers.printer.ticket_layout import PaperProfile, compose_ticket, example_fields, load_template
+from drivers.laser.form_pdf import Calibration, draw_calibration
+from kiosk import calibration
 from kiosk.catalogue import Catalogue
 from kiosk.config import KioskConfig, check_pin
 from kiosk.devices import DeviceHealth
@@ -37,7 +40,7 @@ from kiosk.hall.service import KioskHall
 from kiosk.roles import Roles
 from kiosk.roles.camera import CameraRole
 from kiosk.roles.card_reader import CardReaderRole
-from kiosk.roles.laser_printer import LaserPrinterRole
+from kiosk.roles.laser_printer import LaserPrinterRole, TrayCalibration
 from kiosk.roles.ticket_printer import TicketPrinterRole
 from kiosk.session import Session
 from kiosk.wording import NOTHING, Sentence
@@ -73,7 +76,7 @@ def _appointment_event(found: Future, seen_at: float) -> Event:
 
 class KioskCore(Announcer):
     def __init__(self, config: KioskConfig, hall: KioskHall, roles: Roles,
-                 clock: Callable[[], datetime] = datetime.now):
+                 clock: Callable[[], datetime] = datetime.now, state_dir: Path | None = None):
         super().__init__()
         self.config = config
         self.hall = hall
@@ -85,6 +88,9 @@ class KioskCore(Announcer):
         self.card_readers: list[CardReaderRole] = [r for r in roles if isinstance(r, CardReaderRole)]
         self.camera: CameraRole | None = roles.one(CameraRole.kind)     # None: no QR check-in
         self.form_printer: LaserPrinterRole | None = roles.one(LaserPrinterRole.kind)   # None: no 表单打印
+        self.state_dir = state_dir or config.database_path.parent      # what the kiosk itself keeps
+        if self.form_printer is not None:
+            calibration.load(self.state_dir, self.form_printer)
         self.clock = clock
         self.catalogue = Catalogue(config.categories)
         self.session = Session(hall_id=config.hall.id)
@@ -273,6 +279,21 @@ class KioskCore(Announcer):
         self._flow = asyncio.run_coroutine_threadsafe(print_form_flow.print_form(self.form_desk, form_id, title),
                                                       self._loop)
         return self._flow
+
+    def calibrate_form_printer(self, dx_mm: float, dy_mm: float, scale: float) -> None:
+        """The technician's measurement for the tray in use: applied now, kept for restarts.
+        ValidationError when out of range (±15 mm, 0.95-1.05)."""
+        values = TrayCalibration(dx_mm=round(dx_mm, 2), dy_mm=round(dy_mm, 2), scale=round(scale, 4))
+        calibration.save(self.state_dir, self.form_printer, self.form_printer.settings.tray, values)
+
+    def print_calibration_sheet(self, dx_mm: float, dy_mm: float, scale: float) -> Future:
+        """The calibration sheet, printed with this correction (the one being tried)."""
+        correction = Calibration(dx_mm, dy_mm, scale)
+
+        async def sheet():
+            pdf = await asyncio.to_thread(draw_calibration, self.form_printer.settings.queue, correction)
+            return await self.form_printer.print_form(pdf, f"calibration-{self.config.kiosk.id}")
+        return asyncio.run_coroutine_threadsafe(sheet(), self._loop)
 
     # ---------------------------------------------------------------- technician
     def check_technician_pin(self, pin: str) -> bool:

@@ -17,6 +17,7 @@ from kiosk.events import AvailabilityChanged, CardFailed, DevicesChanged, Event,
 from kiosk.flows.visit import Visit
 from kiosk.wording import Sentence, say
 from screens.appointments import AppointmentModel
+from screens.calibration import CalibrationModel
 from screens.citizen import CitizenModel
 from screens.forms import FormModel
 from screens.idle import IdleWatcher
@@ -27,7 +28,7 @@ from screens.technician import TechnicianModel
 log = logging.getLogger(__name__)
 
 # The technician's screens, shown over whatever step the visit is at.
-TECHNICIAN_SCREENS = ("pin", "tech")
+TECHNICIAN_SCREENS = ("pin", "tech", "calibration")
 NOT_AVAILABLE = Sentence("取号暂时不能使用，请到咨询台取号，或稍后再试。")
 
 
@@ -77,6 +78,7 @@ class KioskViewModel(QObject):
         self.visit = Visit(core, post=self._post.emit, changed=self._on_visit_changed)
         self._appointments = AppointmentModel(core, self.visit, lambda: self._language, parent=self)
         self._forms = FormModel(core, self.visit, lambda: self._language, parent=self)
+        self._calibration = CalibrationModel(core, lambda: self._language, parent=self)
         self._citizen.set_identity(core.identity())
 
     # ---------------------------------------------------------------- helpers
@@ -120,6 +122,7 @@ class KioskViewModel(QObject):
     citizen = Property(QObject, lambda self: self._citizen, constant=True)
     appointments = Property(QObject, lambda self: self._appointments, constant=True)
     forms = Property(QObject, lambda self: self._forms, constant=True)
+    calibration = Property(QObject, lambda self: self._calibration, constant=True)
     # 表单打印 is offered where the hall has forms and a form printer is configured.
     formsOffered = Property(bool, lambda self: self.core.form_printer is not None and bool(self.core.forms_for()),
                             constant=True)
@@ -277,8 +280,17 @@ class KioskViewModel(QObject):
         self.visit.choose_kind(kind)
 
     @Slot()
+    def openCalibration(self) -> None:
+        """The technician's form-printer calibration, from the technician screen."""
+        if self._technician == "tech" and self.core.form_printer is not None:
+            self._calibration.reset()
+            self._set_screen("calibration")
+
+    @Slot()
     def back(self) -> None:
-        if self._technician:
+        if self._technician == "calibration":
+            self._set_screen("tech")
+        elif self._technician:
             self.goHome()
         else:
             self.visit.back()
@@ -373,7 +385,7 @@ class KioskViewModel(QObject):
         self._idle.touch()
 
     def _on_gesture(self) -> None:
-        if self._screen() not in ("printing", "pin", "tech"):
+        if self._screen() not in ("printing", *TECHNICIAN_SCREENS):
             self._set_screen("pin")
 
     def _on_unlocked(self) -> None:

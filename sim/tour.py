@@ -244,6 +244,11 @@ def _walk(ui, core, out_dir: Path, probe) -> list[dict]:
                      > reads, timeout=5, what="the read counted")
     vm.tech.refresh_health()                # now, rather than at the next 2 s refresh
     shot("technician_test_read", 400)
+    probe.tap(w, "calibrationButton")
+    probe.wait_for(w, "calibrationScreen")
+    shot("form_printer_calibration")
+    probe.tap(w, "backButton")
+    probe.wait_for(w, "techScreen")
     probe.tap(w, "techBackButton")
     home()
 

@@ -55,12 +55,17 @@ class LaserPrinterRole(DeviceRole):
         self._counts = {"forms": 0, "failures": 0}
         self._last_error = ""
         self._job: int | None = None          # the form job CUPS has now (set on the worker thread)
+        self._calibration = dict(settings.calibration)    # tray → correction; the technician may change it
         self.health = DeviceHealth(self.name, describe(settings), "absent", Sentence("还没有检查表格打印机"))
 
     @property
     def calibration(self) -> Calibration:
-        tray = self.settings.calibration.get(self.settings.tray, TrayCalibration())
+        """The correction of the tray in use, applied to the whole page of every form."""
+        tray = self._calibration.get(self.settings.tray, TrayCalibration())
         return Calibration(tray.dx_mm, tray.dy_mm, tray.scale)
+
+    def set_calibration(self, tray: str, calibration: TrayCalibration) -> None:
+        self._calibration[tray] = calibration
 
     # ---------------------------------------------------------------- on the device thread
     def _driver(self) -> LaserPrinter:

@@ -136,6 +136,15 @@ Item {
                 onClicked: vm.closeApp()
             }
             BigButton {
+                objectName: "calibrationButton"
+                visible: vm.calibration.available
+                width: parent.cell
+                primary: false
+                text: qsTr("表格打印机校准")
+                fontSize: Theme.fontBody
+                onClicked: vm.openCalibration()
+            }
+            BigButton {
                 objectName: "techBackButton"
                 width: parent.cell
                 primary: false

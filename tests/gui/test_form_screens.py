@@ -149,3 +149,37 @@ def test_a_form_still_waiting_at_the_printer_is_cancelled_when_the_citizen_leave
     laser.ipp.clear_jam()
     wait_until(lambda: core.form_printer.health.state == "ok", timeout=10, what="the printer idle again")
     assert laser.ipp.last_printed is None, "no form came out for nobody"
+
+
+def test_the_technician_calibrates_the_form_printer_and_it_holds_after_a_restart(start_kiosk, tmp_path):
+    from tests.wire.test_laser_printer import long_edges
+    ui, core = start_kiosk()
+    w = ui.window
+    for _ in range(5):
+        tap(w, "hallNameTapArea")
+    for digit in "2468":
+        tap(w, f"pinKey_{digit}")
+    tap(w, "pinKey_ok")
+    wait_for(w, "techScreen", timeout=10)
+    tap(w, "calibrationButton")
+    wait_for(w, "calibrationScreen")
+    for _ in range(2):
+        tap(w, "calPlus_dx")               # the printer prints 1 mm too far left
+    tap(w, "calMinus_dy")                  # and 0.5 mm too low
+    assert text_of(find(w, "calValue_dx")) == "1.0" and text_of(find(w, "calValue_dy")) == "-0.5"
+    tap(w, "calPrintButton")
+    wait_until(lambda: ui.viewmodel.calibration.property("state") == "printed", timeout=30, what="the sheet printed")
+    sheet = core.simulators.by_name["form_printer"].handle.printed(f"calibration-{core.config.kiosk.id}")
+    _, xs = long_edges(sheet, vertical=True)
+    _, ys = long_edges(sheet, vertical=False)
+    assert abs(xs[0] - 21.0) <= 0.5 and abs(ys[0] - 19.5) <= 0.5, "the sheet is printed with what is tried"
+    tap(w, "calSaveButton")
+    assert ui.viewmodel.calibration.property("state") == "saved"
+    assert core.form_printer.calibration.dx_mm == 1.0 and core.form_printer.calibration.dy_mm == -0.5
+    from kiosk.app import build_core
+    from kiosk.config import load_config
+    again = build_core(load_config().with_devices(ssc_reader=None), sim=True, out_dir=core.state_dir)
+    try:                                    # the kiosk restarted: the saved calibration is the one used
+        assert (again.form_printer.calibration.dx_mm, again.form_printer.calibration.dy_mm) == (1.0, -0.5)
+    finally:
+        again.stop()
