@@ -268,6 +268,10 @@ class KioskCore(Announcer):
         return FormData(identity=s.identity, item_code=s.item_code or "", item_name=item.name if item else "",
                         today=self.clock().date(), typed=dict(s.typed))
 
+    def type_for_form(self, key: str, value: str) -> None:
+        """What the citizen typed or chose for the form (personal data: the session's)."""
+        self.session.typed[key] = value
+
     def form_preview(self, form_id: str) -> Future:
         """The chosen form filled from the session's card, personal data masked (RenderedForm)."""
         return asyncio.run_coroutine_threadsafe(print_form_flow.preview(self.form_desk, form_id), self._loop)

@@ -14,6 +14,7 @@ Sources:
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,7 @@ from drivers.laser.form_layout import FormLayout, background_path, forms_directo
 from drivers.printer.ticket_layout import TemplateError
 from kiosk.config import ConfigError, HallSettings
 from kiosk.session import Identity
+from kiosk.wording import Sentence
 
 PERSON_FIELDS = ("name", "sex", "nation", "birth_date", "address", "id_number", "issuer", "validity")
 SESSION_FIELDS = ("item_code", "item_name", "today")
@@ -38,9 +40,27 @@ class Form:
     background: Path
 
     @property
-    def typed_fields(self) -> list[str]:
-        """What the citizen is asked to type (typed.<x>), in the form's order."""
-        return [f.source.split(".", 1)[1] for f in self.layout.fields.values() if f.source.startswith("typed.")]
+    def typed(self) -> list["Typed"]:
+        """What the citizen is asked for (typed.<key>), in the form's order: a text to type, or
+        a choice among the tick boxes that share the key."""
+        found: dict[str, Typed] = {}
+        for f in self.layout.fields.values():
+            kind, _, key = f.source.partition(".")
+            if kind != "typed":
+                continue
+            if f.style == "check":
+                entry = found.setdefault(key, Typed(key, "", []))
+                entry.options.append((f.when, f.label))
+            else:
+                found.setdefault(key, Typed(key, f.label, []))
+        return list(found.values())
+
+
+@dataclass
+class Typed:
+    key: str
+    label: str                          # a text field's caption ("" for a choice)
+    options: list[tuple[str, str]]      # a choice: (value, the tick box's caption)
 
 
 @dataclass
@@ -134,6 +154,23 @@ def person_value(identity: Identity | None, key: str) -> str:
 
 def _chinese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+PHONE = re.compile(r"1\d{10}|0\d{2,3}-?\d{7,8}")     # a mobile, or a landline with its area code
+WRONG_PHONE = Sentence("电话号码好像不对，请再看一下")
+WRONG_ID_NUMBER = Sentence("身份证号码不对，请核对一下，特别是最后一位")
+
+
+def check_typed(key: str, value: str) -> Sentence | None:
+    """What is wrong with a typed value, in a citizen's words (None: fine, or empty)."""
+    value = value.strip()
+    if not value:
+        return None
+    if key.endswith("phone") and not PHONE.fullmatch(value):
+        return WRONG_PHONE
+    if key.endswith("id_number") and not typed_id_number_ok(value):
+        return WRONG_ID_NUMBER
+    return None
 
 
 def typed_id_number_ok(text: str) -> bool:

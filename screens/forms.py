@@ -69,12 +69,30 @@ class FormModel(QObject):
         form = self._visit.form
         return self._pick(form.layout.title, form.layout.title_en) if form else ""
 
+    def _typed(self) -> list:
+        form = self._visit.form
+        if form is None:
+            return []
+        typed = self._core.session.typed
+        rows = []
+        for t in form.typed:
+            problem, as_typed = self._visit.typed_problems.get(t.key, (None, typed.get(t.key, "")))
+            rows.append({"key": t.key, "label": t.label, "kind": "choice" if t.options else "text",
+                         "value": as_typed,
+                         "options": [{"value": v, "label": label} for v, label in t.options],
+                         "problem": say(problem, self._language()) if problem else ""})
+        return rows
+
     forms = Property("QVariantList", _rows, notify=changed)
+    typed = Property("QVariantList", _typed, notify=changed)
     title = Property(str, _title, notify=changed)
     previewNo = Property(int, lambda self: self._preview_no, notify=changed)
     hasPreview = Property(bool, lambda self: bool(self._visit.form_preview), notify=changed)
     problem = Property(str, lambda self: say(self._visit.form_problem, self._language())
                        if self._visit.form_problem else "", notify=changed)
+    # Printable: the form is filled, nothing typed looks wrong, and the printer can print.
+    canPrint = Property(bool, lambda self: bool(self._visit.form_preview) and not self._visit.typed_problems
+                        and self._core.form_printer_usable(), notify=changed)
     printerReady = Property(bool, lambda self: self._core.form_printer_usable(), notify=changed)
     printerNote = Property(str, lambda self: "" if self._core.form_printer_usable()
                            else say(PRINTER_OUT, self._language()), notify=changed)
@@ -99,6 +117,10 @@ class FormModel(QObject):
     @Slot(str)
     def choose(self, form_id: str) -> None:
         self._visit.choose_form(form_id)
+
+    @Slot(str, str)
+    def setTyped(self, key: str, value: str) -> None:
+        self._visit.set_typed(key, value)
 
     @Slot()
     def print(self) -> None:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Callable
 from drivers.one_thread import one_thread
 from kiosk.events import (AppointmentFound, AppointmentRefused, AvailabilityChanged, Identified, PrintInterrupted,
                           PrintResumed, SessionEnded)
+from kiosk.forms import check_typed
 from kiosk.hall.model import Appointment, RefusalReason, Ticket
 from kiosk.wording import NOTHING, Sentence
 
@@ -75,6 +76,7 @@ class Visit:
         self.form = None                        # the Form being filled
         self.form_preview: bytes = b""          # its masked preview (PDF), once a card is read
         self.form_problem: Sentence = NOTHING   # why it did not print (the form is kept for a retry)
+        self.typed_problems: dict[str, tuple[Sentence, str]] = {}   # key → (what is wrong, the value typed)
         self.ending = False                     # inside home(): the core's SessionEnded is our echo
         self._request = 0                       # which journey's answer is still awaited
 
@@ -92,6 +94,7 @@ class Visit:
             self._forget_appointments()     # kept while printing: a lapsed one offers its walk-in
         if step not in (FORMS, FORM, FORM_PRINTING, FORM_DONE) and (self.form or self.forms):
             self.forms, self.form, self.form_preview, self.form_problem = [], None, b"", NOTHING
+            self.typed_problems = {}
             self._changed("form")
         self._changed("step")
         if step == CHECK_IN and left not in CHECKING_IN and self._core.identity() is not None:
@@ -266,7 +269,7 @@ class Visit:
         form = next((f for f in self.forms if f.id == form_id), None)
         if form is None:
             return
-        self.form, self.form_preview, self.form_problem = form, b"", NOTHING
+        self.form, self.form_preview, self.form_problem, self.typed_problems = form, b"", NOTHING, {}
         self._changed("form")
         self._go(FORM)
         self._make_preview()
@@ -290,8 +293,23 @@ class Visit:
         self._changed("form")
 
     @one_thread
+    def set_typed(self, key: str, value: str) -> None:
+        """The citizen typed (or chose) a form's value: kept when it looks right, the preview
+        redrawn; otherwise what is wrong is said beside it."""
+        problem = check_typed(key, value)
+        if problem is None:
+            self.typed_problems.pop(key, None)
+            self._core.type_for_form(key, value.strip().upper() if key.endswith("id_number") else value.strip())
+        else:
+            self.typed_problems[key] = (problem, value)     # shown as typed, to be corrected
+        self._changed("form")
+        if problem is None:
+            self._make_preview()
+
+    @one_thread
     def print_form(self) -> None:
-        if self.step != FORM or not self.form_preview or not self._core.form_printer_usable():
+        if self.step != FORM or not self.form_preview or self.typed_problems \
+                or not self._core.form_printer_usable():
             return
         self._request += 1
         request, form_id = self._request, self.form.id

@@ -8,7 +8,7 @@ Item {
     readonly property bool identified: vm.citizen.identified
 
     Column {
-        id: top
+        id: header
         anchors.top: parent.top
         anchors.topMargin: Theme.spacing
         anchors.horizontalCenter: parent.horizontalCenter
@@ -36,6 +36,67 @@ Item {
             visible: vm.forms.problem === "" && !vm.forms.printerReady
             text: vm.forms.printerNote
         }
+        // What the card does not hold: a phone number to type, a reason to choose.
+        Repeater {
+            model: page.identified ? vm.forms.typed : []
+            Item {
+                id: entry
+                required property var modelData
+                width: header.width
+                height: entry.modelData.kind === "text" ? textRow.height + problem.height
+                                                        : choices.height + problem.height
+                Row {
+                    id: textRow
+                    visible: entry.modelData.kind === "text"
+                    spacing: Theme.spacing
+                    Text {
+                        anchors.verticalCenter: parent.verticalCenter
+                        text: entry.modelData.label
+                        color: Theme.text
+                        font.pixelSize: Theme.fontBody
+                    }
+                    BigButton {
+                        objectName: "typed_" + entry.modelData.key
+                        width: 520
+                        primary: false
+                        text: entry.modelData.value !== "" ? entry.modelData.value : qsTr("点这里填写")
+                        fontSize: Theme.fontBody
+                        onClicked: keypad.open(entry.modelData.key, entry.modelData.value)
+                    }
+                }
+                Flow {
+                    id: choices
+                    visible: entry.modelData.kind === "choice"
+                    width: entry.width
+                    spacing: Theme.spacing / 2
+                    Repeater {
+                        model: entry.modelData.kind === "choice" ? entry.modelData.options : []
+                        BigButton {
+                            required property var modelData
+                            objectName: "choice_" + modelData.value
+                            readonly property bool chosen: entry.modelData.value === modelData.value
+                            width: (entry.width - 2 * Theme.spacing) / 3
+                            primary: chosen
+                            text: (chosen ? "√ " : "") + modelData.label
+                            fontSize: Theme.fontSmall
+                            onClicked: vm.forms.setTyped(entry.modelData.key, modelData.value)
+                        }
+                    }
+                }
+                Text {
+                    id: problem
+                    objectName: entry.modelData.problem !== "" ? "typedProblem_" + entry.modelData.key : ""
+                    anchors.top: entry.modelData.kind === "text" ? textRow.bottom : choices.bottom
+                    width: parent.width
+                    visible: entry.modelData.problem !== ""
+                    height: visible ? implicitHeight : 0
+                    wrapMode: Text.Wrap
+                    text: entry.modelData.problem
+                    color: Theme.stateFault
+                    font.pixelSize: Theme.fontBody
+                }
+            }
+        }
     }
 
     CardPrompt {
@@ -48,7 +109,7 @@ Item {
     Rectangle {
         id: paper
         visible: page.identified
-        anchors.top: top.bottom
+        anchors.top: header.bottom
         anchors.topMargin: Theme.spacing
         anchors.bottom: printButton.top
         anchors.bottomMargin: Theme.spacing
@@ -72,7 +133,7 @@ Item {
         id: printButton
         objectName: "printFormButton"
         visible: page.identified
-        enabled: vm.forms.hasPreview && vm.forms.printerReady
+        enabled: vm.forms.canPrint
         anchors.bottom: nav.top
         anchors.bottomMargin: Theme.spacing
         anchors.horizontalCenter: parent.horizontalCenter
@@ -80,6 +141,60 @@ Item {
         text: vm.forms.problem !== "" ? qsTr("再打印一次") : qsTr("打印这张表")
         detail: qsTr("打印出来的是完整信息，屏幕上为保护隐私做了遮挡")
         onClicked: vm.forms.print()
+    }
+
+    // A keypad of big keys for numbers (a phone number, an ID number), over the lower screen.
+    Rectangle {
+        id: keypad
+        objectName: "keypad"
+        property string key: ""
+        property string value: ""
+        function open(k, v) { key = k; value = v; visible = true }
+        visible: false
+        z: 10
+        anchors.bottom: nav.top
+        width: parent.width
+        height: keys.implicitHeight + shown.implicitHeight + 3 * Theme.spacing
+        color: Theme.surface
+        border.color: Theme.line; border.width: 2
+        Text {
+            id: shown
+            objectName: "keypadValue"
+            anchors.top: parent.top; anchors.topMargin: Theme.spacing
+            anchors.horizontalCenter: parent.horizontalCenter
+            text: keypad.value !== "" ? keypad.value : " "
+            color: Theme.text
+            font.pixelSize: Theme.fontTitle
+            font.bold: true
+        }
+        Grid {
+            id: keys
+            anchors.top: shown.bottom; anchors.topMargin: Theme.spacing
+            anchors.horizontalCenter: parent.horizontalCenter
+            columns: 4
+            spacing: Theme.spacing / 2
+            Repeater {
+                model: ["1", "2", "3", "⌫", "4", "5", "6", "X", "7", "8", "9", "-", "清空", "0", " ", "完成"]
+                BigButton {
+                    required property string modelData
+                    objectName: "key_" + modelData
+                    // Keys that do not apply stay in place, blank: the others never move.
+                    readonly property bool applies: modelData !== " " && (modelData !== "X" || keypad.key.endsWith("id_number"))
+                    opacity: applies ? 1 : 0
+                    enabled: applies
+                    width: 230
+                    primary: modelData === "完成"
+                    text: modelData === "完成" ? qsTr("完成") : modelData === "清空" ? qsTr("清空") : modelData
+                    fontSize: Theme.fontLarge
+                    onClicked: {
+                        if (modelData === "完成") { keypad.visible = false; vm.forms.setTyped(keypad.key, keypad.value) }
+                        else if (modelData === "⌫") keypad.value = keypad.value.slice(0, -1)
+                        else if (modelData === "清空") keypad.value = ""
+                        else if (keypad.value.length < 20) keypad.value += modelData
+                    }
+                }
+            }
+        }
     }
 
     NavBar {

@@ -183,3 +183,28 @@ def test_the_technician_calibrates_the_form_printer_and_it_holds_after_a_restart
         assert (again.form_printer.calibration.dx_mm, again.form_printer.calibration.dy_mm) == (1.0, -0.5)
     finally:
         again.stop()
+
+
+def test_a_phone_number_typed_on_the_keypad_is_checked_and_lands_on_the_form(start_kiosk):
+    ui, core = start_kiosk()
+    w = ui.window
+    tap(w, "formsButton")
+    tap(w, "form_housing_fund_withdrawal")
+    core.simulators.place_id_card("young_wang")
+    wait_until(lambda: ui.viewmodel.forms.property("hasPreview"), timeout=10, what="the filled form shown")
+    tap(w, "typed_phone")
+    for key in "1380013800":             # one digit short
+        tap(w, f"key_{key}")
+    tap(w, "key_完成")
+    assert "电话号码好像不对" in text_of(find(w, "typedProblem_phone"))
+    assert not find(w, "printFormButton").isEnabled(), "not printed with a wrong number"
+    tap(w, "typed_phone")
+    tap(w, "key_0")
+    tap(w, "key_完成")
+    wait_until(lambda: find(w, "typedProblem_phone") is None, what="the number accepted")
+    tap(w, "choice_rent")                 # 提取原因: 租房
+    assert core.session.typed == {"phone": "13800138000", "reason": "rent"}
+    from kiosk.forms import form_values
+    values = form_values(core.form_desk.forms["housing_fund_withdrawal"], core.form_desk.data())
+    assert values["phone"] == "13800138000" and values["rent"] == "rent" and values["buy"] == "rent"
+    wait_until(lambda: find(w, "printFormButton").isEnabled(), timeout=10, what="ready to print")
