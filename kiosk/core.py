@@ -23,7 +23,7 @@ from kiosk import calibration
 from kiosk.catalogue import Catalogue
 from kiosk.config import KioskConfig, check_pin
 from kiosk.devices import DeviceHealth
-from kiosk.events import (Announcer, AppointmentFound, AppointmentRefused, AvailabilityChanged, CardFailed, CardRead,
+from kiosk.events import (AgentIdentified, Announcer, AppointmentFound, AppointmentRefused, AvailabilityChanged, CardFailed, CardRead,
                           CardRemoved, CodeSeen, DevicesChanged, Event, HealthChanged, Identified, SessionEnded,
                           dispatch)
 from kiosk.flows.check_in import check_in, find_by_card, find_by_token
@@ -160,6 +160,10 @@ class KioskCore(Announcer):
     def on_card_read(self, event: CardRead) -> None:
         current = self.session.identity
         if current is not None and current.id_number != event.identity.id_number:
+            if self.session.awaiting_agent:         # 代办: the agent's card, for the form's agent block
+                self.session.agent, self.session.awaiting_agent = event.identity, False
+                self._emit(AgentIdentified(masked_summary(event.identity)))
+                return
             self.end_session()          # a different person: nothing of the last one stays
         self.session.identity = event.identity
         self._emit(Identified(self.identity()))
@@ -265,8 +269,18 @@ class KioskCore(Announcer):
     def _form_data(self) -> FormData:
         s = self.session
         item = self.config.items.get(s.item_code or "")
-        return FormData(identity=s.identity, item_code=s.item_code or "", item_name=item.name if item else "",
+        return FormData(identity=s.identity, agent=s.agent, item_code=s.item_code or "",
+                        item_name=item.name if item else "",
                         today=self.clock().date(), typed=dict(s.typed))
+
+    def await_agent_card(self) -> None:
+        """代办: the next card of another person fills the form's agent block (it does not start
+        a new visit)."""
+        self.session.awaiting_agent = True
+
+    def agent(self) -> dict | None:
+        """The agent's masked summary (None: no agent)."""
+        return masked_summary(self.session.agent) if self.session.agent is not None else None
 
     def type_for_form(self, key: str, value: str) -> None:
         """What the citizen typed or chose for the form (personal data: the session's)."""

@@ -87,6 +87,12 @@ class Identified(Event):
 
 
 @dataclass(frozen=True)
+class AgentIdentified(Event):
+    """The card of someone filling in a form for the citizen (代办) was read; `summary` masked."""
+    summary: dict
+
+
+@dataclass(frozen=True)
 class SessionEnded(Event):
     """The visit is over (Home, idle timeout, card pulled, another person's card)."""
 

@@ -43,6 +43,8 @@ class Session:
     kind: TicketKind | None = None
     ticket: Ticket | None = None
     typed: dict = field(default_factory=dict)    # what the citizen typed for a form (a phone number)
+    agent: Identity | None = None       # 代办: the person filling in a form for the citizen
+    awaiting_agent: bool = False        # the next other person's card is the agent's, not a new visit
 
     def citizen(self) -> Citizen:
         if self.identity is None:
@@ -55,4 +57,5 @@ class Session:
         self.identity = None
         self.item_code = self.kind = self.ticket = None
         self.typed = {}
+        self.agent, self.awaiting_agent = None, False
         self.session_id = uuid.uuid4().hex

@@ -83,7 +83,16 @@ class FormModel(QObject):
                          "problem": say(problem, self._language()) if problem else ""})
         return rows
 
+    def _agent(self) -> str:
+        agent = self._core.agent()
+        return agent["name"] if agent else ""
+
     forms = Property("QVariantList", _rows, notify=changed)
+    # 代办: the form has an agent block; whose card filled it (masked), or waiting for it
+    agentOffered = Property(bool, lambda self: self._visit.form is not None and any(
+        f.source.startswith("agent.") for f in self._visit.form.layout.fields.values()), notify=changed)
+    agentName = Property(str, _agent, notify=changed)
+    awaitingAgent = Property(bool, lambda self: self._core.session.awaiting_agent, notify=changed)
     typed = Property("QVariantList", _typed, notify=changed)
     title = Property(str, _title, notify=changed)
     previewNo = Property(int, lambda self: self._preview_no, notify=changed)
@@ -117,6 +126,10 @@ class FormModel(QObject):
     @Slot(str)
     def choose(self, form_id: str) -> None:
         self._visit.choose_form(form_id)
+
+    @Slot()
+    def awaitAgent(self) -> None:
+        self._visit.await_agent()
 
     @Slot(str, str)
     def setTyped(self, key: str, value: str) -> None:

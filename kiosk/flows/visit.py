@@ -22,7 +22,7 @@ from concurrent.futures import Future
 from typing import TYPE_CHECKING, Callable
 
 from drivers.one_thread import one_thread
-from kiosk.events import (AppointmentFound, AppointmentRefused, AvailabilityChanged, Identified, PrintInterrupted,
+from kiosk.events import (AgentIdentified, AppointmentFound, AppointmentRefused, AvailabilityChanged, Identified, PrintInterrupted,
                           PrintResumed, SessionEnded)
 from kiosk.forms import check_typed
 from kiosk.hall.model import Appointment, RefusalReason, Ticket
@@ -291,6 +291,20 @@ class Visit:
         else:
             self.form_preview = made.result().pdf
         self._changed("form")
+
+    @one_thread
+    def await_agent(self) -> None:
+        """代办: the person at the kiosk fills in the form for the citizen whose card was read;
+        their own card goes on the reader next."""
+        if self.step == FORM and self._core.identity() is not None:
+            self._core.await_agent_card()
+            self._changed("form")
+
+    @one_thread
+    def on_agent_identified(self, event: AgentIdentified) -> None:
+        if self.step == FORM:
+            self._changed("form")
+            self._make_preview()
 
     @one_thread
     def set_typed(self, key: str, value: str) -> None:

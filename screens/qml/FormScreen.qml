@@ -36,6 +36,31 @@ Item {
             visible: vm.forms.problem === "" && !vm.forms.printerReady
             text: vm.forms.printerNote
         }
+        // 代办: someone filling in the form for the citizen adds their own card for the agent block.
+        BigButton {
+            objectName: "agentButton"
+            visible: page.identified && vm.forms.agentOffered && vm.forms.agentName === "" && !vm.forms.awaitingAgent
+            width: header.width
+            primary: false
+            text: qsTr("替别人办理（代办）")
+            detail: qsTr("代办人请再刷一下自己的身份证")
+            fontSize: Theme.fontBody
+            onClicked: vm.forms.awaitAgent()
+        }
+        Banner {
+            objectName: "agentPrompt"
+            width: header.width
+            visible: vm.forms.awaitingAgent
+            text: qsTr("请代办人把自己的身份证放在感应区上")
+        }
+        Text {
+            objectName: "agentName"
+            width: header.width
+            visible: vm.forms.agentName !== ""
+            text: qsTr("代办人：%1").arg(vm.forms.agentName)
+            color: Theme.text
+            font.pixelSize: Theme.fontBody
+        }
         // What the card does not hold: a phone number to type, a reason to choose.
         Repeater {
             model: page.identified ? vm.forms.typed : []

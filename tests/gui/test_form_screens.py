@@ -7,7 +7,7 @@ import pytest
 import yaml
 from PySide6.QtGui import QImage
 
-from screens.probe import find, tap, text_of, visible_texts, wait_for, wait_until
+from screens.probe import find, settle, tap, text_of, visible_texts, wait_for, wait_until
 from sim.citizens import load_citizens
 
 pytestmark = pytest.mark.gui
@@ -208,3 +208,28 @@ def test_a_phone_number_typed_on_the_keypad_is_checked_and_lands_on_the_form(sta
     values = form_values(core.form_desk.forms["housing_fund_withdrawal"], core.form_desk.data())
     assert values["phone"] == "13800138000" and values["rent"] == "rent" and values["buy"] == "rent"
     wait_until(lambda: find(w, "printFormButton").isEnabled(), timeout=10, what="ready to print")
+
+
+def test_someone_filling_in_for_the_citizen_adds_their_card_to_the_agent_block(start_kiosk):
+    ui, core = start_kiosk()
+    w = ui.window
+    tap(w, "formsButton")
+    tap(w, "form_id_card_application")
+    core.simulators.place_id_card("elder_zhang")            # the applicant
+    wait_until(lambda: ui.viewmodel.forms.property("hasPreview"), timeout=10, what="the filled form shown")
+    tap(w, "agentButton")
+    wait_for(w, "agentPrompt")
+    core.simulators.take_id_card()
+    settle(700)                                              # the reader sees the empty pad
+    core.simulators.place_id_card("young_wang")             # the agent's own card
+    wait_for(w, "agentName", timeout=10)
+    assert text_of(find(w, "agentName")) == "代办人：王*"
+    assert find(w, "formScreen") is not None and core.identity()["name"] == "张*国", "the visit goes on"
+    from kiosk.forms import form_values
+    values = form_values(core.form_desk.forms["id_card_application"], core.form_desk.data())
+    agent = load_citizens()["young_wang"]
+    assert values["agent_name"] == agent.name and values["agent_id_number"] == agent.id_number
+    assert values["name"] == load_citizens()["elder_zhang"].name
+    tap(w, "homeButton")
+    wait_for(w, "homeScreen")
+    assert core.session.agent is None, "the agent is forgotten with the visit"
