@@ -19,6 +19,9 @@ from screens.qt_thread import qt_thread
 
 PREVIEW_WIDTH_PX = 1000          # about 120 dpi on A4: every box and character readable on the kiosk
 PRINTER_OUT = Sentence("表格打印机暂时不能用，请到咨询台领取表格。")
+# What the preview says about a field that did not fit as it is (never cut silently).
+NOTES = {"too_long": Sentence("“{field}”太长，已用小字打印，请核对"),
+         "no_glyph": Sentence("“{field}”里有打印不出来的字，已留空，请您手写")}
 
 
 class FormImages(QQuickImageProvider):
@@ -87,7 +90,16 @@ class FormModel(QObject):
         agent = self._core.agent()
         return agent["name"] if agent else ""
 
+    def _notes(self) -> str:
+        form = self._visit.form
+        if form is None:
+            return ""
+        said = [say(NOTES[note], self._language(), field=form.layout.fields[name].label)
+                for name, note in self._visit.form_notes.items() if note in NOTES and name in form.layout.fields]
+        return "\n".join(said)
+
     forms = Property("QVariantList", _rows, notify=changed)
+    notes = Property(str, _notes, notify=changed)
     # 代办: the form has an agent block; whose card filled it (masked), or waiting for it
     agentOffered = Property(bool, lambda self: self._visit.form is not None and any(
         f.source.startswith("agent.") for f in self._visit.form.layout.fields.values()), notify=changed)

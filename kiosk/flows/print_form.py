@@ -49,8 +49,12 @@ def _mask_rest(text: str) -> str:
 async def preview(desk: FormDesk, form_id: str) -> RenderedForm:
     """The filled form with its background, personal data masked: what the screen shows."""
     form = desk.forms[form_id]
-    values = masked(form, form_values(form, desk.data()))
-    return await asyncio.to_thread(render_form, form.layout, values, background=form.background)
+    values = form_values(form, desk.data())
+    shown = await asyncio.to_thread(render_form, form.layout, masked(form, values), background=form.background)
+    # What will not fit or cannot be drawn is found on the real values (张𠈌 masks to 张*).
+    printed = await asyncio.to_thread(render_form, form.layout, values)
+    shown.notes = printed.notes
+    return shown
 
 
 async def print_form(desk: FormDesk, form_id: str, title: str) -> JobStatus:

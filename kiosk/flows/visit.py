@@ -75,6 +75,7 @@ class Visit:
         self.forms: list = []                   # kiosk.forms.Form: those of the ticket's item, or all
         self.form = None                        # the Form being filled
         self.form_preview: bytes = b""          # its masked preview (PDF), once a card is read
+        self.form_notes: dict[str, str] = {}    # field → shrunk | wrapped | too_long | no_glyph
         self.form_problem: Sentence = NOTHING   # why it did not print (the form is kept for a retry)
         self.typed_problems: dict[str, tuple[Sentence, str]] = {}   # key → (what is wrong, the value typed)
         self.ending = False                     # inside home(): the core's SessionEnded is our echo
@@ -94,6 +95,7 @@ class Visit:
             self._forget_appointments()     # kept while printing: a lapsed one offers its walk-in
         if step not in (FORMS, FORM, FORM_PRINTING, FORM_DONE) and (self.form or self.forms):
             self.forms, self.form, self.form_preview, self.form_problem = [], None, b"", NOTHING
+            self.form_notes = {}
             self.typed_problems = {}
             self._changed("form")
         self._changed("step")
@@ -270,6 +272,7 @@ class Visit:
         if form is None:
             return
         self.form, self.form_preview, self.form_problem, self.typed_problems = form, b"", NOTHING, {}
+        self.form_notes = {}
         self._changed("form")
         self._go(FORM)
         self._make_preview()
@@ -289,7 +292,7 @@ class Visit:
             log.error("form preview failed", exc_info=None if made.cancelled() else made.exception())
             self.form_problem = getattr(made.exception(), "message", None) or FORM_FAILED
         else:
-            self.form_preview = made.result().pdf
+            self.form_preview, self.form_notes = made.result().pdf, dict(made.result().notes)
         self._changed("form")
 
     @one_thread

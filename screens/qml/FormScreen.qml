@@ -36,6 +36,12 @@ Item {
             visible: vm.forms.problem === "" && !vm.forms.printerReady
             text: vm.forms.printerNote
         }
+        Banner {
+            objectName: "formNotes"
+            width: header.width
+            visible: page.identified && vm.forms.notes !== ""
+            text: vm.forms.notes
+        }
         // 代办: someone filling in the form for the citizen adds their own card for the agent block.
         BigButton {
             objectName: "agentButton"

@@ -98,3 +98,19 @@ def test_a_ticket_refused_by_the_hall_says_why_in_the_citizens_words(kiosk, scre
     screens.until(lambda: visit.step == steps.MESSAGE, what="the refusal was said")
     assert say(visit.message, "zh_CN") == "这个事项不提供这种号，请换一种。"
     assert say(visit.message, "en") == "This service does not offer that kind of ticket."
+
+
+def test_a_form_whose_name_no_font_can_draw_is_previewed_with_that_box_left_for_handwriting(kiosk, screens, qapp):
+    from dataclasses import replace
+    from kiosk.identity import identity_from_id_card
+    from sim.card.sam_cards import card_for
+    from sim.citizens import load_citizens
+    card = card_for(load_citizens()["elder_zhang"])
+    kiosk.session.identity = identity_from_id_card(replace(card, name="张\U0002FFFD"))    # no font has it
+    visit = screens.visit
+    visit.open_forms()
+    visit.choose_form("id_card_application")
+    screens.until(lambda: visit.form_preview, what="the preview")
+    assert visit.form_notes == {"name": "no_glyph"}
+    visit.home()
+    assert visit.form_notes == {} and kiosk.session.identity is None

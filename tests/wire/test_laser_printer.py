@@ -9,7 +9,7 @@ import uuid
 import pdfplumber
 import pytest
 
-from drivers.laser.cups_printer import LaserJobFailed, LaserPrinter, LaserUnreachable
+from drivers.laser.cups_printer import LaserError, LaserJobFailed, LaserPrinter, LaserUnreachable
 from drivers.laser.form_layout import forms_directory, load_form
 from drivers.laser.form_pdf import draw_calibration, render_form
 from kiosk.wording import say
@@ -111,14 +111,24 @@ def test_paper_out_toner_and_a_cover_opened_mid_job_are_each_said_and_clear_agai
     ipp.toner(0)
     assert printer.status().blocking == ["toner-empty"]
     ipp.toner(80)
-    ipp.open_cover()
-    job = printer.submit(draw_calibration("x"), title())
-    with pytest.raises(LaserJobFailed):
-        printer.wait(job, timeout_s=30)
-    assert "cover-open" in printer.status().blocking
-    ipp.close_cover()
-    assert printer.status().ready
-    assert printer.wait(printer.submit(draw_calibration("x"), title()), timeout_s=60).state == "completed"
+
+
+def test_a_cover_opened_mid_job_is_a_failed_form_even_when_cups_calls_the_job_complete(qapp, cupsd, ipp):
+    import asyncio
+    from kiosk.roles.laser_printer import LaserPrinterDevice, LaserPrinterRole
+    role = LaserPrinterRole("form_printer", LaserPrinterDevice(queue="hall-laser", server=cupsd.server,
+                                                               printer_uri=ipp.uri))
+    try:
+        ipp.open_cover()
+        with pytest.raises(LaserError) as failed:       # the job failed, or CUPS said complete too early
+            asyncio.run(role.print_form(draw_calibration("x"), title()))
+        assert "cover-open" in str(failed.value) or isinstance(failed.value, LaserJobFailed)
+        assert role.check_now().result(timeout=10).state == "fault"
+        ipp.close_cover()
+        assert role.check_now().result(timeout=10).state == "ok"
+        assert asyncio.run(role.print_form(draw_calibration("x"), title())).state == "completed"
+    finally:
+        role.stop()
 
 
 def test_a_missing_queue_or_scheduler_is_a_typed_error_not_a_hang(qapp, cupsd, tmp_path):
@@ -127,3 +137,32 @@ def test_a_missing_queue_or_scheduler_is_a_typed_error_not_a_hang(qapp, cupsd, t
     with pytest.raises(LaserUnreachable) as gone:
         LaserPrinter("hall-forms", server=str(tmp_path / "no-cups.sock")).status()
     assert say(gone.value.message, "zh_CN") == "表格打印机暂时连不上，请到咨询台领取表格。"
+
+
+@pytest.mark.parametrize("citizen_key", ["student_li", "foreign_smith"])     # 李𠈌; a foreigner's card
+def test_every_form_filled_from_a_card_comes_out_of_cups_with_every_character_in_place(qapp, cupsd, citizen_key):
+    from datetime import date
+    from kiosk.config import load_hall_settings
+    from kiosk.forms import FormData, form_values, load_forms
+    from kiosk.identity import identity_from_id_card
+    from sim.card.sam_cards import card_for
+    from sim.citizens import load_citizens
+    identity = identity_from_id_card(card_for(load_citizens()[citizen_key]))
+    printer = LaserPrinter("hall-forms", server=cupsd.server)
+    forms = load_forms(load_hall_settings())
+    assert len(forms) >= 5
+    for form in forms.values():
+        values = form_values(form, FormData(identity=identity, item_code=form.layout.items[0], item_name="测试",
+                                            today=date(2026, 11, 26), typed={"phone": "13800138000"}))
+        pdf = render_form(form.layout, values).pdf        # the data, as on pre-printed paper
+        name = title()
+        assert printer.wait(printer.submit(pdf, name), timeout_s=60).state == "completed"
+        out = printed_pdf(name)
+
+        def origins(source) -> list[tuple[float, float]]:
+            with pdfplumber.open(source) as doc:
+                return [(c["matrix"][4] * PT_MM, c["matrix"][5] * PT_MM) for c in doc.pages[0].chars]
+        sent, came = origins(io.BytesIO(pdf)), origins(out)
+        out.unlink()                       # a filled form: not left in the shared folder
+        assert len(sent) == len(came), f"{form.id}: every character came out"
+        assert max(max(abs(a - c), abs(b - d)) for (a, b), (c, d) in zip(sent, came)) <= 0.5, form.id
