@@ -106,12 +106,18 @@ def test_after_a_ticket_the_done_screen_offers_that_business_form_with_its_reaso
         "有效期满换领 ticked, nothing else"
 
 
-def test_paper_out_on_the_form_printer_says_so_and_the_kiosk_still_issues_numbers(start_kiosk, tmp_path):
+@pytest.fixture
+def on_ipp_printer(start_kiosk, tmp_path):
+    """A kiosk whose form queue prints on ippeveprinter: (ui, core, the simulated laser)."""
     scenario = tmp_path / "ipp.yaml"
     scenario.write_text(yaml.safe_dump({"laser": {"printer": "ipp"}}), encoding="utf-8")
     ui, core = start_kiosk(scenario=scenario)
+    return ui, core, core.simulators.by_name["form_printer"].handle
+
+
+def test_paper_out_on_the_form_printer_says_so_and_the_kiosk_still_issues_numbers(on_ipp_printer):
+    ui, core, laser = on_ipp_printer
     w = ui.window
-    laser = core.simulators.by_name["form_printer"].handle
     laser.ipp.paper(0)
     wait_until(lambda: core.form_printer.health.state == "fault", timeout=10, what="paper out seen")
     tap(w, "formsButton")
@@ -128,13 +134,10 @@ def test_paper_out_on_the_form_printer_says_so_and_the_kiosk_still_issues_number
     wait_until(lambda: core.form_printer.health.state == "ok", timeout=10, what="paper back")
 
 
-def test_a_form_still_waiting_at_the_printer_is_cancelled_when_the_citizen_leaves(start_kiosk, tmp_path):
+def test_a_form_still_waiting_at_the_printer_is_cancelled_when_the_citizen_leaves(on_ipp_printer):
     import cups
-    scenario = tmp_path / "ipp.yaml"
-    scenario.write_text(yaml.safe_dump({"laser": {"printer": "ipp"}}), encoding="utf-8")
-    ui, core = start_kiosk(scenario=scenario)
+    ui, core, laser = on_ipp_printer
     w = ui.window
-    laser = core.simulators.by_name["form_printer"].handle
     laser.ipp.jam()                      # the printer takes the job and holds it
     tap(w, "formsButton")
     tap(w, "form_residence_permit")

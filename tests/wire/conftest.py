@@ -163,3 +163,15 @@ def fake_peer():
     yield make
     for peer in peers:
         peer.stop()
+
+
+@pytest.fixture
+def sam_reader():
+    """A virtual SAM ID card reader on a real pseudo-terminal: (reader, port)."""
+    from sim.card.sam_device import VirtualSamReader
+    from sim.card.sam_pty import PtySamServer
+    reader = VirtualSamReader()
+    server = PtySamServer(reader)
+    port = server.start()
+    yield reader, port
+    server.stop()

@@ -12,8 +12,6 @@ import uuid
 import pdfplumber
 import pytest
 
-from sim.card.sam_device import VirtualSamReader
-from sim.card.sam_pty import PtySamServer
 from sim.citizens import load_citizens
 from sim.laser.cupsd import CupsUnavailable, PrivateCups, printed_pdf
 
@@ -21,13 +19,10 @@ pytestmark = pytest.mark.wire
 
 
 @pytest.fixture
-def sam_port():
-    reader = VirtualSamReader()
-    server = PtySamServer(reader)
-    port = server.start()
+def sam_port(sam_reader):
+    reader, port = sam_reader
     reader.place_card(load_citizens()["student_li"])        # 李𠈌: a character outside the BMP
-    yield port
-    server.stop()
+    return port
 
 
 def diag(*args):

@@ -5,20 +5,9 @@ import sys
 
 import pytest
 
-from sim.card.sam_device import VirtualSamReader
-from sim.card.sam_pty import PtySamServer
 from sim.citizens import load_citizens
 
 pytestmark = pytest.mark.wire
-
-
-@pytest.fixture
-def sam_reader():
-    reader = VirtualSamReader()
-    server = PtySamServer(reader)
-    port = server.start()
-    yield reader, port
-    server.stop()
 
 
 def read_card(*args):
