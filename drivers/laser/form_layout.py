@@ -96,9 +96,30 @@ def load_form(path: Path | str) -> FormLayout:
         first = e.errors()[0]
         raise TemplateError(path, ".".join(str(p) for p in first["loc"]), first["msg"]) from None
     _check_geometry(path, layout)
-    if not background_path(path, layout).is_file():
-        raise TemplateError(path, "background", f"no file {background_path(path, layout)}")
+    background = background_path(path, layout)
+    if not background.is_file():
+        raise TemplateError(path, "background", f"no file {background}")
+    if background.suffix.lower() in SCAN_SUFFIXES:
+        _check_scan(path, background, layout)
     return layout
+
+
+SCAN_SUFFIXES = {".png", ".jpg", ".jpeg"}
+
+
+def _check_scan(path: Path, scan: Path, layout: FormLayout) -> None:
+    """A scanned background must have the page's proportions: it is drawn over the whole page,
+    and one stretched to fit moves every box it shows away from where the data lands."""
+    from PIL import Image
+    try:
+        with Image.open(scan) as image:
+            width_px, height_px = image.size
+    except OSError as e:
+        raise TemplateError(path, "background", f"{scan.name} is not an image: {e}") from None
+    width, height = layout.page_mm
+    if abs((width_px / height_px) / (width / height) - 1) > 0.01:
+        raise TemplateError(path, "background", f"{scan.name} is {width_px}×{height_px} px, not the proportions of "
+                            f"{layout.page} ({width:g}×{height:g} mm): crop the scan to the page's edges")
 
 
 def background_path(form_file: Path, layout: FormLayout) -> Path:

@@ -26,10 +26,10 @@ from pathlib import Path
 import pikepdf
 from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import (QColor, QFont, QFontDatabase, QFontMetricsF, QGuiApplication, QPageLayout, QPageSize,
-                           QPainter, QPdfWriter, QPen, QTextLayout)
+                           QImage, QPainter, QPdfWriter, QPen, QTextLayout)
 
 from drivers.errors import DeviceError
-from drivers.laser.form_layout import FormField, FormLayout
+from drivers.laser.form_layout import SCAN_SUFFIXES, FormField, FormLayout
 from drivers.sentence import Sentence
 
 DPI = 1200
@@ -173,6 +173,9 @@ def render_form(layout: FormLayout, values: Mapping[str, str], *, background: Pa
     try:
         painter.translate(calibration.dx_mm * MM, calibration.dy_mm * MM)
         painter.scale(calibration.scale, calibration.scale)
+        if background is not None and background.suffix.lower() in SCAN_SUFFIXES:
+            # A scan covers the page edge to edge (its proportions were checked when loaded).
+            painter.drawImage(QRectF(0, 0, layout.page_mm[0] * MM, layout.page_mm[1] * MM), QImage(str(background)))
         for name, f in layout.fields.items():
             text = (values.get(name) or "").strip()
             if not text or f.style == "handwriting":
@@ -185,8 +188,9 @@ def render_form(layout: FormLayout, values: Mapping[str, str], *, background: Pa
     finally:
         painter.end()
     pdf = bytes(buffer.data())
-    if rare or background is not None:
-        pdf = _finish(pdf, rare, background, calibration, height)
+    vector = background if background is not None and background.suffix.lower() not in SCAN_SUFFIXES else None
+    if rare or vector is not None:
+        pdf = _finish(pdf, rare, vector, calibration, height)
     return RenderedForm(pdf, notes, (time.perf_counter() - started) * 1000)
 
 

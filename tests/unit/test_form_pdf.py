@@ -199,3 +199,23 @@ def test_the_five_forms_fill_from_every_kind_of_card_and_land_in_their_boxes(qap
         for c in chars:
             box = next(f.box_mm for f in form.layout.fields.values() if inside(c, f.box_mm, tolerance=5))
             assert inside(c, box), f"{form.id}: {c['text']!r} leaves its box {box}"
+
+
+def test_a_scanned_background_covers_the_page_and_one_of_other_proportions_is_refused(tmp_path, qapp):
+    from PIL import Image
+    data = yaml.safe_load(ID_FORM.read_text(encoding="utf-8"))
+    (tmp_path / "backgrounds").mkdir()
+    Image.new("RGB", (2480, 3508), "white").save(tmp_path / "backgrounds" / "scan.png")     # A4 at 300 dpi
+    Image.new("RGB", (2550, 3300), "white").save(tmp_path / "backgrounds" / "letter.png")   # US Letter
+    data["background"] = "scan.png"
+    (tmp_path / "id_card_application.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    form = load_forms(load_hall_settings(), tmp_path)["id_card_application"]
+    rendered = render_form(form.layout, VALUES, background=form.background)
+    with pikepdf.open(io.BytesIO(rendered.pdf)) as doc:
+        images = list(doc.pages[0].get_images())
+    assert len(images) == 1, "the scan is under the data"
+    assert by_field(form.layout, chars_of(rendered.pdf))["name"] == VALUES["name"]
+    data["background"] = "letter.png"
+    (tmp_path / "id_card_application.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError, match="not the proportions of A4"):
+        load_forms(load_hall_settings(), tmp_path)
