@@ -12,12 +12,14 @@ Facts this relies on (docs/laser-printer.md has them in full):
 """
 from __future__ import annotations
 
+import struct
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cups
 
 from drivers.errors import DeviceError
+from drivers.laser.ipp_supplies import supply_levels
 from drivers.one_thread import one_thread
 from drivers.sentence import Sentence
 
@@ -121,7 +123,7 @@ def status_from(attributes: dict, accepting: bool = True) -> LaserStatus:
     names = attributes.get("marker-names") or []
     levels = attributes.get("marker-levels") or []
     supplies = {str(n): (int(v) if isinstance(v, int) and v >= 0 else None) for n, v in zip(names, levels)}
-    if not supplies:      # a printer asked directly names its supplies but pycups cannot read their levels
+    if not supplies:      # a printer asked directly: the names here, the levels from ipp_supplies
         supplies = {str(n): None for n in attributes.get("printer-supply-description") or []}
     return LaserStatus(int(attributes.get("printer-state", STOPPED)), reasons,
                        str(attributes.get("printer-state-message", "")), supplies,
@@ -181,7 +183,11 @@ class LaserPrinter:
             printer = direct.getPrinterAttributes(uri=self.printer_uri, requested_attributes=self.STATUS_ATTRIBUTES)
         except (cups.IPPError, RuntimeError, OSError) as e:
             return LaserStatus(STOPPED, ["offline"], f"{self.printer_uri}: {e}", accepting=accepting)
-        return status_from(printer, accepting)
+        status = status_from(printer, accepting)
+        try:
+            return replace(status, supplies=supply_levels(self.printer_uri) or status.supplies)
+        except (OSError, ValueError, struct.error):
+            return status       # the levels are for the technician: their names without levels will do
 
     @one_thread
     def submit(self, pdf: bytes, title: str, options: dict[str, str] | None = None) -> int:

@@ -108,6 +108,7 @@ def test_paper_out_toner_and_a_cover_opened_mid_job_are_each_said_and_clear_agai
     ipp.toner(5)
     status = printer.status()
     assert status.ready and status.warnings == ["toner-low"]
+    assert status.supplies["Black Toner"] == 5, "the level, read from the printer's own printer-supply"
     ipp.toner(0)
     assert printer.status().blocking == ["toner-empty"]
     ipp.toner(80)
