@@ -46,7 +46,7 @@ class Form:
         found: dict[str, Typed] = {}
         for f in self.layout.fields.values():
             kind, _, key = f.source.partition(".")
-            if kind != "typed":
+            if kind != "typed" or f.style == "handwriting":     # never printed: nothing to ask
                 continue
             if f.style == "check":
                 entry = found.setdefault(key, Typed(key, "", []))
