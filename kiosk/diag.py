@@ -8,6 +8,8 @@
     kiosk-diag scan-image FILE...                       decode QR codes in still images, one JSON line each
     kiosk-diag print-form FORM --sam PORT --pdf OUT.pdf  fill a form from an ID card, as a PDF
     kiosk-diag print-form FORM --sam PORT --queue NAME   ... or printed through CUPS (JSON: the job's end)
+    kiosk-diag locker status --port P --protocol generic|kerong --board N --json   every door of a board
+    kiosk-diag locker open --port P --protocol generic|kerong --board N --lock M --json   open one, seen open
 The same health model feeds the in-app technician screen.
 """
 from __future__ import annotations
@@ -84,6 +86,24 @@ def scan_images(files: list[str]) -> int:
     return code
 
 
+def _locker(p: argparse.ArgumentParser, args) -> int:
+    action = args.files[0] if len(args.files) == 1 else ""
+    if action not in ("status", "open") or not args.port or not args.protocol or args.board is None \
+            or (action == "open") != (args.lock is not None):
+        p.error("locker needs status or open, --port, --protocol, --board (and --lock for open)")
+    from kiosk.locker_diag import open_lock, status
+    code, result = (status(args.port, args.protocol, args.board) if action == "status"
+                    else open_lock(args.port, args.protocol, args.board, args.lock))
+    if args.json or code == 3:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        for key, value in result.items():
+            print(f"{key:8} {value}")
+    if code == 3:
+        print("The kiosk is using this port; stop it first (the bus cannot be shared).", file=sys.stderr)
+    return code
+
+
 def _print_form(p: argparse.ArgumentParser, args) -> int:
     if len(args.files) != 1 or not args.sam or (args.pdf is None) == (args.queue is None):
         p.error("print-form needs one form name, --sam PORT, and one of --pdf OUT or --queue NAME")
@@ -106,9 +126,10 @@ def main(argv=None) -> int:
     from drivers.printer.escpos_cache import use_capabilities_cache
     use_capabilities_cache()
     p = argparse.ArgumentParser(prog="kiosk-diag", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("command", nargs="?", default="devices", choices=["devices", "hash-pin", "read-card", "scan-image", "print-form"])
+    p.add_argument("command", nargs="?", default="devices", choices=["devices", "hash-pin", "read-card", "scan-image", "print-form", "locker"])
     p.add_argument("files", nargs="*", metavar="FILE",
-                   help="scan-image: still images (PNG, JPEG, ...); print-form: the form's name")
+                   help="scan-image: still images (PNG, JPEG, ...); print-form: the form's name; "
+                        "locker: status | open")
     p.add_argument("--sim", action="store_true", help="check the simulators instead of real hardware")
     p.add_argument("--scenario", help="simulator scenario file (with --sim)")
     p.add_argument("--config", help="configuration directory")
@@ -120,8 +141,14 @@ def main(argv=None) -> int:
     p.add_argument("--queue", metavar="NAME", help="print-form: print it through this CUPS queue")
     p.add_argument("--server", default="", help="print-form: the CUPS server (socket path or host:port)")
     p.add_argument("--preprinted", action="store_true", help="print-form: the data only, for pre-printed paper")
+    p.add_argument("--port", help="locker: the serial port of the lock boards' bus")
+    p.add_argument("--protocol", choices=["generic", "kerong"], help="locker: the boards' protocol")
+    p.add_argument("--board", type=int, help="locker: the board's address")
+    p.add_argument("--lock", type=int, help="locker open: the lock (1-24 generic, 1-16 Kerong)")
     args = p.parse_args(argv)
 
+    if args.command == "locker":
+        return _locker(p, args)
     if args.command == "print-form":
         return _print_form(p, args)
     if args.files and args.command != "scan-image":

@@ -37,6 +37,10 @@ class BusUnavailable(LockerError):
     """The serial port is missing or failed (adapter unplugged)."""
 
 
+class BusBusy(LockerError):
+    """Another program holds the port (the kiosk itself, when kiosk-diag asks)."""
+
+
 class BoardSilent(LockerError):
     """No valid reply from the board within the timeout (off, wrong address, broken line)."""
 
@@ -65,8 +69,11 @@ class LockerBus:
     def _serial(self) -> serial.Serial:
         if self._link is None:
             try:
-                self._link = serial.Serial(self.port, self.baudrate, timeout=0.02)
+                # Exclusive: a second program on the same bus would interleave frames on the pair.
+                self._link = serial.Serial(self.port, self.baudrate, timeout=0.02, exclusive=True)
             except (serial.SerialException, OSError) as e:
+                if "lock" in str(e).lower():
+                    raise BusBusy(f"{self.port} is held by another program: {e}") from None
                 raise BusUnavailable(f"{self.port}: {e}") from None
         return self._link
 
