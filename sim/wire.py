@@ -44,8 +44,9 @@ class PtyServer:
     """Serves `device` on a pseudo-terminal; start() returns its path (e.g. /dev/pts/7).
 
     With `baud_pacing=True` the line runs at the speed of a real serial line: a request is
-    answered only after its bytes would have crossed the wire, and the answer's bytes reach the
-    host at `baudrate`. Without pacing the pty is as fast as the machine.
+    answered only after its bytes would have crossed the wire (and the device's own
+    `reply_delay()`, if it has one), and the answer's bytes reach the host at `baudrate`.
+    Without pacing the pty is as fast as the machine.
     """
 
     def __init__(self, device: Device, *, name: str, baud_pacing: bool = False, baudrate: int = 115200):
@@ -90,7 +91,9 @@ class PtyServer:
                 continue
             try:
                 if self.baud_pacing:
-                    if not self._paced_write(reply, received + self._line_time(len(data))):
+                    # A device may take its time to answer (a lock board's turnaround).
+                    turnaround = self.device.reply_delay() if hasattr(self.device, "reply_delay") else 0.0
+                    if not self._paced_write(reply, received + self._line_time(len(data)) + turnaround):
                         return
                 else:
                     os.write(self._master, reply)

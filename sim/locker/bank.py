@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import random
 import threading
-import time
 from dataclasses import dataclass, field
 
 from drivers.locker import frames
@@ -82,11 +81,13 @@ class LockerBank:
                 self.drop_replies -= 1
                 continue
             if reply:
-                low, high = self.turnaround_s
-                if high > 0:
-                    time.sleep(self._rng.uniform(low, high))
                 replies += self.stray_before_reply + reply
         return replies
+
+    def reply_delay(self) -> float:
+        """The board's turnaround before it answers (sim.wire.PtyServer waits it when pacing)."""
+        low, high = self.turnaround_s
+        return self._rng.uniform(low, high) if high > 0 else 0.0
 
     def _answer(self, command: bytes) -> bytes:
         if self.protocol == "generic":
