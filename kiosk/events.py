@@ -61,6 +61,15 @@ class CardFailed(Event):
 
 
 @dataclass(frozen=True)
+class DoorChanged(Event):
+    """A locker door was seen to open or close (by a poll, or by the open command's answer)."""
+    role: str
+    board: int
+    lock: int
+    open: bool
+
+
+@dataclass(frozen=True)
 class CodeSeen(Event):
     """The camera decoded a QR code (each code once per repeat window)."""
     payload: bytes = field(repr=False)

@@ -36,9 +36,14 @@ DETAIL_LABELS = {
     "source": Sentence("视频源"),
     "last_error": Sentence("最近错误"),
     "card_warnings": Sentence("卡片数据提示"),
+    "boards": Sentence("锁控板"),
+    "doors_open": Sentence("开着的柜门"),
+    "silent_boards": Sentence("没有响应的锁控板"),
+    "openings": Sentence("开门次数"),
+    "jammed": Sentence("卡住次数"),
 }
 # Long values get a whole line on the screen (when there is one); the rest sit two or three to a line.
-WIDE_KEYS = {"sam_id", "readers", "last_atr", "source", "last_error", "card_warnings"}
+WIDE_KEYS = {"sam_id", "readers", "last_atr", "source", "last_error", "card_warnings", "doors_open"}
 UNITS = {"last_read_ms": " ms", "seen_to_identity_ms": " ms", "decode_ms": " ms", "fps": " fps"}
 
 
