@@ -95,9 +95,19 @@ class AppointmentRules(Strict):
     keys: list[AppointmentKey] = Field(default_factory=list)
 
 
+class PickupRules(Strict):
+    """自助取件: how long a pickup code stays valid, how many wrong codes an order bears."""
+    code_valid_days: int = Field(default=7, ge=1, le=90)
+    wrong_codes_to_lock: int = Field(default=5, ge=1, le=20)
+    # The key pickup codes are hashed with (HMAC-SHA256), base64url. Replace the demo key.
+    code_key: str = Field(default="ZGVtby1waWNrdXAta2V5LXJlcGxhY2UtbWUtYmVmb3JlLWdvaW5nLWxpdmU",
+                          min_length=32)
+
+
 class HallFile(Strict):
     hall: HallInfo
     appointments: AppointmentRules = Field(default_factory=AppointmentRules)
+    pickup: PickupRules = Field(default_factory=PickupRules)
     departments: list[Department]
     window_groups: list[WindowGroup]
     windows: list[Window]
@@ -177,6 +187,7 @@ class HallSettings(Strict):
     directory: Path
     hall: HallInfo
     appointments: AppointmentRules = Field(default_factory=AppointmentRules)
+    pickup: PickupRules = Field(default_factory=PickupRules)
     departments: dict[str, Department]
     window_groups: dict[str, WindowGroup]
     windows: list[Window]
@@ -323,6 +334,7 @@ def load_hall_settings(directory: Path | str | None = None) -> HallSettings:
             raise ConfigError(directory / "hall.yaml", f"appointments.keys.{i}.id", f"duplicate key id '{key_id}'")
 
     settings = HallSettings(directory=directory, hall=hall_file.hall, appointments=hall_file.appointments,
+                            pickup=hall_file.pickup,
                             departments=departments, window_groups=groups, windows=hall_file.windows,
                             categories=categories, items=items)
     from kiosk.hall.tokens import KeyRing

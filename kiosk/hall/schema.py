@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def iso_time(moment: datetime) -> str:
@@ -107,6 +107,50 @@ CREATE TABLE IF NOT EXISTS appointments (         -- v2
 CREATE INDEX IF NOT EXISTS appointments_person ON appointments (person_key, day, slot_start);
 CREATE UNIQUE INDEX IF NOT EXISTS appointments_nonce ON appointments (token_nonce) WHERE token_nonce IS NOT NULL;
 CREATE UNIQUE INDEX IF NOT EXISTS appointments_booking ON appointments (idempotency_key) WHERE idempotency_key != '';
+CREATE TABLE IF NOT EXISTS locker_cells (          -- v3: 自助取件
+    cell        TEXT PRIMARY KEY,                    -- "<bus>/<board>/<lock>", e.g. lockers_left/1/12
+    size        TEXT NOT NULL DEFAULT 'm',           -- s | m | l
+    state       TEXT NOT NULL DEFAULT 'free'         -- free | loaded | collected | out_of_service | fault
+);
+CREATE TABLE IF NOT EXISTS pickup_orders (
+    order_no    TEXT PRIMARY KEY,
+    person_key  TEXT NOT NULL,                       -- kiosk.privacy.person_key, never the ID number
+    cell        TEXT NOT NULL,
+    code_hash   TEXT NOT NULL,                       -- HMAC of the code with the hall's key
+    expires_at  TEXT NOT NULL,
+    state       TEXT NOT NULL DEFAULT 'open',        -- open | collected | locked | voided
+    wrong_codes INTEGER NOT NULL DEFAULT 0,
+    deposited_at TEXT NOT NULL,
+    collected_at TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS pickup_open_code ON pickup_orders (code_hash) WHERE state = 'open';
+CREATE INDEX IF NOT EXISTS pickup_person ON pickup_orders (person_key, state);
+CREATE TABLE IF NOT EXISTS door_openings (         -- the exactly-once journal: written before the command
+    opening_key TEXT PRIMARY KEY,                    -- the idempotency key of this opening
+    order_no    TEXT,
+    cell        TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    state       TEXT NOT NULL,                       -- intent | sent | seen_open | failed
+    at          TEXT NOT NULL,
+    detail      TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS sms_outbox (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    order_no    TEXT NOT NULL,
+    phone       TEXT NOT NULL DEFAULT '',
+    code        TEXT,                                -- the plain code, only until handed to the gateway
+    queued_at   TEXT NOT NULL,
+    sent_at     TEXT
+);
+CREATE TABLE IF NOT EXISTS locker_audit (          -- append-only, each row chained to the one before
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    at          TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    event       TEXT NOT NULL,
+    detail      TEXT NOT NULL DEFAULT '',
+    prev_hash   TEXT NOT NULL,
+    hash        TEXT NOT NULL
+);
 """
 
 # MIGRATIONS[n] takes a version-n database to n+1; SCHEMA (all IF NOT EXISTS) then adds new tables
@@ -117,6 +161,7 @@ ALTER TABLE tickets ADD COLUMN appointment_id TEXT;
 ALTER TABLE tickets ADD COLUMN slot_start TEXT;
 ALTER TABLE tickets ADD COLUMN slot_end TEXT
 """,
+    2: "",      # v3 only adds tables (the lockers'): SCHEMA creates them
 }
 
 

@@ -56,6 +56,7 @@ from kiosk.hall.routing import (GroupQueue, QueuedTicket, ahead_of_each, choose_
 from kiosk.hall.process_lock import PROCESS_LOCKS as _LOCKS
 from kiosk.hall.schema import iso_time as _iso, parse_time as _when, upgrade, write_journal
 from kiosk.hall.service import HallService
+from kiosk.hall.sqlite_pickups import SqlitePickups
 from kiosk.hall.sqlite_appointments import (SqliteAppointments, offered_item, queued_with_slots,
                                             slots_ahead_pending)
 from kiosk.hall.tokens import KeyRing
@@ -96,6 +97,8 @@ class SqliteHall(HallService):
         self._window_count = windows_per_group(settings.windows)
         self._group_names = {g.id: group_display_name(g, settings.windows) for g in settings.window_groups.values()}
         self.appointments = SqliteAppointments(self)
+        # The locker audit's newest hash, kept outside the database (kiosk/hall/sqlite_pickups.py).
+        self.pickups = SqlitePickups(self, settings, anchor=self.path.with_name(self.path.name + ".audit-head"))
         self._mutex = threading.RLock()     # one connection, used by one thread at a time
         self._conn: sqlite3.Connection | None = None
         self._write_lock = _LOCKS.acquire(self.path)

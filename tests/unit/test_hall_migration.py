@@ -77,7 +77,7 @@ def test_a_version_1_database_is_upgraded_and_keeps_its_queue(config, tmp_path):
     fresh = tmp_path / "fresh.sqlite"
     open_hall(config, fresh).close()
     assert shape(old) == shape(fresh)
-    assert shape(old)[0] == SCHEMA_VERSION == 2
+    assert shape(old)[0] == SCHEMA_VERSION == 3
 
 
 def test_reopening_an_upgraded_database_changes_nothing(config, tmp_path):

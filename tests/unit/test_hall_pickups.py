@@ -1,0 +1,118 @@
+"""自助取件 in the hall core: codes stored only as a keyed hash, every opening journalled before its
+command and counted only when the door was seen open, never opened twice for one key, wrong
+codes locking an identified citizen's orders, and an audit chain that finds edits and deletions."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from kiosk.hall.sqlite_hall import SqliteHall
+from kiosk.hall.sqlite_pickups import PickupRefused
+from kiosk.privacy import person_key
+from test_hall_fixtures import Clock, small_config
+
+WANG = person_key("440305199001011234", "test-hall")
+
+
+@pytest.fixture
+def hall(tmp_path):
+    clock = Clock()
+    h = SqliteHall(small_config(tmp_path / "config"), tmp_path / "hall.sqlite", clock=clock)
+    h.pickups.add_cells({"left/1/1": "m", "left/1/2": "m", "left/1/3": "l"})
+    yield h, clock
+    h.close()
+
+
+def test_a_deposit_loads_a_cell_and_the_code_is_kept_only_as_a_keyed_hash(hall, tmp_path):
+    h, clock = hall
+    deposit = h.pickups.deposit("ORD-1", WANG, "m", "staff-07", clock.now, phone="13800138000")
+    assert len(deposit.code) == 6 and deposit.code.isdigit()
+    assert h.pickups.cell_states()["left/1/1"] == "loaded"
+    outbox = h.pickups.outbox()
+    assert [(o, c) for _, o, c in outbox] == [("ORD-1", deposit.code)]
+    h.pickups.handed_to_gateway(outbox[0][0], clock.now)
+    assert h.pickups.outbox() == []
+    assert deposit.code.encode() not in (tmp_path / "hall.sqlite").read_bytes(), "no plain code left in the file"
+    assert h.pickups.orders_for_code(deposit.code, clock.now)[0].cell == "left/1/1"
+    assert [o.order_no for o in h.pickups.orders_for_person(WANG, clock.now)] == ["ORD-1"]
+
+
+def test_an_opening_counts_only_when_its_door_was_seen_open_and_a_key_never_opens_twice(hall):
+    h, clock = hall
+    h.pickups.deposit("ORD-2", WANG, "m", "staff-07", clock.now)
+    assert h.pickups.begin_opening("k1", "left/1/1", "kiosk-1", clock.now, "ORD-2") == "intent"
+    h.pickups.opening_sent("k1", clock.now)
+    assert h.pickups.order("ORD-2", clock.now).state == "open", "sent is not collected"
+    assert h.pickups.unsettled_openings() == [("k1", "left/1/1", "ORD-2")]
+    h.pickups.opening_seen("k1", True, clock.now)
+    assert h.pickups.order("ORD-2", clock.now).state == "collected"
+    assert h.pickups.unsettled_openings() == []
+    assert h.pickups.begin_opening("k1", "left/1/1", "kiosk-1", clock.now, "ORD-2") == "seen_open", \
+        "the same key is answered from the journal, not opened again"
+    with pytest.raises(PickupRefused, match="unknown_order"):
+        h.pickups.begin_opening("k2", "left/1/1", "kiosk-1", clock.now, "ORD-2")
+
+
+def test_a_door_that_stayed_shut_leaves_the_order_for_staff_and_the_cell_at_fault(hall):
+    h, clock = hall
+    h.pickups.deposit("ORD-3", WANG, "m", "staff-07", clock.now)
+    h.pickups.begin_opening("k3", "left/1/1", "kiosk-1", clock.now, "ORD-3")
+    h.pickups.opening_sent("k3", clock.now)
+    h.pickups.opening_seen("k3", False, clock.now, "jammed")
+    assert h.pickups.order("ORD-3", clock.now).state == "open"
+    assert h.pickups.cell_states()["left/1/1"] == "fault"
+
+
+def test_wrong_codes_lock_an_identified_citizens_orders_but_anonymous_guesses_lock_nobody(hall):
+    h, clock = hall
+    deposit = h.pickups.deposit("ORD-4", WANG, "m", "staff-07", clock.now)
+    wrong = "000000" if deposit.code != "000000" else "111111"
+    for _ in range(20):                       # someone trying codes without a card
+        with pytest.raises(PickupRefused, match="wrong_code"):
+            h.pickups.orders_for_code(wrong, clock.now)
+    assert h.pickups.order("ORD-4", clock.now).state == "open"
+    for _ in range(5):                        # the limit of the demo hall
+        with pytest.raises(PickupRefused):
+            h.pickups.orders_for_code(wrong, clock.now, person_key=WANG)
+    assert h.pickups.order("ORD-4", clock.now).state == "locked"
+    with pytest.raises(PickupRefused, match="wrong_code"):
+        h.pickups.orders_for_code(deposit.code, clock.now)
+    new_code = h.pickups.reissue("ORD-4", "staff-07", clock.now)
+    assert h.pickups.orders_for_code(new_code, clock.now)[0].order_no == "ORD-4"
+    with pytest.raises(PickupRefused):
+        h.pickups.orders_for_code(deposit.code, clock.now), "the old code is void"
+
+
+def test_an_expired_code_is_refused_and_flagged(hall):
+    h, clock = hall
+    deposit = h.pickups.deposit("ORD-5", WANG, "l", "staff-07", clock.now)
+    clock.advance(days=8)
+    with pytest.raises(PickupRefused, match="expired"):
+        h.pickups.orders_for_code(deposit.code, clock.now)
+    assert h.pickups.order("ORD-5", clock.now).expired
+
+
+def test_the_audit_chain_finds_an_edited_row_a_removed_row_and_the_newest_rows_deleted(hall):
+    h, clock = hall
+    h.pickups.deposit("ORD-6", WANG, "m", "staff-07", clock.now)
+    h.pickups.begin_opening("k6", "left/1/1", "kiosk-1", clock.now, "ORD-6")
+    h.pickups.opening_sent("k6", clock.now)
+    h.pickups.opening_seen("k6", True, clock.now)
+    assert h.pickups.verify_audit() == []
+    with h.transaction(write=True) as conn:
+        conn.execute("UPDATE locker_audit SET actor='someone-else' WHERE id=2")
+    assert any("row 2: edited" in p for p in h.pickups.verify_audit())
+    with h.transaction(write=True) as conn:
+        conn.execute("DELETE FROM locker_audit WHERE id=2")
+    assert any("row 3: the row before it" in p for p in h.pickups.verify_audit())
+
+
+def test_deleting_the_newest_audit_rows_is_found_by_the_hash_kept_outside(hall):
+    h, clock = hall
+    h.pickups.deposit("ORD-7", WANG, "m", "staff-07", clock.now)
+    h.pickups.set_cell_state("left/1/2", "out_of_service", "technician", clock.now)
+    assert h.pickups.verify_audit() == []
+    with h.transaction(write=True) as conn:
+        conn.execute("DELETE FROM locker_audit WHERE id=(SELECT MAX(id) FROM locker_audit)")
+    assert any("newest rows are missing" in p for p in h.pickups.verify_audit())
