@@ -221,6 +221,23 @@ class SqlitePickups:
             elif state == "failed" and row["order_no"]:
                 conn.execute("UPDATE locker_cells SET state='fault' WHERE cell=?", (row["cell"],))
 
+    def opening_uncertain(self, opening_key: str, now: datetime, detail: str) -> None:
+        """The door reads shut but the command may have opened it (a process killed mid-way):
+        the document may be gone. Never opened again by the kiosk: the order and its cell go to
+        the window staff."""
+        with self._tx(write=True) as conn:
+            row = conn.execute("SELECT * FROM door_openings WHERE opening_key=?", (opening_key,)).fetchone()
+            if row is None or row["state"] in ("seen_open", "failed"):
+                return
+            conn.execute("UPDATE door_openings SET state='failed', at=?, detail=? WHERE opening_key=?",
+                         (iso_time(now), f"uncertain: {detail}", opening_key))
+            if row["order_no"]:
+                conn.execute("UPDATE pickup_orders SET state='locked' WHERE order_no=? AND state='open'",
+                             (row["order_no"],))
+            conn.execute("UPDATE locker_cells SET state='fault' WHERE cell=?", (row["cell"],))
+            self._audit(conn, now, row["actor"], "open_uncertain", {"cell": row["cell"], "order": row["order_no"],
+                                                                   "key": opening_key, "detail": detail})
+
     def unsettled_openings(self) -> list[tuple[str, str, str | None]]:
         """(key, cell, order) of openings a killed process left at intent or sent: each is settled
         by reading its door, never by opening it again."""
