@@ -47,6 +47,7 @@ def build_core(config: KioskConfig, sim: bool = False, scenario: str | Path | No
     core = KioskCore(config, hall, build_roles(config.devices), clock=clock or datetime.now, state_dir=db_path.parent)
     if simulators:
         simulators.book_demo_appointments(hall)
+        simulators.load_demo_pickups(hall, len(core.lockers.cells) if core.lockers else 0)
         core.simulators = simulators
         core.add_closer(simulators.stop)
     if start:

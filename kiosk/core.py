@@ -23,7 +23,7 @@ from kiosk import calibration
 from kiosk.catalogue import Catalogue
 from kiosk.config import KioskConfig, check_pin
 from kiosk.devices import DeviceHealth
-from kiosk.events import (AgentIdentified, Announcer, AppointmentFound, AppointmentRefused, AvailabilityChanged, CardFailed, CardRead,
+from kiosk.events import (AgentIdentified, Announcer, AppointmentFound, DoorChanged, AppointmentRefused, AvailabilityChanged, CardFailed, CardRead,
                           CardRemoved, CodeSeen, DevicesChanged, Event, HealthChanged, Identified, SessionEnded,
                           dispatch)
 from kiosk.flows.check_in import check_in, find_by_card, find_by_token
@@ -41,6 +41,8 @@ from kiosk.roles import Roles
 from kiosk.roles.camera import CameraRole
 from kiosk.roles.card_reader import CardReaderRole
 from kiosk.roles.laser_printer import LaserPrinterRole, TrayCalibration
+from kiosk.roles.locker_bus import LockerBusRole
+from kiosk.lockers import LockerService
 from kiosk.roles.ticket_printer import TicketPrinterRole
 from kiosk.session import Session
 from kiosk.wording import NOTHING, Sentence
@@ -95,12 +97,15 @@ class KioskCore(Announcer):
         self.catalogue = Catalogue(config.categories)
         self.session = Session(hall_id=config.hall.id)
         self.form_desk = FormDesk(load_forms(config), self.form_printer, self._form_data)
+        self._loop = asyncio.new_event_loop()
+        buses = [r for r in roles if isinstance(r, LockerBusRole)]
+        self.lockers = LockerService(hall.pickups, buses, self._loop, clock, lambda: self.session.citizen().person_key,
+                                     config.kiosk.id) if buses and hasattr(hall, "pickups") else None
         template = localised(load_template("ticket"), ticket_language(config))
         profile = PaperProfile(**config.profile_for_printer().model_dump())
         self.flow_context = FlowContext(config, hall, self.printer, self.session,
                                         compose=lambda fields: compose_ticket(template, fields, profile),
                                         notify=self._emit)
-        self._loop = asyncio.new_event_loop()
         self._loop_thread = threading.Thread(target=self._loop.run_forever, name="kiosk-flows", daemon=True)
         self._flow: Future | None = None
         self._availability = Availability(False, Sentence("正在检查设备，请稍候"))
@@ -121,6 +126,8 @@ class KioskCore(Announcer):
             role.start()        # the printer's start checks it once: known before the first citizen
         self._refresh_availability()
         self._loop.call_soon_threadsafe(self._watch_opening_hours)
+        if self.lockers is not None:
+            self.lockers.resume()       # openings a killed kiosk left half-way: the doors decide
 
     def _watch_opening_hours(self) -> None:
         """Opening and closing time change availability without any device changing."""
@@ -186,6 +193,9 @@ class KioskCore(Announcer):
         self._emit(DevicesChanged(self.health()))
         if event.health.role == self.printer.name:
             self._refresh_availability()
+
+    def on_door_changed(self, event: DoorChanged) -> None:
+        self._emit(event)               # the pickup screens follow the citizen's door
 
     def on_code_seen(self, event: CodeSeen) -> None:
         if not self.camera.scanning:      # decoded just as the scan screen closed

@@ -36,6 +36,10 @@ SCREENS: dict[str, Screen] = {
     "form": Screen("FormScreen.qml", idle=True),
     "form_printing": Screen("FormPrintingScreen.qml"),
     "form_done": Screen("FormDoneScreen.qml", idle=True),
+    "pickup": Screen("PickupScreen.qml", idle=True),
+    "pickup_opening": Screen("PickupOpeningScreen.qml"),
+    "pickup_open": Screen("PickupOpenScreen.qml", idle=True),
+    "pickup_done": Screen("PickupDoneScreen.qml", idle=True),
 }
 
 

@@ -43,6 +43,7 @@ class KioskViewModel(QObject):
     messageChanged = Signal()
     doneRemainingChanged = Signal()
     printProblemChanged = Signal()
+    pickupChanged = Signal()
     quitRequested = Signal()          # the technician chose "close the app"
     _coreEvent = Signal(object)
     _post = Signal(object)            # a function to run on the Qt thread (the visit's answers)
@@ -123,6 +124,13 @@ class KioskViewModel(QObject):
     appointments = Property(QObject, lambda self: self._appointments, constant=True)
     forms = Property(QObject, lambda self: self._forms, constant=True)
     calibration = Property(QObject, lambda self: self._calibration, constant=True)
+    # 自助取件: offered when the kiosk has lockers; the doors just opened, numbered for the citizen
+    lockersOffered = Property(bool, lambda self: self.core.lockers is not None, constant=True)
+    pickupNotice = Property(str, lambda self: self._say(self.visit.pickup_notice), notify=pickupChanged)
+    pickupDoors = Property("QVariantList", lambda self: [
+        {"number": self.core.lockers.numbers.get(d.cell, 0), "cell": d.cell} for d in self.visit.pickup_doors]
+        if self.core.lockers else [], notify=pickupChanged)
+    lockerCells = Property(int, lambda self: len(self.core.lockers.cells) if self.core.lockers else 0, constant=True)
     # 表单打印 is offered where the hall has forms and a form printer is configured.
     formsOffered = Property(bool, lambda self: self.core.form_printer is not None and bool(self.core.forms_for()),
                             constant=True)
@@ -182,6 +190,7 @@ class KioskViewModel(QObject):
                 self._screen_changed()
             return
         signal = {"items": self.itemsChanged, "item": self.itemChanged, "ticket": self.ticketChanged,
+                  "pickup": self.pickupChanged,
                   "message": self.messageChanged, "availability": self.availabilityChanged}.get(what)
         if signal is not None:
             signal.emit()
@@ -245,6 +254,15 @@ class KioskViewModel(QObject):
     def openCheckIn(self) -> None:
         """预约取号: scan the appointment's code, or swipe a card."""
         self.visit.open_check_in()
+
+    @Slot()
+    def openPickup(self) -> None:
+        """自助取件: a code on the keypad, or a card."""
+        self.visit.open_pickup()
+
+    @Slot(str)
+    def pickupCode(self, code: str) -> None:
+        self.visit.pickup_code(code)
 
     @Slot()
     def openForms(self) -> None:

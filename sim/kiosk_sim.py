@@ -31,6 +31,7 @@ class SimulatedDevices:
     by_name: dict[str, Simulated] = field(default_factory=dict)
     citizens: dict = field(default_factory=dict)
     appointment_tokens: dict = field(default_factory=dict)    # citizen key → today's QR token
+    pickup_codes: dict = field(default_factory=dict)          # citizen key → their demo pickup code
 
     def handle(self, driver: str):
         """The first simulator standing in for this driver (None if no such device is configured)."""
@@ -62,6 +63,22 @@ class SimulatedDevices:
         booked = book_demo_appointments(hall, Signer.from_file(SIGNING_KEYS), self.clock())
         whose = {person_key(c.id_number, hall.settings.hall.id): key for key, c in self.citizens.items()}
         self.appointment_tokens = {whose[a.person_key]: token for a, token in booked}
+
+    def load_demo_pickups(self, hall, cells: int) -> None:
+        """Documents waiting in the lockers for two demo citizens (young_wang: two of them), their
+        codes kept here as the SMS gateway would have sent them."""
+        from kiosk.privacy import person_key
+        if not cells:
+            return
+        for key, orders in (("young_wang", ("DEMO-WANG-1", "DEMO-WANG-2")), ("elder_chen", ("DEMO-CHEN-1",))):
+            citizen = person_key(self.citizens[key].id_number, hall.settings.hall.id)
+            for order in orders:
+                if any(o.order_no == order for o in hall.pickups.orders_for_person(citizen, self.clock())):
+                    continue
+                deposit = hall.pickups.deposit(order, citizen, "m", "demo-staff", self.clock())
+                self.pickup_codes[key] = deposit.code
+        for outbox_id, _, _ in hall.pickups.outbox():
+            hall.pickups.handed_to_gateway(outbox_id, self.clock())
 
     # -------------------------------------------------------------- a phone at the camera
     def show_code(self, code: str | bytes) -> None:

@@ -222,6 +222,26 @@ def _walk(ui, core, out_dir: Path, probe) -> list[dict]:
     probe.tap(w, "formDoneHomeButton")
     home()
 
+    # 自助取件: the SMS code on the big keys, the door lit in the bank, closed by the citizen.
+    if vm.property("lockersOffered"):
+        probe.tap(w, "pickupButton")
+        probe.wait_for(w, "pickupScreen")
+        for digit in core.simulators.pickup_codes["elder_chen"][:4]:
+            probe.tap(w, f"pickupKey_{digit}")
+        shot("pickup")
+        for digit in core.simulators.pickup_codes["elder_chen"][4:]:
+            probe.tap(w, f"pickupKey_{digit}")
+        probe.tap(w, "pickupKey_取件")
+        probe.wait_for(w, "pickupOpenScreen", timeout=10)
+        shot("pickup_open")
+        door = vm.property("pickupDoors")[0]["cell"]
+        bus, board, lock = door.rsplit("/", 2)
+        core.simulators.by_name[bus].handle.close_door(int(board), int(lock))
+        probe.wait_for(w, "pickupDoneScreen", timeout=10)
+        shot("pickup_done")
+        probe.tap(w, "pickupDoneHomeButton")
+        home()
+
     # The technician's door: five taps on the hall's name, then the PIN pad.
     for _ in range(5):
         probe.tap(w, "hallNameTapArea")

@@ -7,6 +7,7 @@ file, so a visit reads without Qt:
     home ─ 取号, or a card laid down ─▶ categories ─▶ items ─▶ kind ─▶ printing ─▶ done ─▶ home
     home ─ 预约取号 ─▶ checkin ─ a code, or a card ─▶ (appointments ─▶) appointment ─▶ printing
     home, or done ─ 表单打印 ─▶ forms ─▶ form (a preview once a card is read) ─▶ form_printing ─▶ form_done
+    home ─ 自助取件 ─▶ pickup (a code, or a card) ─▶ pickup_opening ─▶ pickup_open ─ door closed ─▶ pickup_done
     printing ─ refused, or the printer broke down ─▶ message (a lapsed appointment: 改为现场取号)
 
 The journeys themselves (reserve → print → confirm) are the async functions of
@@ -22,7 +23,7 @@ from concurrent.futures import Future
 from typing import TYPE_CHECKING, Callable
 
 from drivers.one_thread import one_thread
-from kiosk.events import (AgentIdentified, AppointmentFound, AppointmentRefused, AvailabilityChanged, Identified, PrintInterrupted,
+from kiosk.events import (AgentIdentified, AppointmentFound, DoorChanged, AppointmentRefused, AvailabilityChanged, Identified, PrintInterrupted,
                           PrintResumed, SessionEnded)
 from kiosk.forms import check_typed
 from kiosk.hall.model import Appointment, RefusalReason, Ticket
@@ -37,11 +38,12 @@ HOME, CATEGORIES, ITEMS, KIND = "home", "categories", "items", "kind"
 PRINTING, DONE, MESSAGE = "printing", "done", "message"
 CHECK_IN, APPOINTMENTS, APPOINTMENT = "checkin", "appointments", "appointment"
 FORMS, FORM, FORM_PRINTING, FORM_DONE = "forms", "form", "form_printing", "form_done"
+PICKUP, PICKUP_OPENING, PICKUP_OPEN, PICKUP_DONE = "pickup", "pickup_opening", "pickup_open", "pickup_done"
 
 # Where 返回 leads from each step (home from any other).
 BACK = {ITEMS: CATEGORIES, KIND: ITEMS, APPOINTMENTS: CHECK_IN, APPOINTMENT: CHECK_IN, FORM: FORMS}
 # Steps of a visit under way: when the kiosk ends the visit (a card pulled out), go home.
-UNDER_WAY = {CATEGORIES, ITEMS, KIND, CHECK_IN, APPOINTMENTS, APPOINTMENT, FORMS, FORM}
+UNDER_WAY = {CATEGORIES, ITEMS, KIND, CHECK_IN, APPOINTMENTS, APPOINTMENT, FORMS, FORM, PICKUP}
 # Steps where nothing of a visit is under way: a card laid down starts one.
 START_ON_CARD = {HOME, DONE, MESSAGE}
 # The appointment being checked in is kept through these.
@@ -50,6 +52,8 @@ CHECKING_IN = {CHECK_IN, APPOINTMENTS, APPOINTMENT, PRINTING}
 SOMETHING_WRONG = Sentence("出了点小问题，号票没有打出来。请到咨询台，工作人员会帮您取号。")
 LOOKUP_FAILED = Sentence("暂时查不到预约，请稍后再试，或到咨询台请工作人员帮您。")
 FORM_FAILED = Sentence("表格暂时打印不了，请到咨询台领取表格。")
+PICKUP_FAILED = Sentence("取件柜暂时打不开，请到窗口取件，工作人员会帮您。")
+JAMMED = Sentence("柜门没有打开，很抱歉。您的材料还在柜子里，请到窗口，工作人员会帮您取出。")
 
 
 class Visit:
@@ -78,6 +82,8 @@ class Visit:
         self.form_notes: dict[str, str] = {}    # field → shrunk | wrapped | too_long | no_glyph
         self.form_problem: Sentence = NOTHING   # why it did not print (the form is kept for a retry)
         self.typed_problems: dict[str, tuple[Sentence, str]] = {}   # key → (what is wrong, the value typed)
+        self.pickup_doors: list = []            # kiosk.flows.pickup.DoorResult of the cells just opened
+        self.pickup_notice: Sentence = NOTHING  # why nothing opened (a wrong code, a jam, ...)
         self.ending = False                     # inside home(): the core's SessionEnded is our echo
         self._request = 0                       # which journey's answer is still awaited
 
@@ -93,6 +99,9 @@ class Visit:
             self._core.scan_for_appointments(step == CHECK_IN)
         if step == CHECK_IN or step not in CHECKING_IN:
             self._forget_appointments()     # kept while printing: a lapsed one offers its walk-in
+        if step not in (PICKUP, PICKUP_OPENING, PICKUP_OPEN, PICKUP_DONE) and (self.pickup_doors or self.pickup_notice):
+            self.pickup_doors, self.pickup_notice = [], NOTHING
+            self._changed("pickup")
         if step not in (FORMS, FORM, FORM_PRINTING, FORM_DONE) and (self.form or self.forms):
             self.forms, self.form, self.form_preview, self.form_problem = [], None, b"", NOTHING
             self.form_notes = {}
@@ -347,6 +356,59 @@ class Visit:
         self._changed("form")
         self._go(FORM)          # the form is kept: 再打印一次 once the printer is back
 
+    # ---------------------------------------------------------------- 自助取件
+    @one_thread
+    def open_pickup(self) -> None:
+        if self._core.lockers is not None:
+            self.pickup_doors, self.pickup_notice = [], NOTHING
+            self._changed("pickup")
+            self._go(PICKUP)
+            if self._core.identity() is not None:
+                self._pick_up(self._core.lockers.by_card)
+
+    @one_thread
+    def pickup_code(self, code: str) -> None:
+        if self.step == PICKUP and len(code) == 6 and code.isdigit():
+            self._pick_up(lambda: self._core.lockers.by_code(code))
+
+    def _pick_up(self, start: Callable[[], Future]) -> None:
+        self._request += 1
+        request = self._request
+        self.pickup_notice = NOTHING
+        self._changed("pickup")
+        self._go(PICKUP_OPENING)
+        start().add_done_callback(lambda done: self._post(lambda: self._picked(request, done)))
+
+    def _picked(self, request: int, done: Future) -> None:
+        if request != self._request or self.step != PICKUP_OPENING:
+            return
+        error = PICKUP_FAILED if done.cancelled() else done.exception()
+        opened = [] if error is not None else [d for d in done.result() if d.opened]
+        if error is None and not opened:
+            error = JAMMED            # nothing opened: the documents stay for the window staff
+        if error is not None:
+            self.pickup_notice = error if isinstance(error, Sentence) else getattr(error, "message", PICKUP_FAILED)
+            if not isinstance(error, Sentence) and not getattr(error, "message", None):
+                log.error("pickup failed", exc_info=error)
+            self._changed("pickup")
+            self._go(PICKUP)
+            return
+        self.pickup_doors = opened
+        self._changed("pickup")
+        self._go(PICKUP_OPEN)
+
+    @one_thread
+    def on_door_changed(self, event: DoorChanged) -> None:
+        """The citizen closed a door they were collecting from: once all are shut, thank them."""
+        if self.step != PICKUP_OPEN or event.open:
+            return
+        cell = f"{event.role}/{event.board}/{event.lock}"
+        if any(d.cell == cell for d in self.pickup_doors):
+            self.pickup_doors = [d for d in self.pickup_doors if d.cell != cell]
+            self._changed("pickup")
+            if not self.pickup_doors:
+                self._go(PICKUP_DONE)
+
     # ---------------------------------------------------------------- the kiosk's events
     @one_thread
     def on_availability_changed(self, event: AvailabilityChanged) -> None:
@@ -369,6 +431,8 @@ class Visit:
             self.find_by_card()
         elif self.step == FORM:
             self._make_preview()
+        elif self.step == PICKUP and self._core.lockers is not None:
+            self._pick_up(self._core.lockers.by_card)
         elif self.step in START_ON_CARD and self.availability.available:
             self._go(CATEGORIES)
 

@@ -104,10 +104,12 @@ Item {
                 id: secondary
                 width: parent.width
                 spacing: Theme.spacing
-                readonly property real half: vm.formsOffered ? (width - spacing) / 2 : width
+                readonly property int count: 1 + (vm.formsOffered ? 1 : 0) + (vm.lockersOffered ? 1 : 0)
+                readonly property real half: (width - (count - 1) * spacing) / count
                 // Both as tall as the taller one: two buttons of one row, not two sizes.
                 readonly property real buttonHeight: Math.max(home.portrait ? 180 : 200, checkIn.implicitHeight,
-                                                              forms.visible ? forms.implicitHeight : 0)
+                                                              forms.visible ? forms.implicitHeight : 0,
+                                                              pickup.visible ? pickup.implicitHeight : 0)
                 BigButton {
                     id: checkIn
                     objectName: "checkInButton"
@@ -116,7 +118,7 @@ Item {
                     enabled: vm.ticketAvailable
                     primary: false
                     text: qsTr("预约取号")
-                    fontSize: vm.english ? Theme.fontLarge : Theme.fontTitle
+                    fontSize: vm.english || secondary.count > 2 ? Theme.fontLarge : Theme.fontTitle
                     detail: qsTr("在微信上预约过的，扫码或刷卡签到")
                     detailSize: Theme.fontSmall
                     onClicked: vm.openCheckIn()
@@ -129,10 +131,23 @@ Item {
                     height: secondary.buttonHeight
                     primary: false
                     text: qsTr("表单打印")
-                    fontSize: vm.english ? Theme.fontLarge : Theme.fontTitle
+                    fontSize: vm.english || secondary.count > 2 ? Theme.fontLarge : Theme.fontTitle
                     detail: qsTr("刷身份证，自动填好申请表")
                     detailSize: Theme.fontSmall
                     onClicked: vm.openForms()
+                }
+                BigButton {
+                    id: pickup
+                    objectName: "pickupButton"
+                    visible: vm.lockersOffered
+                    width: secondary.half
+                    height: secondary.buttonHeight
+                    primary: false
+                    text: qsTr("自助取件")
+                    fontSize: vm.english || secondary.count > 2 ? Theme.fontLarge : Theme.fontTitle
+                    detail: qsTr("凭短信取件码或刷卡取证件")
+                    detailSize: Theme.fontSmall
+                    onClicked: vm.openPickup()
                 }
             }
 

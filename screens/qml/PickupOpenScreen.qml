@@ -1,0 +1,62 @@
+import QtQuick
+
+// The door is open: its number, big, and where it is in the bank (lit); close it when done.
+Item {
+    id: page
+    objectName: "pickupOpenScreen"
+    readonly property var doors: vm.pickupDoors
+    readonly property var open: page.doors.map(d => d.number)
+
+    Column {
+        anchors.top: parent.top
+        anchors.topMargin: Theme.margin
+        anchors.horizontalCenter: parent.horizontalCenter
+        width: Math.min(parent.width - 2 * Theme.margin, 1000)
+        spacing: Theme.margin
+        Text {
+            objectName: "pickupDoorText"
+            width: parent.width
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.Wrap
+            text: qsTr("请到 %1 号柜门取件").arg(page.open.join("、"))
+            color: Theme.accent
+            font.pixelSize: Theme.fontTitle + 16
+            font.bold: true
+        }
+        // The bank as it stands in the hall: the open door lit.
+        Grid {
+            id: bank
+            anchors.horizontalCenter: parent.horizontalCenter
+            columns: 8
+            spacing: 6
+            Repeater {
+                model: vm.lockerCells
+                Rectangle {
+                    required property int index
+                    readonly property bool lit: page.open.indexOf(index + 1) >= 0
+                    objectName: lit ? "litDoor_" + (index + 1) : ""
+                    width: 100; height: 64
+                    radius: 6
+                    color: lit ? Theme.accent : Theme.surface
+                    border.color: lit ? Theme.accent : Theme.line
+                    border.width: 2
+                    Text {
+                        anchors.centerIn: parent
+                        text: index + 1
+                        color: parent.lit ? Theme.textOnAccent : Theme.textSecondary
+                        font.pixelSize: Theme.fontSmall
+                        font.bold: parent.lit
+                    }
+                }
+            }
+        }
+        Text {
+            width: parent.width
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.Wrap
+            text: qsTr("取出材料后，请随手关好柜门")
+            color: Theme.text
+            font.pixelSize: Theme.fontLarge
+        }
+    }
+}
