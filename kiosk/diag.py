@@ -88,10 +88,22 @@ def scan_images(files: list[str]) -> int:
 
 def _locker(p: argparse.ArgumentParser, args) -> int:
     action = args.files[0] if len(args.files) == 1 else ""
+    from kiosk.locker_diag import open_lock, status, verify_audit
+    if action == "audit":
+        if not args.verify:
+            p.error("locker audit needs --verify")
+        try:
+            database = load_config(args.config).database_path
+        except ConfigError as e:
+            print(json.dumps({"error": "config", "message": str(e)}, ensure_ascii=False))
+            return 2
+        code, result = verify_audit(database)
+        print(json.dumps(result, ensure_ascii=False) if args.json else
+              ("audit chain whole, " if result.get("verified") else "AUDIT CHAIN BROKEN: ") + json.dumps(result, ensure_ascii=False))
+        return code
     if action not in ("status", "open") or not args.port or not args.protocol or args.board is None \
             or (action == "open") != (args.lock is not None):
         p.error("locker needs status or open, --port, --protocol, --board (and --lock for open)")
-    from kiosk.locker_diag import open_lock, status
     code, result = (status(args.port, args.protocol, args.board) if action == "status"
                     else open_lock(args.port, args.protocol, args.board, args.lock))
     if args.json or code == 3:
@@ -145,6 +157,7 @@ def main(argv=None) -> int:
     p.add_argument("--protocol", choices=["generic", "kerong"], help="locker: the boards' protocol")
     p.add_argument("--board", type=int, help="locker: the board's address")
     p.add_argument("--lock", type=int, help="locker open: the lock (1-24 generic, 1-16 Kerong)")
+    p.add_argument("--verify", action="store_true", help="locker audit: check the hash chain")
     args = p.parse_args(argv)
 
     if args.command == "locker":

@@ -260,21 +260,11 @@ class SqlitePickups:
         self._newest = digest
 
     def verify_audit(self) -> list[str]:
-        """What is wrong with the chain ([] when whole): an edited row, a row taken out, the
-        newest rows deleted (the anchor file holds a later hash than the table's last)."""
-        problems, prev = [], GENESIS
+        """What is wrong with the chain ([] when whole): see verify_chain."""
         with self._tx(write=False) as conn:
             rows = conn.execute("SELECT * FROM locker_audit ORDER BY id").fetchall()
-        for r in rows:
-            if r["prev_hash"] != prev:
-                problems.append(f"row {r['id']}: the row before it was changed or removed")
-            if _chain(r["prev_hash"], r["at"], r["actor"], r["event"], r["detail"]) != r["hash"]:
-                problems.append(f"row {r['id']}: edited after it was written")
-            prev = r["hash"]
-        anchored = self._anchor.read_text(encoding="utf-8").strip() if self._anchor.exists() else GENESIS
-        if rows and anchored != prev or not rows and anchored != GENESIS:
-            problems.append("the newest rows are missing: the chain ends before the hash kept outside the database")
-        return problems
+        return verify_chain(rows, self._anchor)
+
 
     # ---------------------------------------------------------------- helpers
     def _hash(self, code: str) -> str:
@@ -299,3 +289,19 @@ class SqlitePickups:
 
 def _chain(prev: str, at: str, actor: str, event: str, detail: str) -> str:
     return hashlib.sha256("\x1f".join((prev, at, actor, event, detail)).encode()).hexdigest()
+
+
+def verify_chain(rows, anchor: Path) -> list[str]:
+    """An edited row, a row taken out, the newest rows deleted (the anchor file, kept outside
+    the database, holds a later hash than the table's last row)."""
+    problems, prev = [], GENESIS
+    for r in rows:
+        if r["prev_hash"] != prev:
+            problems.append(f"row {r['id']}: the row before it was changed or removed")
+        if _chain(r["prev_hash"], r["at"], r["actor"], r["event"], r["detail"]) != r["hash"]:
+            problems.append(f"row {r['id']}: edited after it was written")
+        prev = r["hash"]
+    anchored = anchor.read_text(encoding="utf-8").strip() if anchor.exists() else GENESIS
+    if anchored != prev:
+        problems.append("the newest rows are missing: the chain ends before the hash kept outside the database")
+    return problems

@@ -59,3 +59,35 @@ def test_while_another_program_holds_the_bus_it_says_so_and_leaves_the_bus_alone
         assert len(bank.received) == before and bank.lock(0, 2).opened_count == 0
     finally:
         kiosk.close()
+
+
+def test_audit_verify_finds_an_edited_row_while_the_hall_is_open(config_dir, tmp_path):
+    import sqlite3
+    import yaml
+    from datetime import datetime
+    from kiosk.config import load_config
+    from kiosk.hall.sqlite_hall import SqliteHall
+    data = yaml.safe_load((config_dir / "kiosk.yaml").read_text(encoding="utf-8"))
+    data["kiosk"]["database"] = str(tmp_path / "hall.sqlite")
+    (config_dir / "kiosk.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    config = load_config(config_dir)
+    hall = SqliteHall(config.hall_settings(), config.database_path)
+    try:
+        hall.pickups.add_cells({"lockers_left/1/1": "m"})
+        hall.pickups.deposit("ORD-1", "a" * 32, "m", "staff", datetime(2026, 11, 23, 10))
+        hall.pickups.set_cell_state("lockers_left/1/1", "out_of_service", "technician", datetime(2026, 11, 23, 10))
+
+        def audit():
+            run = subprocess.run([sys.executable, "-m", "kiosk.diag", "locker", "audit", "--verify", "--json",
+                                  "--config", str(config_dir)], capture_output=True, text=True, timeout=60)
+            return run.returncode, json.loads(run.stdout)
+        code, result = audit()
+        assert code == 0 and result["verified"] and result["rows"] == 2
+        raw = sqlite3.connect(config.database_path)
+        raw.execute("UPDATE locker_audit SET actor='nobody' WHERE id=1")
+        raw.commit()
+        raw.close()
+        code, result = audit()
+        assert code == 1 and any("row 1: edited" in p for p in result["problems"])
+    finally:
+        hall.close()
