@@ -116,3 +116,19 @@ def test_deleting_the_newest_audit_rows_is_found_by_the_hash_kept_outside(hall):
     with h.transaction(write=True) as conn:
         conn.execute("DELETE FROM locker_audit WHERE id=(SELECT MAX(id) FROM locker_audit)")
     assert any("newest rows are missing" in p for p in h.pickups.verify_audit())
+
+
+def test_codes_leave_the_database_once_the_gateway_has_them_and_its_log_shows_none(hall, tmp_path, caplog):
+    import logging
+    from kiosk.hall.sms import LoggingGateway, deliver
+    h, clock = hall
+    deposit = h.pickups.deposit("ORD-8", WANG, "m", "staff-07", clock.now)
+
+    class Down:
+        def send(self, order_no, phone, text):
+            raise ConnectionError("operator unreachable")
+    assert deliver(h.pickups, Down(), clock.now) == 0 and len(h.pickups.outbox()) == 1, "kept for the next round"
+    with caplog.at_level(logging.INFO, logger="kiosk.hall.sms"):
+        assert deliver(h.pickups, LoggingGateway(), clock.now, phone_of=lambda order: "13800138000") == 1
+    assert h.pickups.outbox() == []
+    assert deposit.code not in caplog.text and "138****8000" in caplog.text and "******" in caplog.text
