@@ -41,6 +41,7 @@ DETAIL_LABELS = {
     "silent_boards": Sentence("没有响应的锁控板"),
     "openings": Sentence("开门次数"),
     "jammed": Sentence("卡住次数"),
+    "left_open": Sentence("开着没关的柜门"),
 }
 # Long values get a whole line on the screen (when there is one); the rest sit two or three to a line.
 WIDE_KEYS = {"sam_id", "readers", "last_atr", "source", "last_error", "card_warnings", "doors_open"}

@@ -37,6 +37,7 @@ class LockerBusDevice(Strict):
     protocol: Literal["generic", "kerong"]
     boards: list[BoardSettings]
     poll_interval_s: float = Field(default=1.0, gt=0, le=10)
+    door_open_alert_s: float = Field(default=120.0, gt=0)     # a door open longer: the technician is told
     timeout_s: float = Field(default=0.3, gt=0, le=5)
 
 
@@ -54,6 +55,7 @@ class LockerBusRole(DeviceRole):
         self.doors: dict[tuple[int, int], bool] = {}        # (board, lock) → open, as last read
         self.items: dict[tuple[int, int], bool] = {}
         self._silent: dict[int, str] = {}
+        self._open_since: dict[tuple[int, int], float] = {}      # doors open now → since when (monotonic)
         self._counts = {"openings": 0, "jammed": 0}
         self.health = DeviceHealth(self.name, describe(settings), "absent", Sentence("还没有检查取件柜"))
 
@@ -84,6 +86,10 @@ class LockerBusRole(DeviceRole):
                 if self.doors.get(key) is not None and self.doors[key] != doors.open[lock]:
                     changed.append(DoorChanged(self.name, board.address, lock, doors.open[lock]))
                 self.doors[key] = doors.open[lock]
+                if doors.open[lock]:
+                    self._open_since.setdefault(key, time.monotonic())
+                else:
+                    self._open_since.pop(key, None)
                 if doors.items:
                     self.items[key] = doors.items[lock]
         health = self._record("")
@@ -102,6 +108,12 @@ class LockerBusRole(DeviceRole):
             return DeviceHealth(self.name, self.health.name, "fault",
                                 Sentence("取件柜有 {count} 块锁控板没有响应", count=str(len(self._silent))),
                                 details, time.time())
+        left_open = sorted(f"{b}-{lock}" for (b, lock), since in self._open_since.items()
+                           if time.monotonic() - since > self.settings.door_open_alert_s)
+        if left_open:
+            details["left_open"] = left_open
+            return DeviceHealth(self.name, self.health.name, "warning",
+                                Sentence("有柜门开着没关：{doors}", doors="、".join(left_open)), details, time.time())
         return DeviceHealth(self.name, self.health.name, "ok", NOTHING, details, time.time())
 
     def _open(self, board: int, lock: int) -> Opened:

@@ -58,5 +58,14 @@ Item {
             color: Theme.text
             font.pixelSize: Theme.fontLarge
         }
+        // Still open after a while: a friendly reminder (the technician is told later, by the role).
+        Banner {
+            id: reminder
+            objectName: "doorReminder"
+            width: parent.width
+            visible: false
+            text: qsTr("柜门还开着，请记得关好 %1 号柜门").arg(page.open.join("、"))
+            Timer { interval: 45000; running: true; onTriggered: reminder.visible = true }
+        }
     }
 }

@@ -52,3 +52,17 @@ def test_an_open_through_the_role_is_seen_open(role):
     bank, watched = role
     opened = asyncio.run(watched.open(1, 9))
     assert opened.open and bank.lock(1, 9).opened_count == 1 and watched.doors[(1, 9)] is True
+
+
+def test_a_door_left_open_too_long_warns_the_technician(role):
+    bank, watched = role
+    watched.settings = watched.settings.model_copy(update={"door_open_alert_s": 0.3})
+    bank.open_by_hand(1, 6)
+    assert watched.check_now().result(timeout=10).state == "ok", "just opened: no alarm yet"
+    import time
+    time.sleep(0.4)
+    health = watched.check_now().result(timeout=10)
+    assert health.state == "warning" and health.details["left_open"] == ["1-6"]
+    assert say(health.reason, "zh_CN") == "有柜门开着没关：1-6"
+    bank.close_door(1, 6)
+    assert watched.check_now().result(timeout=10).state == "ok"
