@@ -6,13 +6,16 @@ Item {
     id: page
     objectName: "formScreen"
     readonly property bool identified: vm.citizen.identified
+    // Portrait: the questions over the preview. Landscape: the questions left, the preview right.
+    readonly property bool portrait: height > width
+    readonly property real side: page.portrait ? page.width : page.width / 2
 
     Column {
         id: header
         anchors.top: parent.top
         anchors.topMargin: Theme.spacing
-        anchors.horizontalCenter: parent.horizontalCenter
-        width: Math.min(parent.width - 2 * Theme.margin, 1100)
+        x: (page.side - width) / 2
+        width: Math.min(page.side - 2 * Theme.margin, 1100)
         spacing: Theme.spacing
 
         Text {
@@ -140,12 +143,10 @@ Item {
     Rectangle {
         id: paper
         visible: page.identified
-        anchors.top: header.bottom
-        anchors.topMargin: Theme.spacing
-        anchors.bottom: printButton.top
-        anchors.bottomMargin: Theme.spacing
-        anchors.horizontalCenter: parent.horizontalCenter
-        width: Math.min(parent.width - 2 * Theme.margin, height / 1.414)
+        y: page.portrait ? header.y + header.height + Theme.spacing : Theme.spacing
+        height: printButton.y - Theme.spacing - y
+        x: (page.portrait ? 0 : page.side) + (page.side - width) / 2
+        width: Math.min(page.side - 2 * Theme.margin, height / 1.414)
         color: "white"
         border.color: Theme.line; border.width: 2
         Image {
@@ -167,8 +168,8 @@ Item {
         enabled: vm.forms.canPrint
         anchors.bottom: nav.top
         anchors.bottomMargin: Theme.spacing
-        anchors.horizontalCenter: parent.horizontalCenter
-        width: Math.min(parent.width - 2 * Theme.margin, 900)
+        x: (page.portrait ? 0 : page.side) + (page.side - width) / 2
+        width: Math.min(page.side - 2 * Theme.margin, 900)
         text: vm.forms.problem !== "" ? qsTr("再打印一次") : qsTr("打印这张表")
         detail: qsTr("打印出来的是完整信息，屏幕上为保护隐私做了遮挡")
         onClicked: vm.forms.print()

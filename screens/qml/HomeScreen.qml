@@ -90,7 +90,8 @@ Item {
             BigButton {
                 objectName: "takeNumberButton"
                 width: parent.width
-                height: Math.max(home.portrait ? 260 : 360, implicitHeight)
+                // Landscape has the height of the glass only: with 预约取号, 表单打印 and 自助取件 below, less.
+                height: Math.max(home.portrait ? 260 : (secondary.count > 1 ? 240 : 360), implicitHeight)
                 enabled: vm.ticketAvailable
                 text: qsTr("取号")
                 fontSize: vm.english ? Theme.fontTitle + 16 : Theme.fontHuge
@@ -107,7 +108,7 @@ Item {
                 readonly property int count: 1 + (vm.formsOffered ? 1 : 0) + (vm.lockersOffered ? 1 : 0)
                 readonly property real half: (width - (count - 1) * spacing) / count
                 // Both as tall as the taller one: two buttons of one row, not two sizes.
-                readonly property real buttonHeight: Math.max(home.portrait ? 180 : 200, checkIn.implicitHeight,
+                readonly property real buttonHeight: Math.max(home.portrait ? 180 : 160, checkIn.implicitHeight,
                                                               forms.visible ? forms.implicitHeight : 0,
                                                               pickup.visible ? pickup.implicitHeight : 0)
                 BigButton {
@@ -118,7 +119,8 @@ Item {
                     enabled: vm.ticketAvailable
                     primary: false
                     text: qsTr("预约取号")
-                    fontSize: vm.english || secondary.count > 2 ? Theme.fontLarge : Theme.fontTitle
+                    fontSize: secondary.count > 2 && !home.portrait ? Theme.fontBody
+                              : vm.english || secondary.count > 2 ? Theme.fontLarge : Theme.fontTitle
                     detail: qsTr("在微信上预约过的，扫码或刷卡签到")
                     detailSize: Theme.fontSmall
                     onClicked: vm.openCheckIn()
@@ -131,7 +133,8 @@ Item {
                     height: secondary.buttonHeight
                     primary: false
                     text: qsTr("表单打印")
-                    fontSize: vm.english || secondary.count > 2 ? Theme.fontLarge : Theme.fontTitle
+                    fontSize: secondary.count > 2 && !home.portrait ? Theme.fontBody
+                              : vm.english || secondary.count > 2 ? Theme.fontLarge : Theme.fontTitle
                     detail: qsTr("刷身份证，自动填好申请表")
                     detailSize: Theme.fontSmall
                     onClicked: vm.openForms()
@@ -144,7 +147,8 @@ Item {
                     height: secondary.buttonHeight
                     primary: false
                     text: qsTr("自助取件")
-                    fontSize: vm.english || secondary.count > 2 ? Theme.fontLarge : Theme.fontTitle
+                    fontSize: secondary.count > 2 && !home.portrait ? Theme.fontBody
+                              : vm.english || secondary.count > 2 ? Theme.fontLarge : Theme.fontTitle
                     detail: qsTr("凭短信取件码或刷卡取证件")
                     detailSize: Theme.fontSmall
                     onClicked: vm.openPickup()

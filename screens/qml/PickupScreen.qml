@@ -5,13 +5,15 @@ Item {
     id: page
     objectName: "pickupScreen"
     property string code: ""
+    readonly property bool portrait: height > width
 
     Column {
         id: head
         anchors.top: parent.top
         anchors.topMargin: Theme.margin
-        anchors.horizontalCenter: parent.horizontalCenter
-        width: Math.min(parent.width - 2 * Theme.margin, 1000)
+        // Portrait: the code over the keys. Landscape: the code on the left, the keys on the right.
+        x: page.portrait ? (parent.width - width) / 2 : Theme.margin
+        width: page.portrait ? Math.min(parent.width - 2 * Theme.margin, 1000) : parent.width / 2 - 2 * Theme.margin
         spacing: Theme.spacing
         Text {
             width: parent.width
@@ -62,9 +64,8 @@ Item {
 
     Grid {
         id: keys
-        anchors.top: head.bottom
-        anchors.topMargin: Theme.margin
-        anchors.horizontalCenter: parent.horizontalCenter
+        y: page.portrait ? head.y + head.height + Theme.margin : Theme.margin
+        x: page.portrait ? (parent.width - width) / 2 : parent.width / 2 + (parent.width / 2 - width) / 2
         columns: 3
         spacing: Theme.spacing / 2
         Repeater {
@@ -72,7 +73,7 @@ Item {
             BigButton {
                 required property string modelData
                 objectName: "pickupKey_" + modelData
-                width: 300
+                width: Math.min(300, ((page.portrait ? page.width : page.width / 2) - 2 * Theme.margin - Theme.spacing) / 3)
                 primary: modelData === "取件"
                 enabled: modelData !== "取件" || page.code.length === 6
                 text: modelData === "取件" ? qsTr("取件") : modelData
