@@ -64,6 +64,15 @@ class SimulatedDevices:
         whose = {person_key(c.id_number, hall.settings.hall.id): key for key, c in self.citizens.items()}
         self.appointment_tokens = {whose[a.person_key]: token for a, token in booked}
 
+    def locker_door(self, number: int):
+        """(the bank, board, lock) of locker door `number`, numbered as the screens number them:
+        every lock of every locker bus, in the order of kiosk.yaml."""
+        doors = [(s.handle, board, lock) for s in self.by_name.values() if s.driver == "rs485-locks"
+                 for board, b in s.handle.boards.items() for lock in b.locks]
+        if not 1 <= number <= len(doors):
+            raise ValueError(f"locker doors are numbered 1-{len(doors)}")
+        return doors[number - 1]
+
     def load_demo_pickups(self, hall, cells: int) -> None:
         """Documents waiting in the lockers for two demo citizens (young_wang: two of them), their
         codes kept here as the SMS gateway would have sent them."""
@@ -152,7 +161,9 @@ def start_simulators(config: KioskConfig, out_dir: Path, scenario: str | Path | 
 CONSOLE_HELP = ("commands: id KEY (lay an ID card on the reader) | ssc KEY (insert a social-security card) | "
                 "pull (take the cards away) | scan KEY (show KEY's appointment QR code to the camera) | "
                 "hide (take the phone away) | paper_out | cover_open | offline | ok | mid_paper_out | mid_cover_open | "
-                "mid_cutter_error (the next ticket stops half-way) | citizens | help")
+                "mid_cutter_error (the next ticket stops half-way) | citizens | "
+                "codes (the demo pickup codes) | close N / jam N / unjam N (locker door N, as numbered on "
+                "screen) | silence BUS BOARD / wake BUS BOARD (a lock board stops answering) | help")
 
 
 def console(sims: SimulatedDevices, lines, say=print) -> None:
@@ -180,6 +191,18 @@ def console(sims: SimulatedDevices, lines, say=print) -> None:
                 sims.printer.set_state(word)
             elif word.startswith("mid_") and word[4:] in MID_TICKET_FAULTS:
                 sims.printer.fail_mid_ticket(word[4:])      # the next ticket stops half-way
+            elif word == "codes":
+                say(", ".join(f"{key}: {code}" for key, code in sims.pickup_codes.items()) or "no lockers")
+                continue
+            elif word in ("close", "jam", "unjam"):
+                bank, board, lock = sims.locker_door(int(arg))
+                if word == "close":
+                    bank.close_door(board, lock)
+                else:
+                    bank.lock(board, lock).jammed = word == "jam"
+            elif word in ("silence", "wake"):
+                bus, board = arg.split()
+                sims.by_name[bus].handle.boards[int(board)].silent = word == "silence"
             elif word == "citizens":
                 say(", ".join(f"{key} ({c.name[0]}*, {c.birth_date.year})" for key, c in sims.citizens.items()))
             elif word:

@@ -39,3 +39,18 @@ def test_console_holds_a_citizens_appointment_code_up_to_the_camera(tmp_path):
         assert said[-1] == "ok: hide"
     finally:
         core.stop()
+
+
+def test_console_plays_the_lockers_bad_day(tmp_path):
+    core = build_core(load_config(), sim=True, out_dir=tmp_path)
+    said = []
+    try:
+        console(core.simulators, ["codes", "jam 12", "silence lockers_right 0", "close 12", "jam 99"], said.append)
+        bank, board, lock = core.simulators.locker_door(12)
+        assert bank.lock(board, lock).jammed and (board, lock) == (1, 12)
+        assert core.simulators.by_name["lockers_right"].handle.boards[0].silent
+        assert any(core.simulators.pickup_codes["elder_chen"] in s for s in said)
+        assert any("numbered 1-64" in s for s in said)
+        assert core.lockers.numbers["lockers_left/1/12"] == 12, "the console and the screens count doors alike"
+    finally:
+        core.stop()
