@@ -52,10 +52,6 @@ class LockerService:
         if buses:
             pickups.add_cells({cell: "m" for cell in self.cells})
 
-    @property
-    def available(self) -> bool:
-        return bool(self.buses) and all(b.health.usable for b in self.buses.values())
-
     def resume(self) -> Future:
         """At start-up: settle openings a killed process left half-way (reading their doors)."""
         return asyncio.run_coroutine_threadsafe(resume(self.desk), self._loop)

@@ -26,7 +26,6 @@ from drivers.sentence import Sentence
 # IPP printer-state
 IDLE, PROCESSING, STOPPED = 3, 4, 5
 # IPP job-state
-JOB_PENDING, JOB_HELD, JOB_PROCESSING, JOB_STOPPED, JOB_CANCELED, JOB_ABORTED, JOB_COMPLETED = 3, 4, 5, 6, 7, 8, 9
 JOB_STATES = {3: "pending", 4: "held", 5: "processing", 6: "stopped", 7: "canceled", 8: "aborted", 9: "completed"}
 # Reasons that stop a form from printing, and what a citizen is told.
 BLOCKING = {

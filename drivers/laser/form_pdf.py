@@ -16,8 +16,10 @@ a QGuiApplication for its font database (the kiosk has one; kiosk-diag makes an 
 """
 from __future__ import annotations
 
+import functools
 import io
 import re
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -63,8 +65,10 @@ class RenderedForm:
     ms: float = 0.0
 
 
+@functools.cache
 def check_fonts() -> None:
-    """FormRenderError when the form fonts are not installed (say which package)."""
+    """FormRenderError when the form fonts are not installed (say which package). Asked once:
+    the font database does not change while the kiosk runs (a failure is not cached)."""
     if QGuiApplication.instance() is None:
         raise FormRenderError("a QGuiApplication must exist before forms are drawn (Qt's font database)")
     families = set(QFontDatabase.families())
@@ -203,8 +207,19 @@ def _font(size_pt: float) -> QFont:
     return font
 
 
+_per_thread = threading.local()
+
+
+def _family_metrics() -> tuple[QFontMetricsF, ...]:
+    """Each family's metrics, made once per thread: Qt's font objects are reentrant, not
+    thread-safe, and forms are drawn on the flow loop's worker threads."""
+    if not hasattr(_per_thread, "metrics"):
+        _per_thread.metrics = tuple(QFontMetricsF(QFont(family)) for family in FAMILIES)
+    return _per_thread.metrics
+
+
 def _has_glyphs(text: str) -> bool:
-    metrics = [QFontMetricsF(QFont(family)) for family in FAMILIES]
+    metrics = _family_metrics()
     return all(c.isspace() or any(m.inFontUcs4(ord(c)) for m in metrics) for c in text)
 
 

@@ -71,10 +71,6 @@ def generic_read_all(board: int) -> bytes:
     return generic_command(GENERIC_READ, board, 0, FUNC_READ)
 
 
-def generic_reply_length(command: bytes) -> int:
-    return 7 if command[0] == GENERIC_READ and command[2] == 0 else 5
-
-
 def parse_generic_one(reply: bytes, command: bytes, sense: Sense = Sense()) -> bool:
     """The door's state (True: open) from the 5-byte reply to an open or read-one command."""
     if len(reply) != 5:
