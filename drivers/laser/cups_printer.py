@@ -214,12 +214,17 @@ class LaserPrinter:
     @one_thread
     def wait(self, job_id: int, timeout_s: float = 120.0, poll_s: float = 0.1) -> JobStatus:
         """Follow the job to its end; LaserJobFailed unless it completed. Either way CUPS is told
-        to forget it (its spool file and history), so no form stays behind."""
+        to forget it (its spool file and history), so no form stays behind. CUPS may call a job
+        complete once the printer took it, even if the printer then stopped (cover opened, jam):
+        when the printer can be asked, a stop it reports then is LaserNotReady."""
         started = time.monotonic()
         try:
             while True:
                 status = self.job(job_id)
                 if status.state == "completed":
+                    after = self.status() if self.printer_uri else None
+                    if after is not None and after.blocking:
+                        raise LaserNotReady(after)
                     return JobStatus(job_id, status.state, status.reasons, time.monotonic() - started)
                 if status.state in ("canceled", "aborted", "stopped", "held") or \
                         time.monotonic() - started > timeout_s:

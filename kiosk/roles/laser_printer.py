@@ -104,11 +104,6 @@ class LaserPrinterRole(DeviceRole):
                 raise LaserNotReady(status)
             self._job = job = printer.submit(pdf, title)
             done = printer.wait(job, self.settings.job_timeout_s)
-            # CUPS may call a job complete once the printer took it, even if the printer then
-            # stopped (cover opened, jam): ask the printer, and say so rather than "take your form".
-            after = printer.status() if self.settings.printer_uri else None
-            if after is not None and after.blocking:
-                raise LaserNotReady(after)
         except LaserError as e:
             self._job = None
             self._counts["failures"] += 1
