@@ -16,6 +16,7 @@ from PySide6.QtQuick import QQuickImageProvider
 
 from kiosk.flows.visit import CHECK_IN, Visit
 from kiosk.wording import NOTHING, Sentence, say
+from screens.i18n import pick
 from screens.qt_thread import qt_thread
 
 PREVIEW_MS = 33           # the preview follows the camera up to 30 fps while the scan screen is open
@@ -53,7 +54,7 @@ class AppointmentModel(QObject):
         return say(sentence, self._language()) if sentence else ""
 
     def _pick(self, zh: str, en: str) -> str:
-        return (en or zh) if self._language() == "en" else (zh or en)
+        return pick(self._language(), zh, en)
 
     # ---------------------------------------------------------------- properties for QML
     scannerReady = Property(bool, lambda self: self._core.scanner_usable(), notify=changed)

@@ -15,6 +15,7 @@ from PySide6.QtQuick import QQuickImageProvider
 
 from kiosk.flows.visit import Visit
 from kiosk.wording import Sentence, say
+from screens.i18n import pick
 from screens.qt_thread import qt_thread
 
 PREVIEW_WIDTH_PX = 1000          # about 120 dpi on A4: every box and character readable on the kiosk
@@ -63,7 +64,7 @@ class FormModel(QObject):
         self._shown: bytes = b""
 
     def _pick(self, zh: str, en: str) -> str:
-        return (en or zh) if self._language() == "en" else (zh or en)
+        return pick(self._language(), zh, en)
 
     def _rows(self) -> list:
         return [{"id": f.id, "title": self._pick(f.layout.title, f.layout.title_en)} for f in self._visit.forms]

@@ -24,6 +24,12 @@ from kiosk import wording
 log = logging.getLogger(__name__)
 
 
+def pick(language: str, zh: str, en: str) -> str:
+    """Hall data that carries its own English (item, department, window and form names): the
+    English in English, else the Chinese (each standing in when the other is missing)."""
+    return (en or zh) if language == "en" else (zh or en)
+
+
 def ts_document(language: str) -> bytes:
     """The catalogue as a Qt Linguist .ts file (every QML context reads the same sentences)."""
     root = ET.Element("TS", version="2.1", language=language, sourcelanguage=wording.SOURCE)

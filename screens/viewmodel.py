@@ -20,6 +20,7 @@ from screens.appointments import AppointmentModel
 from screens.calibration import CalibrationModel
 from screens.citizen import CitizenModel
 from screens.forms import FormModel
+from screens.i18n import pick
 from screens.idle import IdleWatcher
 from screens.qt_thread import qt_thread
 from screens.registry import SCREENS, check_screen
@@ -84,8 +85,7 @@ class KioskViewModel(QObject):
 
     # ---------------------------------------------------------------- helpers
     def _pick(self, zh: str, en: str) -> str:
-        """Hall data that carries its own English (item, department and window names)."""
-        return (en or zh) if self.english else (zh or en)
+        return pick(self._language, zh, en)
 
     def _say(self, sentence: Sentence | None) -> str:
         return say(sentence, self._language) if sentence else ""
