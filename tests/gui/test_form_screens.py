@@ -13,6 +13,14 @@ from sim.citizens import load_citizens
 pytestmark = pytest.mark.gui
 
 
+def fill_form(ui, core, form_id: str, citizen: str) -> None:
+    """From home: 表单打印, this form, this citizen's ID card, until the filled form shows."""
+    tap(ui.window, "formsButton")
+    tap(ui.window, f"form_{form_id}")
+    core.simulators.place_id_card(citizen)
+    wait_until(lambda: ui.viewmodel.forms.property("hasPreview"), timeout=10, what="the filled form shown")
+
+
 def printed(core, session_prefix: str, form_id: str):
     return core.simulators.by_name["form_printer"].handle.printed(f"form-{form_id}-{session_prefix}")
 
@@ -139,10 +147,7 @@ def test_a_form_still_waiting_at_the_printer_is_cancelled_when_the_citizen_leave
     ui, core, laser = on_ipp_printer
     w = ui.window
     laser.ipp.jam()                      # the printer takes the job and holds it
-    tap(w, "formsButton")
-    tap(w, "form_residence_permit")
-    core.simulators.place_id_card("elder_zhang")
-    wait_until(lambda: ui.viewmodel.forms.property("hasPreview"), timeout=10, what="the filled form shown")
+    fill_form(ui, core, "residence_permit", "elder_zhang")
     tap(w, "printFormButton")
     wait_for(w, "formPrintingScreen")
     scheduler = cups.Connection(host=laser.cupsd.server)
@@ -191,10 +196,7 @@ def test_the_technician_calibrates_the_form_printer_and_it_holds_after_a_restart
 def test_a_phone_number_typed_on_the_keypad_is_checked_and_lands_on_the_form(start_kiosk):
     ui, core = start_kiosk()
     w = ui.window
-    tap(w, "formsButton")
-    tap(w, "form_housing_fund_withdrawal")
-    core.simulators.place_id_card("young_wang")
-    wait_until(lambda: ui.viewmodel.forms.property("hasPreview"), timeout=10, what="the filled form shown")
+    fill_form(ui, core, "housing_fund_withdrawal", "young_wang")
     tap(w, "typed_phone")
     for key in "1380013800":             # one digit short
         tap(w, f"key_{key}")
@@ -216,10 +218,7 @@ def test_a_phone_number_typed_on_the_keypad_is_checked_and_lands_on_the_form(sta
 def test_someone_filling_in_for_the_citizen_adds_their_card_to_the_agent_block(start_kiosk):
     ui, core = start_kiosk()
     w = ui.window
-    tap(w, "formsButton")
-    tap(w, "form_id_card_application")
-    core.simulators.place_id_card("elder_zhang")            # the applicant
-    wait_until(lambda: ui.viewmodel.forms.property("hasPreview"), timeout=10, what="the filled form shown")
+    fill_form(ui, core, "id_card_application", "elder_zhang")     # the applicant's card
     tap(w, "agentButton")
     wait_for(w, "agentPrompt")
     core.simulators.take_id_card()
