@@ -110,7 +110,7 @@ class LockerBus:
     @one_thread
     def read_door(self, board: int, lock: int) -> bool:
         """True when the door is open."""
-        return self._read_twice(*self._read_one_args(board, lock))
+        return self._read_twice(*self._one_door(board, lock, opening=False))
 
     @one_thread
     def read_board(self, board: int) -> Doors:
@@ -135,25 +135,21 @@ class LockerBus:
                     return Opened(board, lock, True, commands, (time.monotonic() - started) * 1000)
             except BoardSilent:
                 pass                    # the open may have happened: the door says
-            if self._read_twice(*self._read_one_args(board, lock)):
+            if self._read_twice(*self._one_door(board, lock, opening=False)):
                 return Opened(board, lock, True, commands, (time.monotonic() - started) * 1000)
         return Opened(board, lock, False, commands, (time.monotonic() - started) * 1000)
 
     def _send_open(self, board: int, lock: int) -> bool:
         """The door's state as the reply to the open command reports it."""
-        if self.protocol == "generic":
-            command = frames.generic_open(board, lock)
-            sense = self.senses.get(board, Sense())
-            return self._exchange(command, 5, lambda r: frames.parse_generic_one(r, command, sense))
-        command = frames.kerong_command(board, lock, frames.KR_UNLOCK)
-        return self._exchange(command, frames.KERONG_REPLY_LENGTH, lambda r: frames.parse_kerong(r, command)).open[lock]
+        return self._exchange(*self._one_door(board, lock, opening=True))
 
-    def _read_one_args(self, board: int, lock: int):
+    def _one_door(self, board: int, lock: int, *, opening: bool):
+        """(command, reply length, parse → door open?) for opening or reading one door."""
         if self.protocol == "generic":
-            command = frames.generic_read_one(board, lock)
+            command = (frames.generic_open if opening else frames.generic_read_one)(board, lock)
             sense = self.senses.get(board, Sense())
             return command, 5, lambda r: frames.parse_generic_one(r, command, sense)
-        command = frames.kerong_command(board, lock, frames.KR_STATUS)
+        command = frames.kerong_command(board, lock, frames.KR_UNLOCK if opening else frames.KR_STATUS)
         return command, frames.KERONG_REPLY_LENGTH, lambda r: frames.parse_kerong(r, command).open[lock]
 
     @one_thread
