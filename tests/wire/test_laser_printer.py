@@ -167,3 +167,16 @@ def test_every_form_filled_from_a_card_comes_out_of_cups_with_every_character_in
         out.unlink()                       # a filled form: not left in the shared folder
         assert len(sent) == len(came), f"{form.id}: every character came out"
         assert max(max(abs(a - c), abs(b - d)) for (a, b), (c, d) in zip(sent, came)) <= 0.5, form.id
+
+
+def test_polling_the_printer_all_day_leaks_no_references(cupsd, ipp):
+    """The kiosk asks every few seconds: a reference lost per poll (pycups leaks one to True for
+    each boolean attribute it returns) is a climb an all-day soak sees. 200 polls, none kept."""
+    import sys
+    printer = LaserPrinter("hall-laser", server=cupsd.server, printer_uri=ipp.uri)
+    printer.status()
+    before = {name: sys.getrefcount(value) for name, value in (("True", True), ("False", False))}
+    for _ in range(200):
+        printer.status()
+    after = {name: sys.getrefcount(value) for name, value in (("True", True), ("False", False))}
+    assert all(after[name] - before[name] < 20 for name in before), (before, after)
