@@ -2,6 +2,9 @@
 
     kiosk-diag --json            check the real devices named in config/kiosk.yaml
     kiosk-diag --sim --json      the same against the simulators
+                                 (a locker bus also lists its cells at fault or out of service in
+                                 the hall database kiosk.yaml names, even with --sim:
+                                 details.faulty_cells, [{"cell": ..., "state": ...}])
     kiosk-diag hash-pin          make the hashed technician PIN for config/kiosk.yaml
     kiosk-diag read-card --pcsc "READER NAME" --json    test-read a social-security card
     kiosk-diag read-card --sam /dev/ttyUSB0 --json      test-read an ID card through a SAM reader
@@ -10,6 +13,9 @@
     kiosk-diag print-form FORM --sam PORT --queue NAME   ... or printed through CUPS (JSON: the job's end)
     kiosk-diag locker status --port P --protocol generic|kerong --board N --json   every door of a board
     kiosk-diag locker open --port P --protocol generic|kerong --board N --lock M --json   open one, seen open
+                                 journalled like any opening in the hall database of --config
+                                 (actor "technician (kiosk-diag)"); a port in use journals nothing
+    kiosk-diag locker audit --verify --json             the hall's locker audit chain, whole or not
 The same health model feeds the in-app technician screen.
 """
 from __future__ import annotations
@@ -18,9 +24,11 @@ import argparse
 import getpass
 import json
 import os
+import sqlite3
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from kiosk.config import ConfigError, hash_pin, load_config
@@ -31,15 +39,49 @@ STATE_WORDS = {"ok": "正常 OK", "warning": "注意 Warning", "fault": "故障 
 
 
 def check_devices(config) -> list[DeviceHealth]:
-    """Ask every configured device for its health once, in the order kiosk.yaml lists them."""
+    """Ask every configured device for its health once, in the order kiosk.yaml lists them. A
+    locker bus's details also list its cells out of use in the hall database (`faulty_cells`)."""
     from kiosk.roles import build_roles
-    results = []
+    results, out_of_use, error = [], None, ""
     for role in build_roles(config.devices):
         try:
-            results.append(role.check_once())
+            health = role.check_once()
         finally:
             role.stop()
+        if role.kind == "locker_bus":
+            if out_of_use is None:
+                out_of_use, error = cells_out_of_use(config.database_path)
+            details = {**health.details, "faulty_cells": [
+                {"cell": cell, "state": state} for cell, state in out_of_use if cell.startswith(f"{role.name}/")]}
+            if error:
+                details["faulty_cells_error"] = error
+            health = replace(health, details=details)
+        results.append(health)
     return results
+
+
+def cells_out_of_use(database: Path) -> tuple[list[tuple[str, str]], str]:
+    """(cell, state) of every locker cell at 'fault' or 'out_of_service' in the hall database,
+    by board and lock, and what kept them from being read ("" when nothing did). Read-only: the
+    kiosk may be running. No database, or one without locker cells yet: none."""
+    if not database.exists():
+        return [], ""
+    try:
+        conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            if not conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='locker_cells'").fetchone():
+                return [], ""
+            rows = conn.execute("SELECT cell, state FROM locker_cells "
+                                "WHERE state IN ('fault', 'out_of_service')").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error as e:
+        return [], f"{database}: {e}"
+
+    def by_board_and_lock(row):
+        parts = row[0].rsplit("/", 2)
+        return parts[0], *(int(p) if p.isdigit() else -1 for p in parts[1:])
+    return sorted(rows, key=by_board_and_lock), ""
 
 
 def _print_table(healths: list[DeviceHealth]) -> None:
@@ -104,8 +146,15 @@ def _locker(p: argparse.ArgumentParser, args) -> int:
     if action not in ("status", "open") or not args.port or not args.protocol or args.board is None \
             or (action == "open") != (args.lock is not None):
         p.error("locker needs status or open, --port, --protocol, --board (and --lock for open)")
-    code, result = (status(args.port, args.protocol, args.board) if action == "status"
-                    else open_lock(args.port, args.protocol, args.board, args.lock))
+    if action == "status":
+        code, result = status(args.port, args.protocol, args.board)
+    else:
+        config, config_error = None, ""
+        try:
+            config = load_config(args.config)         # where the opening is journalled
+        except ConfigError as e:
+            config_error = f"configuration: {e}"
+        code, result = open_lock(args.port, args.protocol, args.board, args.lock, config, config_error)
     if args.json or code == 3:
         print(json.dumps(result, ensure_ascii=False))
     else:

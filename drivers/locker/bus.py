@@ -9,7 +9,9 @@ What the bus is like, and what this driver does about it:
 - a read is retried once;
 - an open is never repeated blindly: when its reply is lost or says closed, the door is read
   first, and only a door seen closed gets one more open;
-- an opening counts only when the door sensor says open (`Opened.open`).
+- an opening counts only when the door sensor says open (`Opened.open`);
+- open-all (`open_board`) is sent once, never again: its reply (undocumented on generic boards)
+  may be anything or nothing, and the board is read after it to see which doors opened.
 """
 from __future__ import annotations
 
@@ -108,6 +110,12 @@ class LockerBus:
 
     # ---------------------------------------------------------------- the boards
     @one_thread
+    def connect(self) -> None:
+        """Take the port now, before anything is sent (or journalled by the caller): BusBusy while
+        another program holds it, BusUnavailable when it is missing."""
+        self._serial()
+
+    @one_thread
     def read_door(self, board: int, lock: int) -> bool:
         """True when the door is open."""
         return self._read_twice(*self._one_door(board, lock, opening=False))
@@ -138,6 +146,26 @@ class LockerBus:
             if self._read_twice(*self._one_door(board, lock, opening=False)):
                 return Opened(board, lock, True, commands, (time.monotonic() - started) * 1000)
         return Opened(board, lock, False, commands, (time.monotonic() - started) * 1000)
+
+    @one_thread
+    def open_board(self, board: int) -> Doors:
+        """Open every lock of one board with ONE command, then read the board: the doors as seen
+        after it (a jammed lock's door reads shut). The command is never sent again, even when
+        its reply is lost: a second open-all could swing doors a citizen has just closed, and
+        only the read says what opened. The reply itself may be silence or bytes of a shape we
+        do not know (generic boards do not document it); neither matters. BoardSilent when the
+        board does not answer the read either (its doors are then unknown, maybe open)."""
+        if self.protocol == "generic":
+            command = frames.generic_open_all(board)
+            reply_length, parse = 5, lambda r: frames.parse_generic_open_all(r, command)
+        else:
+            command = frames.kerong_open_all(board)
+            reply_length, parse = frames.KERONG_REPLY_LENGTH, lambda r: frames.parse_kerong(r, command)
+        try:
+            self._exchange(command, reply_length, parse)
+        except BoardSilent:
+            pass                        # no reply, or none we know: the read after it tells
+        return self.read_board(board)
 
     def _send_open(self, board: int, lock: int) -> bool:
         """The door's state as the reply to the open command reports it."""

@@ -6,13 +6,14 @@ their own. docs/lock-boards.md has the byte-level facts.
 Generic 24-lock board (9600 8N1), 5-byte commands `HDR BOARD LOCK FUNC CHK`, CHK = XOR of the
 first four:
     open      8A bb ll 11  →  8A bb ll SS CHK
+    open all  8A bb 00 11  →  not documented: an echo-shaped `8A bb 00 xx CHK`, or nothing
     read one  80 bb ll 33  →  80 bb ll SS CHK
     read all  80 bb 00 33  →  80 bb S3 S2 S1 33 CHK    (S1: locks 1-8, S2: 9-16, S3: 17-24, bit0 lowest)
 SS and the bitmap's sense differ between vendors: both are settings (`Sense`).
 
 Kerong KR-CU16 (19200 8N1): `02 ADDR CMD 03 SUM`, SUM = low byte of the sum of the bytes
 before it, ADDR = board × 16 + lock index (0-15). CMD 30 status of one, 31 unlock one, 32 status
-of all, 33 unlock all. Every reply is `02 ADDR CMD H1 H2 I1 I2 03 SUM`: H1/H2 the hooks of locks
+of all, 33 unlock all (ADDR = board × 16). Every reply is `02 ADDR CMD H1 H2 I1 I2 03 SUM`: H1/H2 the hooks of locks
 1-8/9-16 (bit set = hook closed), I1/I2 the infrared "item present" bits.
 """
 from __future__ import annotations
@@ -71,6 +72,23 @@ def generic_read_all(board: int) -> bytes:
     return generic_command(GENERIC_READ, board, 0, FUNC_READ)
 
 
+def generic_open_all(board: int) -> bytes:
+    """Open every lock of a board: lock 00 with the open function."""
+    return generic_command(GENERIC_OPEN, board, 0, FUNC_OPEN)
+
+
+def parse_generic_open_all(reply: bytes, command: bytes) -> None:
+    """Accept a board's answer to open-all. Its shape is not documented: we take a 5-byte frame
+    echoing `8A bb 00` with a good checksum, whatever its fourth byte (boards differ), and
+    FrameError for anything else. It says nothing about the doors: only a read does."""
+    if len(reply) != 5:
+        raise FrameError(f"generic open-all reply of {len(reply)} bytes, expected 5")
+    if xor(reply[:4]) != reply[4]:
+        raise FrameError(f"generic reply checksum {reply[4]:02X}, computed {xor(reply[:4]):02X}")
+    if reply[:3] != command[:3]:
+        raise FrameError(f"generic reply {reply[:3].hex(' ')} answers another command than {command[:3].hex(' ')}")
+
+
 def parse_generic_one(reply: bytes, command: bytes, sense: Sense = Sense()) -> bool:
     """The door's state (True: open) from the 5-byte reply to an open or read-one command."""
     if len(reply) != 5:
@@ -106,6 +124,11 @@ def generic_reply_one(command: bytes, is_open: bool, sense: Sense = Sense()) -> 
     return body + bytes([xor(body)])
 
 
+def generic_reply_open_all(command: bytes) -> bytes:
+    """What a simulated board answers to open-all: the command echoed (real boards may differ)."""
+    return bytes(command[:5])
+
+
 def generic_reply_all(board: int, doors_open: dict[int, bool], sense: Sense = Sense()) -> bytes:
     bitmap = 0
     for lock, is_open in doors_open.items():
@@ -135,6 +158,12 @@ def kerong_address(board: int, lock: int) -> int:
 def kerong_command(board: int, lock: int, command: int) -> bytes:
     body = bytes([STX, kerong_address(board, lock), command, ETX])
     return body + bytes([checksum(body)])
+
+
+def kerong_open_all(board: int) -> bytes:
+    """Unlock every lock of a board (CMD 33, ADDR = board × 16). The reply is the status reply
+    shape with CMD 33."""
+    return kerong_command(board, 0, KR_UNLOCK_ALL)
 
 
 def parse_kerong(reply: bytes, command: bytes) -> Doors:

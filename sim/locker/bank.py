@@ -1,9 +1,11 @@
 """A bank of simulated lock boards on one bus, speaking the generic or the Kerong protocol.
 
 Each lock has a latch, a door sensor and (Kerong) an item sensor. An opened latch lets the door
-spring open; a simulated citizen closes it after `close_after_s` (or a test does). Faults, as a
-bus in a hall has them: a jammed lock (the latch opens, the door stays stuck), a silent board, stray
-bytes before a reply, a board wired with the reversed status sense, and a 20-100 ms turnaround.
+spring open; a simulated citizen closes it after `close_after_s` (or a test does). Open-all opens
+every latch of a board at once (a generic board echoes it, or answers `open_all_reply`). Faults, as
+a bus in a hall has them: a jammed lock (the latch opens, the door stays stuck), a silent board,
+stray bytes before a reply, a reply lost on the line, a board wired with the reversed status
+sense, and a 20-100 ms turnaround.
 The frames are drivers.locker.frames: the driver and the simulator share the protocol's bytes,
 and the public vectors in tests/unit/test_locker_frames.py keep both honest.
 """
@@ -46,6 +48,9 @@ class LockerBank:
         self.stray_before_reply = b""
         self.drop_replies = 0            # the next N answers are lost on the line (the command still acts)
         self.received: list[bytes] = []  # every well-formed command, in order
+        # A generic board's answer to open-all is not documented: None echoes the command, bytes
+        # are answered instead (b"": nothing, or an odd frame).
+        self.open_all_reply: bytes | None = None
         self._rng = random.Random(seed)
         self._pending = b""
         self._lock = threading.Lock()
@@ -103,10 +108,11 @@ class LockerBank:
         if board is None or board.silent:
             return b""
         if header == frames.GENERIC_OPEN and func == frames.FUNC_OPEN:
-            if lock_no == 0:
+            if lock_no == 0:                            # open all: every latch, jammed doors stay shut
                 for n in board.locks:
                     self._unlatch(board_no, n)
-                return frames.generic_reply_one(command, True, board.sense)
+                return frames.generic_reply_open_all(command) if self.open_all_reply is None \
+                    else self.open_all_reply
             if lock_no not in board.locks:
                 return b""
             self._unlatch(board_no, lock_no)
@@ -128,7 +134,7 @@ class LockerBank:
             return b""
         if cmd == frames.KR_UNLOCK:
             self._unlatch(board_no, index + 1)
-        elif cmd == frames.KR_UNLOCK_ALL:
+        elif cmd == frames.KR_UNLOCK_ALL:                # the reply: the status after it, with CMD 33
             for n in board.locks:
                 self._unlatch(board_no, n)
         elif cmd not in (frames.KR_STATUS, frames.KR_STATUS_ALL):

@@ -14,7 +14,7 @@ from drivers.locker.frames import FrameError, Sense
 # command sheet): open board 1 lock 1, open all, read one, read all, and the "door opened" reply.
 @pytest.mark.parametrize("built, published", [
     (frames.generic_open(1, 1), "8A 01 01 11 9B"),
-    (frames.generic_command(0x8A, 1, 0, 0x11), "8A 01 00 11 9A"),
+    (frames.generic_open_all(1), "8A 01 00 11 9A"),          # CHK by hand: 8A^01^00^11 = 9A
     (frames.generic_read_one(1, 1), "80 01 01 33 B3"),
     (frames.generic_read_all(1), "80 01 00 33 B2"),
 ])
@@ -25,6 +25,21 @@ def test_generic_commands_match_the_published_bytes(built, published):
 def test_the_published_door_opened_reply_reads_as_open():
     assert frames.parse_generic_one(bytes.fromhex("8A 01 01 00 8A"), frames.generic_open(1, 1)) is True
     assert frames.parse_generic_one(bytes.fromhex("8A 01 01 11 9B"), frames.generic_open(1, 1)) is False
+
+
+def test_open_all_accepts_an_echo_shaped_reply_and_nothing_that_is_another_command():
+    command = frames.generic_open_all(1)
+    # The shape is not documented: the echo itself, or "8A 01 00 SS CHK" with any status byte.
+    assert frames.parse_generic_open_all(bytes.fromhex("8A 01 00 11 9A"), command) is None
+    assert frames.parse_generic_open_all(bytes.fromhex("8A 01 00 00 8B"), command) is None
+    assert frames.generic_reply_open_all(command) == bytes.fromhex("8A 01 00 11 9A")
+    for other in ("8A 01 00 11 00",          # bad checksum
+                  "8A 02 00 11 99",          # board 2's
+                  "8A 01 05 11 9F",          # an open of lock 5
+                  "80 01 00 33 B2",          # a read
+                  "8A 01 00 11"):            # short
+        with pytest.raises(FrameError):
+            frames.parse_generic_open_all(bytes.fromhex(other), command)
 
 
 def test_a_reversed_board_reads_right_with_its_sense_configured():
@@ -50,6 +65,10 @@ def test_generic_read_all_bitmap_order_s3_s2_s1():
     (frames.kerong_command(0, 1, frames.KR_UNLOCK), "02 00 31 03 36"),
     (frames.kerong_command(0, 0, frames.KR_STATUS_ALL), "02 00 32 03 37"),
     (frames.kerong_command(1, 16, frames.KR_STATUS), "02 1F 30 03 54"),
+    # Unlock all, ADDR = board × 16; SUM by hand: 02+00+33+03 = 38, 02+10+33+03 = 48, 02+F0+33+03 = 128 → 28.
+    (frames.kerong_open_all(0), "02 00 33 03 38"),
+    (frames.kerong_open_all(1), "02 10 33 03 48"),
+    (frames.kerong_open_all(15), "02 F0 33 03 28"),
 ])
 def test_kerong_commands(built, expected):
     assert built == bytes.fromhex(expected)
@@ -64,6 +83,17 @@ def test_kerong_reply_bits_hooks_closed_and_items_present():
     assert [n for n, here in doors.items.items() if here] == [2, 16]
 
 
+def test_kerong_open_all_is_answered_with_the_status_shape_and_cmd_33():
+    command = frames.kerong_open_all(1)
+    # Board 1 after unlock-all: lock 3's hook still closed (jammed), the rest open; no items.
+    body = bytes([0x02, 0x10, 0x33, 0x04, 0x00, 0x00, 0x00, 0x03])
+    doors = frames.parse_kerong(body + bytes([sum(body) & 0xFF]), command)
+    assert [n for n, is_open in doors.open.items() if not is_open] == [3]
+    status_all = frames.kerong_reply(frames.kerong_command(1, 0, frames.KR_STATUS_ALL), doors.open, {})
+    with pytest.raises(FrameError):
+        frames.parse_kerong(status_all, command)        # a status-all reply is not open-all's answer
+
+
 @pytest.mark.parametrize("bad", ["02 00 32 FE FF 02 80 03 00", "02 00 32 FE FF 02 80", "02 10 32 FE FF 02 80 03 B6"])
 def test_kerong_bad_checksum_short_or_other_board_is_a_frame_error(bad):
     with pytest.raises(FrameError):
@@ -74,7 +104,8 @@ def test_kerong_bad_checksum_short_or_other_board_is_a_frame_error(bad):
 @given(st.binary(max_size=12), st.integers(0, 255), st.integers(0, 24))
 def test_generic_parsers_never_raise_anything_but_frame_error(data, board, lock):
     for parse, kind in ((lambda: frames.parse_generic_one(data, frames.generic_read_one(board, lock)), bool),
-                        (lambda: frames.parse_generic_all(data, board), frames.Doors)):
+                        (lambda: frames.parse_generic_all(data, board), frames.Doors),
+                        (lambda: frames.parse_generic_open_all(data, frames.generic_open_all(board)), type(None))):
         try:
             assert isinstance(parse(), kind)
         except FrameError:

@@ -1,6 +1,7 @@
 """The lock-board driver against the simulated bank over a real pseudo-terminal, both protocols,
 paced at their baud rates: every door opened is seen open, a jam is told, silence is a typed
-error, stray bytes are skipped, and an open is never sent twice without the door read between."""
+error, stray bytes are skipped, an open is never sent twice without the door read between, and
+open-all is sent once and the board read after it, whatever (if anything) the board answered."""
 from __future__ import annotations
 
 import pytest
@@ -110,3 +111,60 @@ def test_a_generic_board_wired_the_other_way_reads_right_once_configured():
             assert bus.read_board(1).open[4] is True
         finally:
             bus.close()
+
+
+def open_alls_sent(simulated: LockerBank, board: int) -> int:
+    command = frames.generic_open_all(board) if simulated.protocol == "generic" else frames.kerong_open_all(board)
+    return simulated.received.count(command)
+
+
+def test_open_board_opens_every_door_once_and_a_jammed_one_stays_shut(bank):
+    simulated, bus, _ = bank
+    board, other = first_board(simulated), max(simulated.boards)
+    simulated.lock(board, 3).jammed = True
+    doors = bus.open_board(board).open
+    locks = simulated.boards[board].locks
+    assert len(doors) == len(locks) and doors[3] is False
+    assert [n for n, is_open in doors.items() if not is_open] == [3], "every other door is seen open"
+    assert open_alls_sent(simulated, board) == 1, "one open-all command, never repeated"
+    assert all(lk.opened_count == 1 for lk in locks.values()), "every latch, jammed or not, obeyed once"
+    assert simulated.lock(board, 3).door_open is False and simulated.lock(board, 3).door_openings == 0
+    assert all(lk.door_open and lk.door_openings == 1 for n, lk in locks.items() if n != 3)
+    assert not any(lk.door_open or lk.opened_count for lk in simulated.boards[other].locks.values()), \
+        "the other board on the bus stays shut"
+    assert bus.read_board(board).open == doors, "what open_board returned is what the doors say"
+
+
+def test_a_lost_reply_to_open_all_is_never_a_reason_to_send_it_again(bank):
+    simulated, bus, _ = bank
+    board = first_board(simulated)
+    simulated.drop_replies = 1                  # the open-all acts, its answer is lost on the line
+    doors = bus.open_board(board).open
+    assert all(doors.values()) and open_alls_sent(simulated, board) == 1
+    assert all(lk.opened_count == 1 for lk in simulated.boards[board].locks.values())
+
+
+@pytest.mark.parametrize("reply", ["8A 01 00 00 8B", "", "8A 01 00", "80 01 FF FF FF 33 B2 8A"],
+                         ids=["echo-with-open-byte", "silence", "short", "odd-frame"])
+def test_a_generic_board_answering_open_all_oddly_or_not_at_all_is_read_not_reopened(reply):
+    simulated = LockerBank("generic", {1: 24}, close_after_s=None, turnaround_s=(0.02, 0.05))
+    simulated.open_all_reply = bytes.fromhex(reply)
+    simulated.lock(1, 24).jammed = True
+    with PtyServer(simulated, name="locker", baud_pacing=True, baudrate=9600) as server:
+        bus = LockerBus(server.path, "generic", timeout_s=0.3)
+        try:
+            doors = bus.open_board(1).open
+        finally:
+            bus.close()
+    assert [n for n, is_open in doors.items() if not is_open] == [24]
+    assert simulated.received.count(frames.generic_open_all(1)) == 1
+    assert simulated.received[-1] == frames.generic_read_all(1), "the board was read after the open-all"
+
+
+def test_open_board_on_a_silent_board_is_a_typed_error_after_one_open_all(bank):
+    simulated, bus, _ = bank
+    board = first_board(simulated)
+    simulated.boards[board].silent = True
+    with pytest.raises(BoardSilent):
+        bus.open_board(board)
+    assert open_alls_sent(simulated, board) == 1, "silence is not a reason to open again: only the read retries"
