@@ -155,6 +155,9 @@ class KioskInfo(Strict):
     language: str = Field(default="zh_CN", description="the screens' language at rest: zh_CN, or one with a "
                                                        "catalogue in kiosk/wording/ (en, zh_HK)")
     technician_pin: str = Field(description="pbkdf2_sha256$iterations$salt$hash, see `kiosk-diag hash-pin`")
+    # Hall staff who load the pickup lockers: staff id → hashed PIN (give each a PIN of their own:
+    # the PIN says who deposited, opened or took a cell out of service in the locker audit).
+    staff_pins: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("language")
     @classmethod
@@ -167,10 +170,23 @@ class KioskInfo(Strict):
     @field_validator("technician_pin")
     @classmethod
     def _hashed(cls, v: str) -> str:
-        if not re.fullmatch(r"pbkdf2_sha256\$\d+\$[0-9a-f]+\$[0-9a-f]{64}", v):
-            raise ValueError("must be a hashed PIN (pbkdf2_sha256$...), never the PIN itself; "
-                             "make one with `kiosk-diag hash-pin`")
+        return _hashed_pin(v)
+
+    @field_validator("staff_pins")
+    @classmethod
+    def _staff_hashed(cls, v: dict[str, str]) -> dict[str, str]:
+        for staff, pin in v.items():
+            if not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", staff):
+                raise ValueError(f"staff id '{staff}': letters, digits, - and _ only")
+            _hashed_pin(pin)
         return v
+
+
+def _hashed_pin(v: str) -> str:
+    if not re.fullmatch(r"pbkdf2_sha256\$\d+\$[0-9a-f]+\$[0-9a-f]{64}", v):
+        raise ValueError("must be a hashed PIN (pbkdf2_sha256$...), never the PIN itself; "
+                         "make one with `kiosk-diag hash-pin`")
+    return v
 
 
 class KioskFile(Strict):

@@ -76,6 +76,9 @@ def _appointment_event(found: Future, seen_at: float) -> Event:
     return AppointmentFound(found.result(), seen_at)
 
 
+TECHNICIAN = "technician"       # the actor named in journals for whoever holds the technician PIN
+
+
 class KioskCore(Announcer):
     def __init__(self, config: KioskConfig, hall: KioskHall, roles: Roles,
                  clock: Callable[[], datetime] = datetime.now, state_dir: Path | None = None):
@@ -100,7 +103,7 @@ class KioskCore(Announcer):
         self._loop = asyncio.new_event_loop()
         buses = [r for r in roles if isinstance(r, LockerBusRole)]
         self.lockers = LockerService(hall.pickups, buses, self._loop, clock, lambda: self.session.citizen().person_key,
-                                     config.kiosk.id) if buses and hasattr(hall, "pickups") else None
+                                     config.kiosk.id, config.hall.id) if buses and hasattr(hall, "pickups") else None
         template = localised(load_template("ticket"), ticket_language(config))
         profile = PaperProfile(**config.profile_for_printer().model_dump())
         self.flow_context = FlowContext(config, hall, self.printer, self.session,
@@ -326,6 +329,13 @@ class KioskCore(Announcer):
     # ---------------------------------------------------------------- technician
     def check_technician_pin(self, pin: str) -> bool:
         return check_pin(pin, self.config.kiosk.technician_pin)
+
+    def who_is(self, pin: str) -> str | None:
+        """Whose PIN this is: "technician", "staff <id>" (hall staff loading the lockers), or None."""
+        if self.check_technician_pin(pin):
+            return TECHNICIAN
+        return next((f"staff {staff}" for staff, stored in self.config.kiosk.staff_pins.items()
+                     if check_pin(pin, stored)), None)
 
     def test_read(self, role: str) -> Future:
         """Technician: read the card on that reader now; the future gives the masked summary

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from concurrent.futures import Future
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
-from kiosk.flows.pickup import DoorResult, LockerDesk, collect, resume
+from kiosk.flows import locker_staff
+from kiosk.flows.pickup import DoorResult, LockerDesk, cell_address, collect, open_door, resume
+from kiosk.forms import typed_id_number_ok
 from kiosk.hall.sqlite_pickups import PickupRefused, SqlitePickups
+from kiosk.privacy import person_key
 from kiosk.roles.locker_bus import LockerBusRole
 from kiosk.wording import Sentence
 
@@ -27,6 +32,31 @@ REFUSALS = {
     "nothing": Sentence("没有查到您要取的件。如果收到过取件短信，请输入短信里的取件码。"),
 }
 SLOW_DOWN = Sentence("输错的次数有点多，请 {seconds} 秒后再输入。")
+STAFF_REFUSALS = {
+    "no_order": Sentence("请输入办件编号。"),
+    "phone": Sentence("请输入办事人的 11 位手机号码，取件码会用短信发给他。"),
+    "id_number": Sentence("身份证号码不对，请再核对一下。"),
+    "no_citizen": Sentence("请输入办事人的身份证号码，或在读卡区刷他的身份证。"),
+    "duplicate_order": Sentence("这个办件编号已经存过件了。"),
+    "cell_busy": Sentence("这个柜格现在不能存件，请换一个空柜格。"),
+    "cell_loaded": Sentence("柜格里还有待取的件，不能停用。"),
+    "door_shut": Sentence("柜门没有打开，已标记为故障，请换一个柜格。"),
+}
+PHONE = re.compile(r"1\d{10}")
+
+
+@dataclass(frozen=True)
+class CellView:
+    number: int                 # as the citizens see it on the doors
+    cell: str
+    size: str
+    state: str                  # free | loaded | collected | out_of_service | fault
+    order_no: str
+    expired: bool
+    door_open: bool | None      # None: not read yet (its board silent)
+    item: bool | None           # None: the board has no item sensors
+    bus: str
+    board: int
 
 
 class PickupNotPossible(Exception):
@@ -39,7 +69,8 @@ class PickupNotPossible(Exception):
 
 class LockerService:
     def __init__(self, pickups: SqlitePickups, buses: list[LockerBusRole], loop: asyncio.AbstractEventLoop,
-                 clock: Callable[[], datetime], person_key: Callable[[], str | None], kiosk_id: str):
+                 clock: Callable[[], datetime], person_key: Callable[[], str | None], kiosk_id: str,
+                 hall_id: str = ""):
         self.buses = {b.name: b for b in buses}
         self.desk = LockerDesk(pickups, self.buses, clock)
         self._loop, self._clock, self._person_key, self._kiosk = loop, clock, person_key, kiosk_id
@@ -50,7 +81,9 @@ class LockerService:
                       for lock in range(1, board.locks + 1)]
         self.numbers = {cell: n for n, cell in enumerate(self.cells, start=1)}
         if buses:
-            pickups.add_cells({cell: "m" for cell in self.cells})
+            pickups.add_cells({f"{b.name}/{board.address}/{lock}": board.size_of(lock) for b in buses
+                               for board in b.settings.boards for lock in range(1, board.locks + 1)})
+        self._hall_id = hall_id
 
     def resume(self) -> Future:
         """At start-up: settle openings a killed process left half-way (reading their doors)."""
@@ -85,6 +118,63 @@ class LockerService:
                 raise PickupNotPossible(REFUSALS["nothing"])
             return await collect(self.desk, orders, self._kiosk)
         return asyncio.run_coroutine_threadsafe(run(), self._loop)
+
+    # ---------------------------------------------------------------- hall staff (behind their PIN)
+    def bank(self) -> list[CellView]:
+        """Every cell as staff see it: its number, size and state, the order in it, its door now."""
+        cells = self.desk.pickups.cells(self._clock())
+        views = []
+        for cell in self.cells:
+            bus, board, lock = cell_address(cell)
+            role, known = self.buses[bus], cells.get(cell)
+            views.append(CellView(self.numbers[cell], cell, known.size if known else "m",
+                                  known.state if known else "free", known.order_no if known else "",
+                                  bool(known and known.expired), role.doors.get((board, lock)),
+                                  role.items.get((board, lock)), bus, board))
+        return views
+
+    def deposit(self, cell: str, order_no: str, id_number: str, phone: str, staff: str) -> Future:
+        """Open `cell` for staff to put order `order_no` in; the citizen is the ID number typed,
+        or (left empty) the card read on this kiosk. The future gives the Deposit, or
+        PickupNotPossible with a sentence for staff."""
+        async def run():
+            key = self._staff_person_key(id_number)
+            order = order_no.strip().upper()
+            if not order:
+                raise PickupNotPossible(STAFF_REFUSALS["no_order"])
+            if not PHONE.fullmatch(phone):
+                raise PickupNotPossible(STAFF_REFUSALS["phone"])
+            try:
+                return await locker_staff.deposit(self.desk, cell, order, key, phone, staff)
+            except PickupRefused as e:
+                raise PickupNotPossible(STAFF_REFUSALS.get(e.reason, STAFF_REFUSALS["door_shut"]), str(e)) from None
+        return asyncio.run_coroutine_threadsafe(run(), self._loop)
+
+    def _staff_person_key(self, id_number: str) -> str:
+        if id_number.strip():
+            if not typed_id_number_ok(id_number):
+                raise PickupNotPossible(STAFF_REFUSALS["id_number"])
+            return person_key(id_number, self._hall_id)
+        key = self._person_key()
+        if key is None:
+            raise PickupNotPossible(STAFF_REFUSALS["no_citizen"])
+        return key
+
+    def open_for_staff(self, cell: str, staff: str) -> Future:
+        """Open one door to mend or check it (journalled); the future gives its DoorResult."""
+        return asyncio.run_coroutine_threadsafe(open_door(self.desk, cell, staff), self._loop)
+
+    def set_in_service(self, cell: str, in_service: bool, staff: str) -> Future:
+        async def run():
+            try:
+                await asyncio.to_thread(self.desk.pickups.set_in_service, cell, in_service, staff, self._clock())
+            except PickupRefused as e:
+                raise PickupNotPossible(STAFF_REFUSALS["cell_loaded"], str(e)) from None
+        return asyncio.run_coroutine_threadsafe(run(), self._loop)
+
+    def open_board(self, bus: str, board: int, technician: str) -> Future:
+        """Every door of one board (the screen asked the technician PIN again and a confirmation)."""
+        return asyncio.run_coroutine_threadsafe(locker_staff.open_board(self.desk, bus, board, technician), self._loop)
 
     def _count_wrong(self) -> None:
         self._wrong += 1

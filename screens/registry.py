@@ -29,6 +29,7 @@ SCREENS: dict[str, Screen] = {
     "pin": Screen("PinScreen.qml", idle=True),
     "tech": Screen("TechScreen.qml", idle=True),
     "calibration": Screen("CalibrationScreen.qml", idle=True),
+    "lockers": Screen("LockerStaffScreen.qml", idle=True),
     "checkin": Screen("CheckInScreen.qml", idle=True),
     "appointments": Screen("AppointmentsScreen.qml", idle=True),
     "appointment": Screen("AppointmentScreen.qml", idle=True),

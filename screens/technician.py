@@ -43,7 +43,7 @@ class TechnicianModel(QObject):
     spoiledChanged = Signal()
     gestureDone = Signal()      # five taps: show the PIN pad
     unlocked = Signal()         # right PIN: show the technician screen
-    _pinChecked = Signal(int, bool)
+    _pinChecked = Signal(int, str)
     _printFinished = Signal(object)
     _readFinished = Signal(int, object)
     _spoiledRead = Signal(object)
@@ -62,6 +62,7 @@ class TechnicianModel(QObject):
         self._wrong = 0
         self._locked_until = 0.0
         self._attempt = 0           # a result for an abandoned attempt is ignored
+        self.actor = ""             # who unlocked: "technician" or "staff <id>" (core.who_is)
         self._health: list = []
         self._print_state, self._print_error = "", None
         self._read_role, self._read_state, self._read_result = "", "", None    # state: waiting|ok|none|failed
@@ -131,21 +132,21 @@ class TechnicianModel(QObject):
 
         def check():
             try:
-                ok = bool(self._core.check_technician_pin(pin))
+                who = self._core.who_is(pin) or ""
             except Exception:
-                log.exception("technician PIN check failed")
-                ok = False
-            self._pinChecked.emit(attempt, ok)
+                log.exception("PIN check failed")
+                who = ""
+            self._pinChecked.emit(attempt, who)
         threading.Thread(target=check, name="pin-check", daemon=True).start()
 
     @qt_thread
-    def _on_pin_checked(self, attempt: int, ok: bool) -> None:
+    def _on_pin_checked(self, attempt: int, who: str) -> None:
         if attempt != self._attempt or self._state != "checking":
             return
-        if ok:
-            self._wrong, self._state = 0, ""
+        if who:
+            self._wrong, self._state, self.actor = 0, "", who
             self.pinChanged.emit()
-            log.info("technician screen opened")
+            log.info("%s logged in", who)
             self.unlocked.emit()
             return
         self._wrong += 1
@@ -167,6 +168,7 @@ class TechnicianModel(QObject):
         """Leaving the PIN pad or the technician screen: forget typed digits, keep any lock."""
         self._digits = ""
         self._attempt += 1
+        self.actor = ""
         if self._state in ("wrong", "checking"):
             self._state = ""
         self._print_state, self._print_error = "", None

@@ -14,12 +14,14 @@ from PySide6.QtCore import QObject, Property, Qt, QTimer, Signal, Slot
 
 from kiosk import wording
 from kiosk.events import AvailabilityChanged, CardFailed, DevicesChanged, Event, Identified, SessionEnded, dispatch
+from kiosk.core import TECHNICIAN
 from kiosk.flows.visit import Visit
 from kiosk.wording import Sentence, say
 from screens.appointments import AppointmentModel
 from screens.calibration import CalibrationModel
 from screens.citizen import CitizenModel
 from screens.forms import FormModel
+from screens.locker_staff import LockerStaffModel
 from screens.i18n import pick
 from screens.idle import IdleWatcher
 from screens.qt_thread import qt_thread
@@ -29,7 +31,7 @@ from screens.technician import TechnicianModel
 log = logging.getLogger(__name__)
 
 # The technician's screens, shown over whatever step the visit is at.
-TECHNICIAN_SCREENS = ("pin", "tech", "calibration")
+TECHNICIAN_SCREENS = ("pin", "tech", "calibration", "lockers")
 NOT_AVAILABLE = Sentence("取号暂时不能使用，请到咨询台取号，或稍后再试。")
 
 
@@ -81,6 +83,7 @@ class KioskViewModel(QObject):
         self._appointments = AppointmentModel(core, self.visit, lambda: self._language, parent=self)
         self._forms = FormModel(core, self.visit, lambda: self._language, parent=self)
         self._calibration = CalibrationModel(core, lambda: self._language, parent=self)
+        self._lockers = LockerStaffModel(core, lambda: self._tech.actor, lambda: self._language, parent=self)
         self._citizen.set_identity(core.identity())
 
     # ---------------------------------------------------------------- helpers
@@ -124,6 +127,7 @@ class KioskViewModel(QObject):
     appointments = Property(QObject, lambda self: self._appointments, constant=True)
     forms = Property(QObject, lambda self: self._forms, constant=True)
     calibration = Property(QObject, lambda self: self._calibration, constant=True)
+    lockerStaff = Property(QObject, lambda self: self._lockers, constant=True)
     # 自助取件: offered when the kiosk has lockers; the doors just opened, numbered for the citizen
     lockersOffered = Property(bool, lambda self: self.core.lockers is not None, constant=True)
     pickupNotice = Property(str, lambda self: self._say(self.visit.pickup_notice), notify=pickupChanged)
@@ -214,6 +218,7 @@ class KioskViewModel(QObject):
         if name not in TECHNICIAN_SCREENS:
             self._tech.reset()
         self._tech.set_watching(name == "tech")
+        self._lockers.set_watching(name == "lockers")
         self._appointments.screen_changed(name)
         log.debug("screen: %s", name)
         self.screenChanged.emit()
@@ -305,8 +310,14 @@ class KioskViewModel(QObject):
             self._set_screen("calibration")
 
     @Slot()
+    def openLockers(self) -> None:
+        """取件柜管理, from the technician screen (hall staff land there from their PIN)."""
+        if self._technician == "tech" and self.core.lockers is not None:
+            self._set_screen("lockers")
+
+    @Slot()
     def back(self) -> None:
-        if self._technician == "calibration":
+        if self._technician == "calibration" or self._technician == "lockers" and self._tech.actor == TECHNICIAN:
             self._set_screen("tech")
         elif self._technician:
             self.goHome()
@@ -407,8 +418,14 @@ class KioskViewModel(QObject):
             self._set_screen("pin")
 
     def _on_unlocked(self) -> None:
+        """The technician to the device screen; hall staff (their own PINs) to the lockers only."""
         if self._technician == "pin":
-            self._set_screen("tech")
+            if self._tech.actor == TECHNICIAN:
+                self._set_screen("tech")
+            elif self.core.lockers is not None:
+                self._set_screen("lockers")
+            else:
+                self.goHome()
 
     @Slot()
     def closeApp(self) -> None:

@@ -269,6 +269,10 @@ def _walk(ui, core, out_dir: Path, probe) -> list[dict]:
     shot("form_printer_calibration")
     probe.tap(w, "backButton")
     probe.wait_for(w, "techScreen")
+    if vm.property("lockersOffered"):
+        _locker_staff(w, vm, core, shot, probe)
+        probe.tap(w, "backButton")
+        probe.wait_for(w, "techScreen")
     probe.tap(w, "techBackButton")
     home()
 
@@ -284,3 +288,41 @@ def _walk(ui, core, out_dir: Path, probe) -> list[dict]:
     probe.tap(w, "homeButton")
     home()
     return entries
+
+
+def _locker_staff(w, vm, core, shot, probe) -> None:
+    """取件柜管理 (from the technician screen, as hall staff reach it with their own PIN): the bank
+    live, loading a large cell for a citizen who swipes their card, and the whole-board opening
+    waiting for its confirmation (cancelled: the tour opens no board)."""
+    staff = vm.lockerStaff
+    probe.tap(w, "lockerStaffButton")
+    probe.wait_for(w, "lockerStaffScreen")
+    probe.wait_until(lambda: staff.property("boards"), what="the locker bank")
+    bank, board, lock = core.simulators.locker_door(9)
+    bank.open_by_hand(board, lock)             # a door someone left open: amber in the bank
+    probe.wait_until(lambda: any(c["open"] for b in staff.property("boards") for c in b["cells"]), what="a door open")
+    shot("locker_staff")
+    free = next(c for b in staff.property("boards") for c in b["cells"] if c["state"] == "free" and c["size"] == "l")
+    core.simulators.take_id_card()
+    probe.tap(w, f"cell_{free['number']}")
+    probe.tap(w, "depositButton")
+    for field, text in (("order", "440100202611260017"), ("phone", "13800138000")):
+        probe.tap(w, f"field_{field}")
+        for ch in text:
+            probe.tap(w, f"depositKey_{ch}")
+    core.simulators.place_id_card("elder_zhang")
+    probe.wait_until(lambda: staff.property("cardHolder"), what="the citizen's card")
+    shot("locker_deposit")
+    probe.tap(w, "confirmDepositButton")
+    probe.wait_until(lambda: staff.property("mode") == "" and staff.property("message") not in ("", "请稍候…"),
+                     timeout=15, what="the cell loaded")
+    shot("locker_deposit_done", 1200)
+    core.simulators.take_id_card()
+    probe.tap(w, "openBoard_lockers_right_0")
+    for digit in DEMO_PIN:
+        probe.tap(w, f"boardPinKey_{digit}")
+    probe.tap(w, "boardPinKey_ok")
+    probe.wait_until(lambda: staff.property("mode") == "board_confirm", timeout=10, what="the confirmation")
+    shot("locker_open_board_confirm")
+    probe.tap(w, "cancelBoardButton")
+    bank.close_door(board, lock)

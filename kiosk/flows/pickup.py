@@ -46,23 +46,30 @@ def cell_address(cell: str) -> tuple[str, int, int]:
 
 
 async def open_cell(desk: LockerDesk, order: PickupOrder, actor: str, opening_key: str | None = None) -> DoorResult:
+    return await open_door(desk, order.cell, actor, order.order_no, opening_key)
+
+
+async def open_door(desk: LockerDesk, cell: str, actor: str, order_no: str | None = None,
+                    opening_key: str | None = None) -> DoorResult:
+    """One journalled opening: a citizen's order, or staff loading or mending a cell (no order)."""
     key = opening_key or uuid.uuid4().hex
-    state = await asyncio.to_thread(desk.pickups.begin_opening, key, order.cell, actor, desk.clock(), order.order_no)
+    state = await asyncio.to_thread(desk.pickups.begin_opening, key, cell, actor, desk.clock(), order_no)
     if state != "intent":          # this key already did its work: answer from the journal
-        return DoorResult(order.order_no, order.cell, state == "seen_open", f"already {state}")
-    bus_name, board, lock = cell_address(order.cell)
+        return DoorResult(order_no or "", cell, state == "seen_open", f"already {state}")
+    bus_name, board, lock = cell_address(cell)
     bus = desk.buses[bus_name]
     try:
         opened = await bus.open(board, lock)
     except LockerError as e:
         # The command may or may not have reached the board: read the door, do not open again.
         await asyncio.to_thread(desk.pickups.opening_sent, key, desk.clock())
-        return await settle(desk, key, order.order_no, order.cell, f"{type(e).__name__}: {e}")
+        return await settle(desk, key, order_no, cell, f"{type(e).__name__}: {e}")
     await asyncio.to_thread(desk.pickups.opening_sent, key, desk.clock())
     await asyncio.to_thread(desk.pickups.opening_seen, key, opened.open, desk.clock(),
                             "" if opened.open else f"door still shut after {opened.commands} commands")
-    log.info("cell %s for order %s: %s", order.cell, order.order_no, "open" if opened.open else "stayed shut")
-    return DoorResult(order.order_no, order.cell, opened.open, "" if opened.open else "jammed")
+    log.info("cell %s (%s): %s", cell, f"order {order_no}" if order_no else actor,
+             "open" if opened.open else "stayed shut")
+    return DoorResult(order_no or "", cell, opened.open, "" if opened.open else "jammed")
 
 
 async def collect(desk: LockerDesk, orders: list[PickupOrder], actor: str) -> list[DoorResult]:
@@ -89,4 +96,6 @@ async def settle(desk: LockerDesk, key: str, order_no: str | None, cell: str, wh
 async def resume(desk: LockerDesk) -> list[DoorResult]:
     """At start-up: settle every opening a killed process left half-way."""
     left = await asyncio.to_thread(desk.pickups.unsettled_openings)
-    return [await settle(desk, key, order_no, cell, "resumed after a restart") for key, cell, order_no in left]
+    # Only doors on this kiosk's buses (kiosk-diag journals a port it was pointed at by its name).
+    return [await settle(desk, key, order_no, cell, "resumed after a restart") for key, cell, order_no in left
+            if cell_address(cell)[0] in desk.buses]

@@ -49,6 +49,16 @@ class PickupOrder:
 
 
 @dataclass(frozen=True)
+class Cell:
+    cell: str
+    size: str                   # s | m | l
+    state: str                  # free | loaded | collected | out_of_service | fault
+    order_no: str = ""          # the order waiting in it (open or locked for staff)
+    order_state: str = ""
+    expired: bool = False
+
+
+@dataclass(frozen=True)
 class Deposit:
     order: PickupOrder
     code: str                   # the plain code: for the SMS only, never stored as is
@@ -56,7 +66,8 @@ class Deposit:
 
 class PickupRefused(Exception):
     def __init__(self, reason: str, detail: str = ""):
-        self.reason = reason            # no_free_cell | unknown_order | wrong_code | locked | expired | cell_busy
+        # no_free_cell | duplicate_order | unknown_order | wrong_code | expired | cell_busy | cell_loaded
+        self.reason = reason
         super().__init__(f"{reason}: {detail}" if detail else reason)
 
 
@@ -83,28 +94,68 @@ class SqlitePickups:
 
     # ---------------------------------------------------------------- cells
     def add_cells(self, cells: dict[str, str]) -> None:
-        """cell → size (s|m|l); cells already known keep their state."""
+        """cell → size (s|m|l), as kiosk.yaml says now; cells already known keep their state."""
         with self._tx(write=True) as conn:
             for cell, size in cells.items():
-                conn.execute("INSERT OR IGNORE INTO locker_cells (cell, size) VALUES (?, ?)", (cell, size))
+                conn.execute("INSERT INTO locker_cells (cell, size) VALUES (?, ?) "
+                             "ON CONFLICT(cell) DO UPDATE SET size=excluded.size", (cell, size))
 
     def cell_states(self) -> dict[str, str]:
         with self._tx(write=False) as conn:
             return {r["cell"]: r["state"] for r in conn.execute("SELECT cell, state FROM locker_cells ORDER BY cell")}
 
-    def set_cell_state(self, cell: str, state: str, actor: str, now: datetime) -> None:
+    def cells(self, now: datetime) -> dict[str, Cell]:
+        """Every cell with the order waiting in it, for the staff's view of the bank."""
+        with self._tx(write=False) as conn:
+            orders = {r["cell"]: r for r in conn.execute(
+                "SELECT cell, order_no, state, expires_at FROM pickup_orders WHERE state IN ('open', 'locked')")}
+            result = {}
+            for r in conn.execute("SELECT cell, size, state FROM locker_cells"):
+                o = orders.get(r["cell"])
+                result[r["cell"]] = Cell(r["cell"], r["size"], r["state"], o["order_no"] if o else "",
+                                         o["state"] if o else "",
+                                         bool(o) and o["state"] == "open" and now >= parse_time(o["expires_at"]))
+            return result
+
+    def set_in_service(self, cell: str, in_service: bool, actor: str, now: datetime) -> None:
+        """Staff take an empty cell out of service, or put a cell back in service (a faulty one
+        once it is mended: loaded again if a document still waits in it, else free)."""
         with self._tx(write=True) as conn:
+            loaded = conn.execute("SELECT 1 FROM pickup_orders WHERE cell=? AND state IN ('open', 'locked')",
+                                  (cell,)).fetchone() is not None
+            if loaded and not in_service:
+                raise PickupRefused("cell_loaded", cell)
+            state = ("loaded" if loaded else "free") if in_service else "out_of_service"
             conn.execute("UPDATE locker_cells SET state=? WHERE cell=?", (state, cell))
             self._audit(conn, now, actor, "cell_state", {"cell": cell, "state": state})
 
     # ---------------------------------------------------------------- staff
+    def check_deposit(self, order_no: str, cell: str) -> None:
+        """Before staff open a cell to load it: the order is new and the cell empty and in service."""
+        with self._tx(write=False) as conn:
+            self._check_deposit(conn, order_no, cell)
+
+    @staticmethod
+    def _check_deposit(conn, order_no: str, cell: str) -> None:
+        if conn.execute("SELECT 1 FROM pickup_orders WHERE order_no=?", (order_no,)).fetchone():
+            raise PickupRefused("duplicate_order", order_no)
+        if not conn.execute("SELECT 1 FROM locker_cells WHERE cell=? AND state IN ('free', 'collected')",
+                            (cell,)).fetchone():
+            raise PickupRefused("cell_busy", cell)
+
     def deposit(self, order_no: str, person_key: str, size: str, staff: str, now: datetime,
-                phone: str = "") -> Deposit:
+                phone: str = "", cell: str | None = None) -> Deposit:
+        """Load a cell: the one staff chose (and opened), or the first empty one of that size.
+        A cell whose document was collected is empty again."""
         with self._tx(write=True) as conn:
-            if conn.execute("SELECT 1 FROM pickup_orders WHERE order_no=?", (order_no,)).fetchone():
-                raise PickupRefused("duplicate_order", order_no)
-            row = conn.execute("SELECT cell FROM locker_cells WHERE state='free' AND size=? ORDER BY cell LIMIT 1",
-                               (size,)).fetchone()
+            if cell is not None:
+                self._check_deposit(conn, order_no, cell)
+                row = {"cell": cell}
+            else:
+                if conn.execute("SELECT 1 FROM pickup_orders WHERE order_no=?", (order_no,)).fetchone():
+                    raise PickupRefused("duplicate_order", order_no)
+                row = conn.execute("SELECT cell FROM locker_cells WHERE state IN ('free', 'collected') AND size=? "
+                                   "ORDER BY state DESC, cell LIMIT 1", (size,)).fetchone()
             if row is None:
                 raise PickupRefused("no_free_cell", f"size {size}")
             code, code_hash = self._new_code(conn)
@@ -218,7 +269,7 @@ class SqlitePickups:
                 conn.execute("UPDATE pickup_orders SET state='collected', collected_at=? WHERE order_no=? "
                              "AND state='open'", (iso_time(now), row["order_no"]))
                 conn.execute("UPDATE locker_cells SET state='collected' WHERE cell=?", (row["cell"],))
-            elif state == "failed" and row["order_no"]:
+            elif state == "failed":         # a jam, whoever opened it: the cell is at fault
                 conn.execute("UPDATE locker_cells SET state='fault' WHERE cell=?", (row["cell"],))
 
     def opening_uncertain(self, opening_key: str, now: datetime, detail: str) -> None:

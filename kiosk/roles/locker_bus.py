@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import Field
 
 from drivers.locker.bus import BoardSilent, LockerBus, LockerError, Opened
-from drivers.locker.frames import Sense
+from drivers.locker.frames import Doors, Sense
 from kiosk.config import Strict
 from kiosk.devices import DeviceHealth
 from kiosk.events import DoorChanged
@@ -23,12 +23,18 @@ from kiosk.roles import DeviceRole, Driver, register
 from kiosk.wording import NOTHING, Sentence
 
 log = logging.getLogger(__name__)
+OPEN_ALL_SETTLE_S = 2.0
 
 
 class BoardSettings(Strict):
     address: int = Field(ge=0, le=255)
     locks: int = Field(default=24, ge=1, le=24)
     reversed_sense: bool = False         # generic boards that say 11 for open and set bits for open
+    size: Literal["s", "m", "l"] = "m"   # the cells' size (what fits), and the odd ones by lock
+    sizes: dict[int, Literal["s", "m", "l"]] = Field(default_factory=dict)
+
+    def size_of(self, lock: int) -> str:
+        return self.sizes.get(lock, self.size)
 
 
 class LockerBusDevice(Strict):
@@ -127,6 +133,22 @@ class LockerBusRole(DeviceRole):
             self._emit(DoorChanged(self.name, board, lock, opened.open))
         return opened
 
+    def _open_board(self, board: int) -> Doors:
+        doors = self._driver().open_board(board)
+        # Boards fire their locks one after another: a door still shut may just not have had its
+        # turn yet. Read again for a moment before calling any of them jammed.
+        deadline = time.monotonic() + OPEN_ALL_SETTLE_S
+        while not all(doors.open.values()) and time.monotonic() < deadline:
+            time.sleep(0.25)
+            doors = self._driver().read_board(board)
+        self._counts["openings"] += 1
+        for lock, is_open in doors.open.items():
+            key = (board, lock)
+            was, self.doors[key] = self.doors.get(key), is_open
+            if was is not None and was != is_open:
+                self._emit(DoorChanged(self.name, board, lock, is_open))
+        return doors
+
     def _read(self, board: int, lock: int) -> bool:
         return self._driver().read_door(board, lock)
 
@@ -143,6 +165,10 @@ class LockerBusRole(DeviceRole):
         """Open one lock; `Opened.open` says whether the door was seen open (LockerError: the bus
         or the board did not answer; the caller reads the door before trying again)."""
         return await self._worker.run(self._open, board, lock)
+
+    async def open_board(self, board: int) -> Doors:
+        """Every lock of one board with one command; the doors as read after it."""
+        return await self._worker.run(self._open_board, board)
 
     async def read_door(self, board: int, lock: int) -> bool:
         return await self._worker.run(self._read, board, lock)

@@ -145,6 +145,15 @@ Item {
                 onClicked: vm.openCalibration()
             }
             BigButton {
+                objectName: "lockerStaffButton"
+                visible: vm.lockersOffered
+                width: parent.cell
+                primary: false
+                text: qsTr("取件柜管理")
+                fontSize: Theme.fontBody
+                onClicked: vm.openLockers()
+            }
+            BigButton {
                 objectName: "techBackButton"
                 width: parent.cell
                 primary: false

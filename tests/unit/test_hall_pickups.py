@@ -111,7 +111,7 @@ def test_the_audit_chain_finds_an_edited_row_a_removed_row_and_the_newest_rows_d
 def test_deleting_the_newest_audit_rows_is_found_by_the_hash_kept_outside(hall):
     h, clock = hall
     h.pickups.deposit("ORD-7", WANG, "m", "staff-07", clock.now)
-    h.pickups.set_cell_state("left/1/2", "out_of_service", "technician", clock.now)
+    h.pickups.set_in_service("left/1/2", False, "technician", clock.now)
     assert h.pickups.verify_audit() == []
     with h.transaction(write=True) as conn:
         conn.execute("DELETE FROM locker_audit WHERE id=(SELECT MAX(id) FROM locker_audit)")
@@ -132,3 +132,37 @@ def test_codes_leave_the_database_once_the_gateway_has_them_and_its_log_shows_no
         assert deliver(h.pickups, LoggingGateway(), clock.now, phone_of=lambda order: "13800138000") == 1
     assert h.pickups.outbox() == []
     assert deposit.code not in caplog.text and "138****8000" in caplog.text and "******" in caplog.text
+
+
+def test_staff_load_the_cell_they_chose_and_a_collected_cell_is_empty_again(hall):
+    h, clock = hall
+    h.pickups.deposit("ORD-20", WANG, "l", "staff S001", clock.now, cell="left/1/3")
+    with pytest.raises(PickupRefused) as refused:
+        h.pickups.check_deposit("ORD-21", "left/1/3")
+    assert refused.value.reason == "cell_busy"
+    with pytest.raises(PickupRefused) as refused:
+        h.pickups.check_deposit("ORD-20", "left/1/1")
+    assert refused.value.reason == "duplicate_order"
+    h.pickups.begin_opening("k20", "left/1/3", "kiosk-1", clock.now, "ORD-20")
+    h.pickups.opening_seen("k20", True, clock.now)
+    assert h.pickups.cells(clock.now)["left/1/3"].state == "collected"
+    h.pickups.check_deposit("ORD-21", "left/1/3")              # the citizen emptied it: it can be loaded again
+    h.pickups.deposit("ORD-21", WANG, "l", "staff S001", clock.now, cell="left/1/3")
+    assert h.pickups.cells(clock.now)["left/1/3"].order_no == "ORD-21"
+
+
+def test_a_loaded_cell_stays_in_service_and_a_mended_one_comes_back_loaded(hall):
+    h, clock = hall
+    h.pickups.deposit("ORD-22", WANG, "m", "staff S001", clock.now, cell="left/1/2")
+    with pytest.raises(PickupRefused) as refused:
+        h.pickups.set_in_service("left/1/2", False, "staff S001", clock.now)
+    assert refused.value.reason == "cell_loaded"
+    h.pickups.begin_opening("k22", "left/1/2", "staff S001", clock.now)      # a maintenance opening jams
+    h.pickups.opening_seen("k22", False, clock.now, "door still shut")
+    assert h.pickups.cells(clock.now)["left/1/2"].state == "fault"
+    h.pickups.set_in_service("left/1/2", True, "technician", clock.now)
+    assert h.pickups.cells(clock.now)["left/1/2"].state == "loaded"          # the document still waits
+    h.pickups.set_in_service("left/1/1", False, "staff S001", clock.now)
+    assert h.pickups.cells(clock.now)["left/1/1"].state == "out_of_service"
+    with pytest.raises(PickupRefused):
+        h.pickups.deposit("ORD-23", WANG, "m", "staff S001", clock.now, cell="left/1/1")
