@@ -12,7 +12,7 @@ import asyncio
 import logging
 import threading
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
@@ -23,7 +23,7 @@ from kiosk import calibration
 from kiosk.catalogue import Catalogue
 from kiosk.config import KioskConfig, check_pin
 from kiosk.devices import DeviceHealth
-from kiosk.events import (AgentIdentified, Announcer, AppointmentFound, DoorChanged, AppointmentRefused, AvailabilityChanged, CardFailed, CardRead,
+from kiosk.events import (AgentIdentified, Announcer, AppointmentFound, DoorChanged, DoorLeftOpen, AppointmentRefused, AvailabilityChanged, CardFailed, CardRead,
                           CardRemoved, CodeSeen, DevicesChanged, Event, HealthChanged, Identified, SessionEnded,
                           dispatch)
 from kiosk.flows.check_in import check_in, find_by_card, find_by_token
@@ -198,7 +198,23 @@ class KioskCore(Announcer):
             self._refresh_availability()
 
     def on_door_changed(self, event: DoorChanged) -> None:
-        self._emit(event)               # the pickup screens follow the citizen's door
+        """The lockers look at it first (the audit, the item check), then the pickup screens,
+        which follow the citizen's door, hear it with its outcome."""
+        if self.lockers is None:
+            self._emit(event)
+            return
+
+        def settled(done: Future) -> None:
+            failed = done.cancelled() or done.exception() is not None
+            if failed:
+                log.error("door %s/%d/%d not settled", event.role, event.board, event.lock,
+                          exc_info=None if done.cancelled() else done.exception())
+            self._emit(replace(event, outcome="" if failed else done.result()))
+        self.lockers.door_changed(event).add_done_callback(settled)
+
+    def on_door_left_open(self, event: DoorLeftOpen) -> None:
+        if self.lockers is not None:
+            self.lockers.door_left_open(event)
 
     def on_code_seen(self, event: CodeSeen) -> None:
         if not self.camera.scanning:      # decoded just as the scan screen closed

@@ -62,11 +62,25 @@ class CardFailed(Event):
 
 @dataclass(frozen=True)
 class DoorChanged(Event):
-    """A locker door was seen to open or close (by a poll, or by the open command's answer)."""
+    """A locker door was seen to open or close (by a poll, or by the open command's answer), or
+    found open at the first reading (`first`: power back with doors open). Once the lockers have
+    looked at a closed door, `outcome` says what became of the order in it: collected, item_left
+    (the item sensor still sees the document: one more opening for the citizen), to_staff."""
     role: str
     board: int
     lock: int
     open: bool
+    first: bool = False
+    outcome: str = ""
+
+
+@dataclass(frozen=True)
+class DoorLeftOpen(Event):
+    """A locker door open longer than the bus's door_open_alert_s (once per time it is left open)."""
+    role: str
+    board: int
+    lock: int
+    seconds: float
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,12 @@ import re
 import time
 from concurrent.futures import Future
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Callable
 
 from kiosk.flows import locker_staff
 from kiosk.flows.pickup import DoorResult, LockerDesk, cell_address, collect, open_door, resume
+from kiosk.events import DoorChanged, DoorLeftOpen
 from kiosk.forms import typed_id_number_ok
 from kiosk.hall.sqlite_pickups import PickupRefused, SqlitePickups
 from kiosk.privacy import person_key
@@ -26,6 +27,7 @@ from kiosk.wording import Sentence
 
 log = logging.getLogger(__name__)
 FREE_TRIES = 3
+COMMAND_WINDOW_S = 10       # a door opening this soon after a journalled command is that command's
 REFUSALS = {
     "wrong_code": Sentence("取件码不对，请再核对一下短信里的 6 位数字。"),
     "expired": Sentence("这个取件码已经过期了，请到窗口取件，工作人员会帮您。"),
@@ -117,6 +119,38 @@ class LockerService:
             if not orders:
                 raise PickupNotPossible(REFUSALS["nothing"])
             return await collect(self.desk, orders, self._kiosk)
+        return asyncio.run_coroutine_threadsafe(run(), self._loop)
+
+    # ---------------------------------------------------------------- the doors, watched
+    def door_changed(self, event: DoorChanged) -> Future:
+        """What a door did, for the audit; a closed door settles the order waiting for its item
+        check. The future gives the outcome for the screens (see SqlitePickups.door_closed)."""
+        async def run() -> str:
+            pickups, cell, now = self.desk.pickups, f"{event.role}/{event.board}/{event.lock}", self._clock()
+            if event.open:
+                if not await asyncio.to_thread(pickups.opened_recently, cell, now - timedelta(seconds=COMMAND_WINDOW_S)):
+                    what = "door_found_open" if event.first else "door_opened_without_command"
+                    log.warning("locker door %s: %s", cell, what.replace("_", " "))
+                    await asyncio.to_thread(pickups.note_door, cell, what, now)
+                return ""
+            bus = self.buses.get(event.role)
+            item = bus.items.get((event.board, event.lock)) if bus is not None and bus.item_sensors else None
+            return await asyncio.to_thread(pickups.door_closed, cell, item, now)
+        return asyncio.run_coroutine_threadsafe(run(), self._loop)
+
+    def door_left_open(self, event: DoorLeftOpen) -> Future:
+        cell = f"{event.role}/{event.board}/{event.lock}"
+        log.warning("locker door %s left open for %.0f s", cell, event.seconds)
+        return asyncio.run_coroutine_threadsafe(asyncio.to_thread(
+            self.desk.pickups.note_door, cell, "door_left_open", self._clock(), seconds=event.seconds), self._loop)
+
+    def reopen(self, cell: str) -> Future:
+        """Once more for the citizen whose document the item sensor still sees inside."""
+        async def run() -> DoorResult:
+            order = await asyncio.to_thread(self.desk.pickups.item_left_in, cell)
+            if order is None:
+                raise PickupNotPossible(REFUSALS["nothing"])
+            return await open_door(self.desk, cell, self._kiosk, order)
         return asyncio.run_coroutine_threadsafe(run(), self._loop)
 
     # ---------------------------------------------------------------- hall staff (behind their PIN)

@@ -134,6 +134,9 @@ class KioskViewModel(QObject):
     pickupDoors = Property("QVariantList", lambda self: [
         {"number": self.core.lockers.numbers.get(d.cell, 0), "cell": d.cell} for d in self.visit.pickup_doors]
         if self.core.lockers else [], notify=pickupChanged)
+    pickupItemLeft = Property("QVariantList", lambda self: [
+        {"number": self.core.lockers.numbers.get(d.cell, 0), "cell": d.cell} for d in self.visit.pickup_item_left]
+        if self.core.lockers else [], notify=pickupChanged)
     lockerCells = Property(int, lambda self: len(self.core.lockers.cells) if self.core.lockers else 0, constant=True)
     # 表单打印 is offered where the hall has forms and a form printer is configured.
     formsOffered = Property(bool, lambda self: self.core.form_printer is not None and bool(self.core.forms_for()),
@@ -268,6 +271,10 @@ class KioskViewModel(QObject):
     @Slot(str)
     def pickupCode(self, code: str) -> None:
         self.visit.pickup_code(code)
+
+    @Slot(str)
+    def reopenPickup(self, cell: str) -> None:
+        self.visit.reopen_pickup(cell)
 
     @Slot()
     def openForms(self) -> None:

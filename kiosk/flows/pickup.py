@@ -66,7 +66,8 @@ async def open_door(desk: LockerDesk, cell: str, actor: str, order_no: str | Non
         return await settle(desk, key, order_no, cell, f"{type(e).__name__}: {e}")
     await asyncio.to_thread(desk.pickups.opening_sent, key, desk.clock())
     await asyncio.to_thread(desk.pickups.opening_seen, key, opened.open, desk.clock(),
-                            "" if opened.open else f"door still shut after {opened.commands} commands")
+                            "" if opened.open else f"jammed: door still shut after {opened.commands} commands",
+                            bool(order_no) and bus.item_sensors)
     log.info("cell %s (%s): %s", cell, f"order {order_no}" if order_no else actor,
              "open" if opened.open else "stayed shut")
     return DoorResult(order_no or "", cell, opened.open, "" if opened.open else "jammed")
@@ -87,7 +88,8 @@ async def settle(desk: LockerDesk, key: str, order_no: str | None, cell: str, wh
         log.warning("opening %s of cell %s not settled yet: %s", key, cell, e)
         return DoorResult(order_no or "", cell, False, f"unsettled: {e}")
     if door_open:
-        await asyncio.to_thread(desk.pickups.opening_seen, key, True, desk.clock(), why)
+        await asyncio.to_thread(desk.pickups.opening_seen, key, True, desk.clock(), why,
+                                bool(order_no) and desk.buses[bus_name].item_sensors)
         return DoorResult(order_no or "", cell, True, why)
     await asyncio.to_thread(desk.pickups.opening_uncertain, key, desk.clock(), why)
     return DoorResult(order_no or "", cell, False, f"to staff: {why}")

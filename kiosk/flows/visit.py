@@ -54,6 +54,7 @@ LOOKUP_FAILED = Sentence("暂时查不到预约，请稍后再试，或到咨询
 FORM_FAILED = Sentence("表格暂时打印不了，请到咨询台领取表格。")
 PICKUP_FAILED = Sentence("取件柜暂时打不开，请到窗口取件，工作人员会帮您。")
 JAMMED = Sentence("柜门没有打开，很抱歉。您的材料还在柜子里，请到窗口，工作人员会帮您取出。")
+ITEM_TO_STAFF = Sentence("您的材料好像还在柜子里。请到窗口，工作人员会帮您取出。")
 
 
 class Visit:
@@ -83,6 +84,7 @@ class Visit:
         self.form_problem: Sentence = NOTHING   # why it did not print (the form is kept for a retry)
         self.typed_problems: dict[str, tuple[Sentence, str]] = {}   # key → (what is wrong, the value typed)
         self.pickup_doors: list = []            # kiosk.flows.pickup.DoorResult of the cells just opened
+        self.pickup_item_left: list = []        # ... closed with the document still sensed inside
         self.pickup_notice: Sentence = NOTHING  # why nothing opened (a wrong code, a jam, ...)
         self.ending = False                     # inside home(): the core's SessionEnded is our echo
         self._request = 0                       # which journey's answer is still awaited
@@ -99,8 +101,9 @@ class Visit:
             self._core.scan_for_appointments(step == CHECK_IN)
         if step == CHECK_IN or step not in CHECKING_IN:
             self._forget_appointments()     # kept while printing: a lapsed one offers its walk-in
-        if step not in (PICKUP, PICKUP_OPENING, PICKUP_OPEN, PICKUP_DONE) and (self.pickup_doors or self.pickup_notice):
-            self.pickup_doors, self.pickup_notice = [], NOTHING
+        if step not in (PICKUP, PICKUP_OPENING, PICKUP_OPEN, PICKUP_DONE) and (
+                self.pickup_doors or self.pickup_item_left or self.pickup_notice):
+            self.pickup_doors, self.pickup_item_left, self.pickup_notice = [], [], NOTHING
             self._changed("pickup")
         if step not in (FORMS, FORM, FORM_PRINTING, FORM_DONE) and (self.form or self.forms):
             self.forms, self.form, self.form_preview, self.form_problem = [], None, b"", NOTHING
@@ -399,15 +402,44 @@ class Visit:
 
     @one_thread
     def on_door_changed(self, event: DoorChanged) -> None:
-        """The citizen closed a door they were collecting from: once all are shut, thank them."""
+        """The citizen closed a door they were collecting from: once all are shut, thank them. A
+        document still sensed inside: that door may be opened once more (reopen_pickup); still
+        inside after that, the window staff take over."""
         if self.step != PICKUP_OPEN or event.open:
             return
         cell = f"{event.role}/{event.board}/{event.lock}"
-        if any(d.cell == cell for d in self.pickup_doors):
-            self.pickup_doors = [d for d in self.pickup_doors if d.cell != cell]
-            self._changed("pickup")
-            if not self.pickup_doors:
-                self._go(PICKUP_DONE)
+        door = next((d for d in self.pickup_doors if d.cell == cell), None)
+        if door is None:
+            return
+        self.pickup_doors = [d for d in self.pickup_doors if d.cell != cell]
+        if event.outcome == "item_left":
+            self.pickup_item_left.append(door)
+        elif event.outcome == "to_staff":
+            self.pickup_notice = ITEM_TO_STAFF
+        self._changed("pickup")
+        if not self.pickup_doors and not self.pickup_item_left:
+            self._go(PICKUP_DONE)
+
+    @one_thread
+    def reopen_pickup(self, cell: str) -> None:
+        """再开一次: the door of a document the citizen left inside."""
+        door = next((d for d in self.pickup_item_left if d.cell == cell), None)
+        if self.step != PICKUP_OPEN or door is None or self._core.lockers is None:
+            return
+        self.pickup_item_left = [d for d in self.pickup_item_left if d.cell != cell]
+        self._changed("pickup")
+        self._core.lockers.reopen(cell).add_done_callback(lambda done: self._post(lambda: self._reopened(door, done)))
+
+    def _reopened(self, door, done: Future) -> None:
+        if self.step != PICKUP_OPEN:
+            return
+        if not done.cancelled() and done.exception() is None and done.result().opened:
+            self.pickup_doors.append(door)
+        else:
+            self.pickup_notice = JAMMED
+        self._changed("pickup")
+        if not self.pickup_doors and not self.pickup_item_left:
+            self._go(PICKUP_DONE)
 
     # ---------------------------------------------------------------- the kiosk's events
     @one_thread

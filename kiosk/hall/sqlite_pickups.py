@@ -43,7 +43,7 @@ GENESIS = "0" * 64
 class PickupOrder:
     order_no: str
     cell: str
-    state: str                  # open | collected | locked | voided
+    state: str                  # open | opened (waiting for the item check) | item_left | collected | locked | voided
     expires_at: datetime
     expired: bool
 
@@ -108,7 +108,8 @@ class SqlitePickups:
         """Every cell with the order waiting in it, for the staff's view of the bank."""
         with self._tx(write=False) as conn:
             orders = {r["cell"]: r for r in conn.execute(
-                "SELECT cell, order_no, state, expires_at FROM pickup_orders WHERE state IN ('open', 'locked')")}
+                "SELECT cell, order_no, state, expires_at FROM pickup_orders "
+                "WHERE state IN ('open', 'opened', 'item_left', 'locked')")}
             result = {}
             for r in conn.execute("SELECT cell, size, state FROM locker_cells"):
                 o = orders.get(r["cell"])
@@ -121,7 +122,8 @@ class SqlitePickups:
         """Staff take an empty cell out of service, or put a cell back in service (a faulty one
         once it is mended: loaded again if a document still waits in it, else free)."""
         with self._tx(write=True) as conn:
-            loaded = conn.execute("SELECT 1 FROM pickup_orders WHERE cell=? AND state IN ('open', 'locked')",
+            loaded = conn.execute("SELECT 1 FROM pickup_orders WHERE cell=? AND state IN ('open', 'opened', "
+                                  "'item_left', 'locked')",
                                   (cell,)).fetchone() is not None
             if loaded and not in_service:
                 raise PickupRefused("cell_loaded", cell)
@@ -172,7 +174,8 @@ class SqlitePickups:
     def reissue(self, order_no: str, staff: str, now: datetime) -> str:
         """A new code (the old one void at once); unlocks an order locked by wrong codes."""
         with self._tx(write=True) as conn:
-            if not conn.execute("SELECT 1 FROM pickup_orders WHERE order_no=? AND state IN ('open', 'locked')",
+            if not conn.execute("SELECT 1 FROM pickup_orders WHERE order_no=? AND state IN ('open', 'item_left', "
+                                "'locked')",
                                 (order_no,)).fetchone():
                 raise PickupRefused("unknown_order", order_no)
             code, code_hash = self._new_code(conn)
@@ -242,7 +245,8 @@ class SqlitePickups:
             if row is not None:
                 return row["state"]
             if order_no is not None and not conn.execute(
-                    "SELECT 1 FROM pickup_orders WHERE order_no=? AND state='open'", (order_no,)).fetchone():
+                    "SELECT 1 FROM pickup_orders WHERE order_no=? AND state IN ('open', 'item_left')",
+                    (order_no,)).fetchone():
                 raise PickupRefused("unknown_order", order_no)
             conn.execute("INSERT INTO door_openings (opening_key, order_no, cell, actor, state, at) "
                          "VALUES (?, ?, ?, ?, 'intent', ?)", (opening_key, order_no, cell, actor, iso_time(now)))
@@ -252,11 +256,14 @@ class SqlitePickups:
     def opening_sent(self, opening_key: str, now: datetime) -> None:
         self._advance(opening_key, "sent", now, "")
 
-    def opening_seen(self, opening_key: str, door_open: bool, now: datetime, detail: str = "") -> None:
-        """The door reading after the command: an order is collected only when its door was seen open."""
-        self._advance(opening_key, "seen_open" if door_open else "failed", now, detail)
+    def opening_seen(self, opening_key: str, door_open: bool, now: datetime, detail: str = "",
+                     item_check: bool = False) -> None:
+        """The door reading after the command: an order is collected only when its door was seen
+        open, and with `item_check` (a cell with an item sensor) only once the door is closed
+        again on an empty cell (door_closed); until then the order is `opened`."""
+        self._advance(opening_key, "seen_open" if door_open else "failed", now, detail, item_check)
 
-    def _advance(self, opening_key: str, state: str, now: datetime, detail: str) -> None:
+    def _advance(self, opening_key: str, state: str, now: datetime, detail: str, item_check: bool = False) -> None:
         with self._tx(write=True) as conn:
             row = conn.execute("SELECT * FROM door_openings WHERE opening_key=?", (opening_key,)).fetchone()
             if row is None or row["state"] in ("seen_open", "failed"):
@@ -265,12 +272,60 @@ class SqlitePickups:
                          (state, iso_time(now), detail, opening_key))
             self._audit(conn, now, row["actor"], f"open_{state}", {"cell": row["cell"], "order": row["order_no"],
                                                                   "key": opening_key, "detail": detail})
-            if state == "seen_open" and row["order_no"]:
-                conn.execute("UPDATE pickup_orders SET state='collected', collected_at=? WHERE order_no=? "
-                             "AND state='open'", (iso_time(now), row["order_no"]))
-                conn.execute("UPDATE locker_cells SET state='collected' WHERE cell=?", (row["cell"],))
+            if state == "seen_open" and row["order_no"] and item_check:
+                conn.execute("UPDATE pickup_orders SET state='opened' WHERE order_no=? AND state IN ('open', 'item_left')",
+                             (row["order_no"],))
+            elif state == "seen_open" and row["order_no"]:
+                self._collected(conn, row["order_no"], row["cell"], now)
             elif state == "failed":         # a jam, whoever opened it: the cell is at fault
                 conn.execute("UPDATE locker_cells SET state='fault' WHERE cell=?", (row["cell"],))
+
+    @staticmethod
+    def _collected(conn, order_no: str, cell: str, now: datetime) -> None:
+        conn.execute("UPDATE pickup_orders SET state='collected', collected_at=? WHERE order_no=? "
+                     "AND state IN ('open', 'opened', 'item_left')", (iso_time(now), order_no))
+        conn.execute("UPDATE locker_cells SET state='collected' WHERE cell=?", (cell,))
+
+    def door_closed(self, cell: str, item_inside: bool | None, now: datetime) -> str:
+        """A door closed: settle the order opened from it and waiting for the item check.
+        Returns "" (nothing waited), "collected", "item_left" (the document is still sensed
+        inside: the citizen may have it opened once more) or "to_staff" (still inside after that
+        second opening: the order is locked for the window staff)."""
+        with self._tx(write=True) as conn:
+            row = conn.execute("SELECT order_no FROM pickup_orders WHERE cell=? AND state='opened'", (cell,)).fetchone()
+            if row is None:
+                return ""
+            order_no = row["order_no"]
+            if not item_inside:
+                self._collected(conn, order_no, cell, now)
+                self._audit(conn, now, "lockers", "item_taken", {"cell": cell, "order": order_no})
+                return "collected"
+            openings = conn.execute("SELECT COUNT(*) FROM door_openings WHERE order_no=? AND state='seen_open'",
+                                    (order_no,)).fetchone()[0]
+            outcome = "item_left" if openings < 2 else "to_staff"
+            conn.execute("UPDATE pickup_orders SET state=? WHERE order_no=?",
+                         ("item_left" if outcome == "item_left" else "locked", order_no))
+            self._audit(conn, now, "lockers", "item_left" if outcome == "item_left" else "item_left_to_staff",
+                        {"cell": cell, "order": order_no})
+            return outcome
+
+    def item_left_in(self, cell: str) -> str | None:
+        """The order whose document the item sensor still saw in this cell (may be opened once more)."""
+        with self._tx(write=False) as conn:
+            row = conn.execute("SELECT order_no FROM pickup_orders WHERE cell=? AND state='item_left'", (cell,)).fetchone()
+            return row["order_no"] if row else None
+
+    def opened_recently(self, cell: str, since: datetime) -> bool:
+        """Whether anyone journalled opening this cell since then (else a door that opens was
+        opened without a command: forced, or a latch that let go)."""
+        with self._tx(write=False) as conn:
+            return conn.execute("SELECT 1 FROM door_openings WHERE cell=? AND at >= ?",
+                                (cell, iso_time(since))).fetchone() is not None
+
+    def note_door(self, cell: str, event: str, now: datetime, **detail) -> None:
+        """A door event for the audit (door_opened_without_command, door_found_open, door_left_open)."""
+        with self._tx(write=True) as conn:
+            self._audit(conn, now, "lockers", event, {"cell": cell, **detail})
 
     def opening_uncertain(self, opening_key: str, now: datetime, detail: str) -> None:
         """The door reads shut but the command may have opened it (a process killed mid-way):
@@ -283,7 +338,8 @@ class SqlitePickups:
             conn.execute("UPDATE door_openings SET state='failed', at=?, detail=? WHERE opening_key=?",
                          (iso_time(now), f"uncertain: {detail}", opening_key))
             if row["order_no"]:
-                conn.execute("UPDATE pickup_orders SET state='locked' WHERE order_no=? AND state='open'",
+                conn.execute("UPDATE pickup_orders SET state='locked' WHERE order_no=? "
+                             "AND state IN ('open', 'opened', 'item_left')",
                              (row["order_no"],))
             conn.execute("UPDATE locker_cells SET state='fault' WHERE cell=?", (row["cell"],))
             self._audit(conn, now, row["actor"], "open_uncertain", {"cell": row["cell"], "order": row["order_no"],

@@ -18,7 +18,7 @@ from drivers.locker.bus import BoardSilent, LockerBus, LockerError, Opened
 from drivers.locker.frames import Doors, Sense
 from kiosk.config import Strict
 from kiosk.devices import DeviceHealth
-from kiosk.events import DoorChanged
+from kiosk.events import DoorChanged, DoorLeftOpen
 from kiosk.roles import DeviceRole, Driver, register
 from kiosk.wording import NOTHING, Sentence
 
@@ -62,6 +62,7 @@ class LockerBusRole(DeviceRole):
         self.items: dict[tuple[int, int], bool] = {}
         self._silent: dict[int, str] = {}
         self._open_since: dict[tuple[int, int], float] = {}      # doors open now → since when (monotonic)
+        self._alerted: set[tuple[int, int]] = set()               # ... and already reported left open
         self._counts = {"openings": 0, "jammed": 0}
         self.health = DeviceHealth(self.name, describe(settings), "absent", Sentence("还没有检查取件柜"))
 
@@ -89,15 +90,17 @@ class LockerBusRole(DeviceRole):
             self._silent.pop(board.address, None)
             for lock in range(1, board.locks + 1):
                 key = (board.address, lock)
-                if self.doors.get(key) is not None and self.doors[key] != doors.open[lock]:
-                    changed.append(DoorChanged(self.name, board.address, lock, doors.open[lock]))
+                if doors.items:         # before the event: whoever hears a door close reads its item
+                    self.items[key] = doors.items[lock]
+                was = self.doors.get(key)
+                if was is None and doors.open[lock] or was is not None and was != doors.open[lock]:
+                    changed.append(DoorChanged(self.name, board.address, lock, doors.open[lock], first=was is None))
                 self.doors[key] = doors.open[lock]
                 if doors.open[lock]:
                     self._open_since.setdefault(key, time.monotonic())
                 else:
                     self._open_since.pop(key, None)
-                if doors.items:
-                    self.items[key] = doors.items[lock]
+                    self._alerted.discard(key)
         health = self._record("")
         for event in changed:
             self._emit(event)
@@ -114,8 +117,12 @@ class LockerBusRole(DeviceRole):
             return DeviceHealth(self.name, self.health.name, "fault",
                                 Sentence("取件柜有 {count} 块锁控板没有响应", count=str(len(self._silent))),
                                 details, time.time())
-        left_open = sorted(f"{b}-{lock}" for (b, lock), since in self._open_since.items()
-                           if time.monotonic() - since > self.settings.door_open_alert_s)
+        long_open = {key: time.monotonic() - since for key, since in self._open_since.items()
+                     if time.monotonic() - since > self.settings.door_open_alert_s}
+        for key in long_open.keys() - self._alerted:        # once per time a door is left open
+            self._alerted.add(key)
+            self._emit(DoorLeftOpen(self.name, key[0], key[1], round(long_open[key])))
+        left_open = sorted(f"{b}-{lock}" for (b, lock) in long_open)
         if left_open:
             details["left_open"] = left_open
             return DeviceHealth(self.name, self.health.name, "warning",
@@ -158,6 +165,12 @@ class LockerBusRole(DeviceRole):
             self._bus = None
 
     # ---------------------------------------------------------------- from any thread
+    @property
+    def item_sensors(self) -> bool:
+        """Kerong boards see whether a document lies in the cell (infrared): a pickup counts once
+        the door is closed again on an empty cell."""
+        return self.settings.protocol == "kerong"
+
     def check_now(self) -> Future:
         return self._worker.submit(lambda: self._publish(self._check()))
 

@@ -23,6 +23,13 @@ Item {
             color: Theme.text
             font.pixelSize: Theme.fontLarge
         }
+        // A document the item sensor still saw inside after the second opening: staff take over.
+        Banner {
+            objectName: "pickupDoneNotice"
+            width: parent.width
+            visible: vm.pickupNotice !== ""
+            text: vm.pickupNotice
+        }
         BigButton {
             objectName: "pickupDoneHomeButton"
             anchors.horizontalCenter: parent.horizontalCenter

@@ -59,9 +59,20 @@ class LockerBank:
     def lock(self, board: int, lock: int) -> Lock:
         return self.boards[board].locks[lock]
 
-    def close_door(self, board: int, lock: int) -> None:
+    def close_door(self, board: int, lock: int, item: bool | None = None) -> None:
+        """Close a door; `item`: whether a document lies in the cell now (None: as it was)."""
         with self._lock:
-            self.lock(board, lock).door_open = False
+            target = self.lock(board, lock)
+            target.door_open = False
+            if item is not None:
+                target.item = item
+
+    def _person_closes(self, board: int, lock: int) -> None:
+        """The simulated person who had the door opened: a citizen takes the document out, staff
+        put one in; either way the cell's content changes before they close it."""
+        target = self.lock(board, lock)
+        if target.door_open:
+            self.close_door(board, lock, item=not target.item)
 
     def open_by_hand(self, board: int, lock: int) -> None:
         """A door opened with no command (forced, or left unlatched)."""
@@ -156,6 +167,6 @@ class LockerBank:
         if self.close_after_s == 0:
             return                                       # accelerated: the test closes it at once
         if self.close_after_s is not None:
-            timer = threading.Timer(self.close_after_s, self.close_door, (board, lock))
+            timer = threading.Timer(self.close_after_s, self._person_closes, (board, lock))
             timer.daemon = True
             timer.start()

@@ -123,6 +123,8 @@ def run(pickups: int, paced: bool, seed: int = 7, kill_odds: float = 0.03, jam_o
                     except Killed:
                         counts["kills"] += 1
             silent_board.silent = False
+            banks[bus_name].close_door(int(board), int(lock), item=False)     # the citizen takes it, closes
+            hall.pickups.door_closed(deposit.order.cell, False, now)          # (Kerong: counted once empty)
             order = hall.pickups.order(f"ORD-{n}", now)
             swung = target.door_openings - before
             counts["opened_twice"] += swung > 1
@@ -131,9 +133,6 @@ def run(pickups: int, paced: bool, seed: int = 7, kill_odds: float = 0.03, jam_o
             counts["to_staff"] += order.state == "locked"
             counts["jammed"] += target.jammed
             counts["pickups"] += 1
-            banks[bus_name].close_door(int(board), int(lock))          # the citizen closes the door
-            if order.state == "collected":
-                hall.pickups.set_cell_state(deposit.order.cell, "free", "kiosk", now)
     finally:
         seconds = time.perf_counter() - started
         problems = hall.pickups.verify_audit()
@@ -147,13 +146,13 @@ def run(pickups: int, paced: bool, seed: int = 7, kill_odds: float = 0.03, jam_o
 
 def _staff_clears(hall: SqliteHall, banks: dict) -> None:
     """The window staff empty the cells left at fault and take those orders over."""
+    with hall.transaction(write=True) as conn:
+        conn.execute("UPDATE pickup_orders SET state='voided' WHERE state IN ('open', 'opened', 'item_left', 'locked')")
     for cell, state in hall.pickups.cell_states().items():
-        if state in ("fault", "loaded", "collected"):
+        if state in ("fault", "loaded"):
             bus_name, board, lock = cell.rsplit("/", 2)
             banks[bus_name].lock(int(board), int(lock)).jammed = False
-            hall.pickups.set_cell_state(cell, "free", "staff", datetime(2026, 11, 23, 10, 0))
-    with hall.transaction(write=True) as conn:
-        conn.execute("UPDATE pickup_orders SET state='voided' WHERE state IN ('open', 'locked')")
+            hall.pickups.set_in_service(cell, True, "staff", datetime(2026, 11, 23, 10, 0))
 
 
 def test_no_door_opens_twice_and_nothing_is_collected_unseen():

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from kiosk.events import DoorChanged
+from kiosk.events import DoorChanged, DoorLeftOpen
 from kiosk.roles.locker_bus import BoardSettings, LockerBusDevice, LockerBusRole
 from kiosk.wording import say
 from sim.locker.bank import LockerBank
@@ -34,7 +34,7 @@ def test_a_door_opened_by_hand_is_announced_and_listed(role, wait_until):
     assert wait_until(lambda: watched.health.state == "ok")
     bank.open_by_hand(2, 17)
     assert wait_until(lambda: events), "the poll saw the door open"
-    assert events[0] == DoorChanged("lockers_left", 2, 17, True)
+    assert events[0] == DoorChanged("lockers_left", 2, 17, True, first=False)
     assert watched.check_now().result(timeout=5).details["doors_open"] == ["2-17"]
 
 
@@ -61,8 +61,12 @@ def test_a_door_left_open_too_long_warns_the_technician(role):
     assert watched.check_now().result(timeout=10).state == "ok", "just opened: no alarm yet"
     import time
     time.sleep(0.4)
+    left_open = []
+    watched.add_listener(lambda e: isinstance(e, DoorLeftOpen) and left_open.append(e))
     health = watched.check_now().result(timeout=10)
     assert health.state == "warning" and health.details["left_open"] == ["1-6"]
     assert say(health.reason, "zh_CN") == "有柜门开着没关：1-6"
+    watched.check_now().result(timeout=10)
+    assert [(e.board, e.lock) for e in left_open] == [(1, 6)], "announced once while it stays open (for the audit)"
     bank.close_door(1, 6)
     assert watched.check_now().result(timeout=10).state == "ok"
