@@ -110,6 +110,11 @@ class LockerStaffModel(QObject):
                             board=str(board["board"]), first=str(board["first"]), last=str(board["last"]),
                             count=str(len(board["cells"]))), self._language())
 
+    def identity_changed(self) -> None:
+        """A card read or the session wiped: the deposit form's citizen line follows at once."""
+        if self._mode == "deposit":
+            self.changed.emit()
+
     # ---------------------------------------------------------------- the bank, live
     @Slot()
     def refresh(self) -> None:

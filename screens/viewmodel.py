@@ -404,6 +404,7 @@ class KioskViewModel(QObject):
         # The core ended the visit: a social-security card was pulled out, or another
         # person's card was read. Nothing of this citizen stays on screen.
         self._citizen.clear()
+        self._lockers.identity_changed()
         self._watch_idle()
 
     def on_identified(self, event: Identified) -> None:
@@ -414,6 +415,7 @@ class KioskViewModel(QObject):
             return
         self._idle.touch()
         self._citizen.set_identity(identity)
+        self._lockers.identity_changed()
         self._watch_idle()
 
     # ---------------------------------------------------------------- technician

@@ -241,6 +241,8 @@ def _walk(ui, core, out_dir: Path, probe) -> list[dict]:
         shot("pickup_done")
         probe.tap(w, "pickupDoneHomeButton")
         home()
+        _item_left(w, vm, core, shot, probe)
+        home()
 
     # The technician's door: five taps on the hall's name, then the PIN pad.
     for _ in range(5):
@@ -318,7 +320,7 @@ def _locker_staff(w, vm, core, shot, probe) -> None:
                      timeout=15, what="the cell loaded")
     shot("locker_deposit_done", 1200)
     core.simulators.take_id_card()
-    probe.tap(w, "openBoard_lockers_right_0")
+    probe.tap(w, "openBoard_lockers_left_1")
     for digit in DEMO_PIN:
         probe.tap(w, f"boardPinKey_{digit}")
     probe.tap(w, "boardPinKey_ok")
@@ -326,3 +328,29 @@ def _locker_staff(w, vm, core, shot, probe) -> None:
     shot("locker_open_board_confirm")
     probe.tap(w, "cancelBoardButton")
     bank.close_door(board, lock)
+
+
+def _item_left(w, vm, core, shot, probe) -> None:
+    """A Kerong cell sees its content: the citizen closes the door on their document, and is
+    offered the door once more."""
+    from kiosk.privacy import person_key
+    key = person_key(core.simulators.citizens["young_wang"].id_number, core.config.hall.id)
+    cell = "lockers_right/0/5"
+    code = core.hall.pickups.deposit("DEMO-TOUR-ITEM", key, "m", "staff S001", core.clock(), cell=cell).code
+    bank = core.simulators.by_name["lockers_right"].handle
+    bank.lock(0, 5).item = True
+    probe.tap(w, "pickupButton")
+    probe.wait_for(w, "pickupScreen")
+    for digit in code:
+        probe.tap(w, f"pickupKey_{digit}")
+    probe.tap(w, "pickupKey_取件")
+    probe.wait_for(w, "pickupOpenScreen", timeout=10)
+    number = vm.property("pickupDoors")[0]["number"]
+    bank.close_door(0, 5, item=True)                  # closed on the document
+    probe.wait_for(w, f"reopenButton_{number}", timeout=10)
+    shot("pickup_item_left")
+    probe.tap(w, f"reopenButton_{number}")
+    probe.wait_until(lambda: vm.property("pickupDoors"), timeout=10, what="the door open again")
+    bank.close_door(0, 5, item=False)
+    probe.wait_for(w, "pickupDoneScreen", timeout=10)
+    probe.tap(w, "pickupDoneHomeButton")

@@ -416,6 +416,10 @@ class Visit:
             self.pickup_item_left.append(door)
         elif event.outcome == "to_staff":
             self.pickup_notice = ITEM_TO_STAFF
+        self._pickup_moved()
+
+    def _pickup_moved(self) -> None:
+        """The doors being collected from changed: once none is open or waiting, thank the citizen."""
         self._changed("pickup")
         if not self.pickup_doors and not self.pickup_item_left:
             self._go(PICKUP_DONE)
@@ -437,9 +441,7 @@ class Visit:
             self.pickup_doors.append(door)
         else:
             self.pickup_notice = JAMMED
-        self._changed("pickup")
-        if not self.pickup_doors and not self.pickup_item_left:
-            self._go(PICKUP_DONE)
+        self._pickup_moved()
 
     # ---------------------------------------------------------------- the kiosk's events
     @one_thread

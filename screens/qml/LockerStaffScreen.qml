@@ -1,4 +1,5 @@
 import QtQuick
+import QtQuick.Controls.Basic
 
 // 取件柜管理, for hall staff: the bank live (each door as its board reports it), and for the
 // cell tapped: load it, open it to mend it, take it out of service. Opening a whole board asks the
@@ -29,12 +30,22 @@ Item {
         font.pixelSize: Theme.fontSmall
     }
 
-    // The bank, board by board, as the doors stand now.
+    // The bank, board by board, as the doors stand now. It scrolls where it does not fit (landscape).
+    Flickable {
+        id: bankView
+        anchors.top: title.bottom; anchors.topMargin: Theme.spacing / 2
+        x: Theme.margin
+        width: bank.width
+        height: Math.min(bank.implicitHeight, nav.y - y - Theme.spacing / 2)
+        contentHeight: bank.implicitHeight
+        clip: true
+        boundsBehavior: Flickable.StopAtBounds
+        ScrollBar.vertical: ScrollBar {           // more boards below: a bar that says so
+            policy: bankView.contentHeight > bankView.height ? ScrollBar.AlwaysOn : ScrollBar.AsNeeded
+        }
     Column {
         id: bank
         objectName: "lockerBank"
-        anchors.top: title.bottom; anchors.topMargin: Theme.spacing / 2
-        x: Theme.margin
         width: 8 * page.tileW + 7 * 6
         spacing: 10
         Repeater {
@@ -109,12 +120,14 @@ Item {
         }
     }
 
+    }
+
     // The cell tapped and what can be done with it. Portrait: under the bank; landscape: right.
     Column {
         id: panel
-        anchors.top: page.portrait ? bank.bottom : title.bottom
+        anchors.top: page.portrait ? bankView.bottom : title.bottom
         anchors.topMargin: Theme.spacing / 2
-        x: page.portrait ? Theme.margin : bank.x + bank.width + Theme.margin
+        x: page.portrait ? Theme.margin : bankView.x + bankView.width + Theme.margin
         width: page.portrait ? page.width - 2 * Theme.margin : page.width - x - Theme.margin
         spacing: 16
 
@@ -240,7 +253,7 @@ Item {
                     BigButton {
                         required property string modelData
                         objectName: "depositKey_" + modelData
-                        width: 112; height: 80
+                        width: 100; height: 80
                         primary: false
                         text: modelData === "back" ? "⌫" : modelData
                         fontSize: Theme.fontBody
@@ -308,6 +321,7 @@ Item {
     }
 
     NavBar {
+        id: nav
         anchors.bottom: parent.bottom
         width: parent.width
         onBackClicked: vm.back()

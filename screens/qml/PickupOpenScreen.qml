@@ -23,7 +23,7 @@ Item {
             text: page.open.length ? qsTr("请到 %1 号柜门取件").arg(page.open.join("、"))
                                    : qsTr("您的材料好像还在 %1 号柜里").arg(page.stillInside.map(d => d.number).join("、"))
             color: Theme.accent
-            font.pixelSize: Theme.fontTitle + 16
+            font.pixelSize: page.open.length ? Theme.fontTitle + 16 : Theme.fontTitle
             font.bold: true
         }
         // The bank as it stands in the hall: the open door lit.

@@ -70,15 +70,20 @@ def test_staff_pin_opens_the_locker_screen_not_the_technicians(start_kiosk):
     wait_for(w, "homeScreen")
 
 
+def fill_deposit(w, cell: dict, order: str, id_number: str) -> None:
+    """Tap the cell, 存件, and type the order, the ID number and the phone on the keypad."""
+    tap(w, f"cell_{cell['number']}")
+    tap(w, "depositButton")
+    type_into(w, "order", order)
+    type_into(w, "id", id_number)
+    type_into(w, "phone", "13800138000")
+
+
 def test_staff_load_a_cell_with_the_id_typed_and_the_code_goes_to_the_sms_outbox(start_kiosk):
     ui, core, w = staff_screen(start_kiosk)
     cell = free_cell(ui)
-    tap(w, f"cell_{cell['number']}")
-    tap(w, "depositButton")
-    type_into(w, "order", "2026112600017")
     citizen = core.simulators.citizens["elder_zhang"]
-    type_into(w, "id", citizen.id_number)
-    type_into(w, "phone", "13800138000")
+    fill_deposit(w, cell, "2026112600017", citizen.id_number)
     before = len(core.hall.pickups.outbox())
     tap(w, "confirmDepositButton")
     wait_until(lambda: "已打开" in said(w), timeout=10, what="the door opened")
@@ -96,11 +101,7 @@ def test_staff_load_a_cell_with_the_id_typed_and_the_code_goes_to_the_sms_outbox
 def test_a_wrong_id_number_keeps_the_form_and_opens_nothing(start_kiosk):
     ui, core, w = staff_screen(start_kiosk)
     cell = free_cell(ui)
-    tap(w, f"cell_{cell['number']}")
-    tap(w, "depositButton")
-    type_into(w, "order", "77")
-    type_into(w, "id", "440106199001011234")         # wrong check character
-    type_into(w, "phone", "13800138000")
+    fill_deposit(w, cell, "77", "440106199001011234")          # wrong check character
     tap(w, "confirmDepositButton")
     wait_until(lambda: "身份证号码不对" in said(w), timeout=10, what="the refusal")
     assert ui.viewmodel.lockerStaff.property("mode") == "deposit"

@@ -65,16 +65,23 @@ def load_kerong_cell(core, order: str, lock: int) -> tuple[str, object]:
     return deposit.code, bank
 
 
-def test_a_document_left_inside_gets_one_more_opening_for_the_citizen(start_kiosk):
+def closed_on_the_document(start_kiosk, order: str, lock: int):
+    """A citizen opens a Kerong cell with its code and closes the door with the document still
+    inside: the screen offers the door once more."""
     ui, core = start_kiosk()
     w = ui.window
-    code, bank = load_kerong_cell(core, "ORD-ITEM", 5)
+    code, bank = load_kerong_cell(core, order, lock)
     tap(w, "pickupButton")
     type_code(w, code)
     wait_for(w, "pickupOpenScreen", timeout=10)
     number = ui.viewmodel.property("pickupDoors")[0]["number"]
-    bank.close_door(0, 5, item=True)                   # closed without taking it
+    bank.close_door(0, lock, item=True)
     wait_for(w, f"reopenButton_{number}", timeout=10)
+    return ui, core, w, bank, number
+
+
+def test_a_document_left_inside_gets_one_more_opening_for_the_citizen(start_kiosk):
+    ui, core, w, bank, number = closed_on_the_document(start_kiosk, "ORD-ITEM", 5)
     assert f"还在 {number} 号柜里" in text_of(find(w, "pickupDoorText"))
     assert core.hall.pickups.order("ORD-ITEM", core.clock()).state == "item_left"
     tap(w, f"reopenButton_{number}")
@@ -87,15 +94,7 @@ def test_a_document_left_inside_gets_one_more_opening_for_the_citizen(start_kios
 
 
 def test_a_document_still_inside_after_the_second_opening_goes_to_the_window_staff(start_kiosk):
-    ui, core = start_kiosk()
-    w = ui.window
-    code, bank = load_kerong_cell(core, "ORD-STAYS", 6)
-    tap(w, "pickupButton")
-    type_code(w, code)
-    wait_for(w, "pickupOpenScreen", timeout=10)
-    number = ui.viewmodel.property("pickupDoors")[0]["number"]
-    bank.close_door(0, 6, item=True)
-    wait_for(w, f"reopenButton_{number}", timeout=10)
+    ui, core, w, bank, number = closed_on_the_document(start_kiosk, "ORD-STAYS", 6)
     tap(w, f"reopenButton_{number}")
     wait_until(lambda: ui.viewmodel.property("pickupDoors"), timeout=10, what="the door opened again")
     bank.close_door(0, 6, item=True)
