@@ -21,6 +21,7 @@ from kiosk.flows.pickup import DoorResult, LockerDesk, cell_address, collect, op
 from kiosk.events import DoorChanged, DoorLeftOpen
 from kiosk.forms import typed_id_number_ok
 from kiosk.hall.sqlite_pickups import PickupRefused, SqlitePickups
+from kiosk.hall.sms import LoggingGateway, SmsGateway, deliver
 from kiosk.privacy import person_key
 from kiosk.roles.locker_bus import LockerBusRole
 from kiosk.wording import Sentence
@@ -86,6 +87,7 @@ class LockerService:
             pickups.add_cells({f"{b.name}/{board.address}/{lock}": board.size_of(lock) for b in buses
                                for board in b.settings.boards for lock in range(1, board.locks + 1)})
         self._hall_id = hall_id
+        self.gateway: SmsGateway = LoggingGateway()     # the hall's operator plugs in its own
 
     def resume(self) -> Future:
         """At start-up: settle openings a killed process left half-way (reading their doors)."""
@@ -179,9 +181,12 @@ class LockerService:
             if not PHONE.fullmatch(phone):
                 raise PickupNotPossible(STAFF_REFUSALS["phone"])
             try:
-                return await locker_staff.deposit(self.desk, cell, order, key, phone, staff)
+                loaded = await locker_staff.deposit(self.desk, cell, order, key, phone, staff)
             except PickupRefused as e:
                 raise PickupNotPossible(STAFF_REFUSALS.get(e.reason, STAFF_REFUSALS["door_shut"]), str(e)) from None
+            # The code to the citizen's phone now (one the gateway refused waits for the next deposit).
+            await asyncio.to_thread(deliver, self.desk.pickups, self.gateway, self._clock())
+            return loaded
         return asyncio.run_coroutine_threadsafe(run(), self._loop)
 
     def _staff_person_key(self, id_number: str) -> str:

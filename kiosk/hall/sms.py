@@ -34,14 +34,14 @@ def mask_phone(phone: str) -> str:
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 11 else "***"
 
 
-def deliver(pickups: SqlitePickups, gateway: SmsGateway, now: datetime, phone_of=lambda order: "") -> int:
-    """Hand every waiting code to the gateway; each one handed leaves the database. Returns how
-    many went out (one that fails stays for the next round)."""
+def deliver(pickups: SqlitePickups, gateway: SmsGateway, now: datetime) -> int:
+    """Hand every waiting code to the gateway, to the phone staff typed at the deposit; each code
+    handed leaves the database. Returns how many went out (one that fails stays for the next round)."""
     sent = 0
-    for outbox_id, order_no, code in pickups.outbox():
+    for outbox_id, order_no, phone, code in pickups.outbox():
         text = f"您的证件已到自助取件柜，取件码 {code}，请凭取件码或身份证到大厅取件。"
         try:
-            gateway.send(order_no, phone_of(order_no), text)
+            gateway.send(order_no, phone, text)
         except Exception as e:         # an operator's gateway down: try again next round
             log.warning("SMS for order %s not sent: %s", order_no, e)
             continue

@@ -182,16 +182,18 @@ class SqlitePickups:
             conn.execute("UPDATE pickup_orders SET code_hash=?, state='open', wrong_codes=0, expires_at=? "
                          "WHERE order_no=?", (code_hash, iso_time(now + timedelta(days=self._rules.code_valid_days)),
                                               order_no))
-            conn.execute("INSERT INTO sms_outbox (order_no, code, queued_at) VALUES (?, ?, ?)",
-                         (order_no, code, iso_time(now)))
+            # The new code goes to the phone the first one went to.
+            conn.execute("INSERT INTO sms_outbox (order_no, phone, code, queued_at) SELECT ?, "
+                         "COALESCE((SELECT phone FROM sms_outbox WHERE order_no=? ORDER BY id DESC LIMIT 1), ''), ?, ?",
+                         (order_no, order_no, code, iso_time(now)))
             self._audit(conn, now, staff, "reissue", {"order": order_no})
             return code
 
-    def outbox(self) -> list[tuple[int, str, str]]:
-        """(id, order, code) still to hand to the SMS gateway."""
+    def outbox(self) -> list[tuple[int, str, str, str]]:
+        """(id, order, phone, code) still to hand to the SMS gateway."""
         with self._tx(write=False) as conn:
-            return [(r["id"], r["order_no"], r["code"]) for r in
-                    conn.execute("SELECT id, order_no, code FROM sms_outbox WHERE sent_at IS NULL ORDER BY id")]
+            return [(r["id"], r["order_no"], r["phone"], r["code"]) for r in conn.execute(
+                "SELECT id, order_no, phone, code FROM sms_outbox WHERE sent_at IS NULL ORDER BY id")]
 
     def handed_to_gateway(self, outbox_id: int, now: datetime) -> None:
         """The gateway has the code: the plain code leaves the database."""
@@ -285,6 +287,8 @@ class SqlitePickups:
         conn.execute("UPDATE pickup_orders SET state='collected', collected_at=? WHERE order_no=? "
                      "AND state IN ('open', 'opened', 'item_left')", (iso_time(now), order_no))
         conn.execute("UPDATE locker_cells SET state='collected' WHERE cell=?", (cell,))
+        # Collected: no further code will be sent, so the citizen's phone number goes too.
+        conn.execute("UPDATE sms_outbox SET phone='' WHERE order_no=? AND sent_at IS NOT NULL", (order_no,))
 
     def door_closed(self, cell: str, item_inside: bool | None, now: datetime) -> str:
         """A door closed: settle the order opened from it and waiting for the item check.

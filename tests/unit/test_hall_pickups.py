@@ -30,7 +30,7 @@ def test_a_deposit_loads_a_cell_and_the_code_is_kept_only_as_a_keyed_hash(hall, 
     assert len(deposit.code) == 6 and deposit.code.isdigit()
     assert h.pickups.cell_states()["left/1/1"] == "loaded"
     outbox = h.pickups.outbox()
-    assert [(o, c) for _, o, c in outbox] == [("ORD-1", deposit.code)]
+    assert [(o, p, c) for _, o, p, c in outbox] == [("ORD-1", "13800138000", deposit.code)]
     h.pickups.handed_to_gateway(outbox[0][0], clock.now)
     assert h.pickups.outbox() == []
     assert deposit.code.encode() not in (tmp_path / "hall.sqlite").read_bytes(), "no plain code left in the file"
@@ -122,16 +122,23 @@ def test_codes_leave_the_database_once_the_gateway_has_them_and_its_log_shows_no
     import logging
     from kiosk.hall.sms import LoggingGateway, deliver
     h, clock = hall
-    deposit = h.pickups.deposit("ORD-8", WANG, "m", "staff-07", clock.now)
+    deposit = h.pickups.deposit("ORD-8", WANG, "m", "staff-07", clock.now, phone="13800138000")
 
     class Down:
         def send(self, order_no, phone, text):
             raise ConnectionError("operator unreachable")
     assert deliver(h.pickups, Down(), clock.now) == 0 and len(h.pickups.outbox()) == 1, "kept for the next round"
     with caplog.at_level(logging.INFO, logger="kiosk.hall.sms"):
-        assert deliver(h.pickups, LoggingGateway(), clock.now, phone_of=lambda order: "13800138000") == 1
+        assert deliver(h.pickups, LoggingGateway(), clock.now) == 1
     assert h.pickups.outbox() == []
     assert deposit.code not in caplog.text and "138****8000" in caplog.text and "******" in caplog.text
+    # A reissued code goes to the same phone; once collected, the phone number leaves the database.
+    h.pickups.reissue("ORD-8", "staff-07", clock.now)
+    assert [phone for _, _, phone, _ in h.pickups.outbox()] == ["13800138000"]
+    deliver(h.pickups, LoggingGateway(), clock.now)
+    h.pickups.begin_opening("k8", deposit.order.cell, "kiosk-1", clock.now, "ORD-8")
+    h.pickups.opening_seen("k8", True, clock.now)
+    assert b"13800138000" not in (tmp_path / "hall.sqlite").read_bytes()
 
 
 def test_staff_load_the_cell_they_chose_and_a_collected_cell_is_empty_again(hall):
