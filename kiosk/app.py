@@ -43,11 +43,19 @@ def build_core(config: KioskConfig, sim: bool = False, scenario: str | Path | No
         db_path = out / "hall.sqlite"
         clock = clock or simulators.clock
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    hall = SqliteHall(config.hall_settings(), db_path, clock=clock or datetime.now)
+    server = config.kiosk.hall_server
+    if server is not None:          # a shared hall: the queue lives on kiosk-hall
+        from kiosk.hall.http_hall import HttpHall
+        ca = str(config.directory.parent / server.ca_file) if server.ca_file else None   # (an absolute path stays)
+        hall = HttpHall(server.url, server.token, ca, connect_timeout_s=server.connect_timeout_s,
+                        read_timeout_s=server.read_timeout_s)
+    else:
+        hall = SqliteHall(config.hall_settings(), db_path, clock=clock or datetime.now)
     core = KioskCore(config, hall, build_roles(config.devices), clock=clock or datetime.now, state_dir=db_path.parent)
     if simulators:
-        simulators.book_demo_appointments(hall)
-        simulators.load_demo_pickups(hall, len(core.lockers.cells) if core.lockers else 0)
+        if server is None:              # a shared hall's demo data is the server's business
+            simulators.book_demo_appointments(hall)
+            simulators.load_demo_pickups(hall, len(core.lockers.cells) if core.lockers else 0)
         core.simulators = simulators
         core.add_closer(simulators.stop)
     if start:

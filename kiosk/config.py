@@ -146,9 +146,20 @@ class PrinterProfile(Strict):
     cut: Literal["full", "partial"] = "partial"
 
 
+class HallServer(Strict):
+    """Where this kiosk's hall is when it is shared (kiosk-hall): the kiosk then holds a token,
+    never database credentials, and trusts only the hall's CA."""
+    url: str = Field(pattern=r"^https?://")
+    token: str = Field(min_length=16, description="made by `kiosk-hall token create --kiosk ID`")
+    ca_file: str = Field(default="", description="the hall's CA certificate (PEM); relative to the project")
+    connect_timeout_s: float = Field(default=2.0, gt=0, le=30)
+    read_timeout_s: float = Field(default=5.0, gt=0, le=60)
+
+
 class KioskInfo(Strict):
     id: str = "kiosk-1"
     database: str = "var/hall.sqlite"     # relative paths are relative to the config directory's parent
+    hall_server: HallServer | None = None  # a shared hall (kiosk-hall); None: the embedded one in `database`
     idle_timeout_s: int = Field(default=60, ge=15)
     idle_warning_s: int = Field(default=10, ge=3)
     orientation: Literal["portrait", "landscape"] = "portrait"

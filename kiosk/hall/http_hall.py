@@ -1,0 +1,106 @@
+"""The kiosk's side of a hall server: KioskHall over HTTPS with `requests`.
+
+The flows call it exactly as they call the embedded SqliteHall (same dataclasses, same
+exceptions: kiosk.server.wire), always off the Qt thread. Every call has a connect and a read
+timeout, so a server that is gone costs a few seconds and a HallUnavailable, never a frozen
+kiosk. The hall's CA is pinned (`ca_file`): the kiosk trusts that CA only, not the system's.
+The kiosk holds a bearer token, never database credentials. A write that may have reached the
+server before the connection dropped is simply sent again: every write carries its idempotency
+key (or acts on one reservation id), so the server answers the same ticket rather than a second.
+"""
+from __future__ import annotations
+
+import base64
+import logging
+import threading
+from datetime import datetime
+
+import requests
+
+from kiosk.hall.model import Appointment, Citizen, HallUnavailable, Reservation, Ticket, TicketRequest
+from kiosk.hall.service import KioskHall
+from kiosk.hall.wire import from_json, raise_error, to_json
+
+log = logging.getLogger(__name__)
+
+
+class HttpHall(KioskHall):
+    def __init__(self, url: str, token: str, ca_file: str | None = None, *, connect_timeout_s: float = 2.0,
+                 read_timeout_s: float = 5.0):
+        self.url = url.rstrip("/")
+        self._timeout = (connect_timeout_s, read_timeout_s)
+        self._verify = ca_file if ca_file else True
+        self._token = token
+        self._local = threading.local()        # a requests.Session is not shared between threads
+
+    def _session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+            session.headers["Authorization"] = f"Bearer {self._token}"
+        return session
+
+    def _call(self, method: str, path: str, body: dict | None = None, params: dict | None = None, tries: int = 2):
+        """One request; a connection that failed or dropped is tried once more (every write is
+        idempotent). HallUnavailable when the server cannot be reached or answers nonsense."""
+        for attempt in range(tries):
+            try:
+                # verify= on each request: a session's own is overridden by REQUESTS_CA_BUNDLE
+                reply = self._session().request(method, self.url + path, json=body, params=params,
+                                                timeout=self._timeout, verify=self._verify)
+                break
+            except (requests.ConnectionError, requests.Timeout) as e:
+                if attempt + 1 == tries:
+                    raise HallUnavailable(f"hall server {self.url}: {type(e).__name__}: {e}") from None
+                log.info("hall server %s: %s, trying once more", self.url, type(e).__name__)
+        if reply.status_code == 204:
+            return None
+        try:
+            data = reply.json()
+        except ValueError:
+            raise HallUnavailable(f"hall server {self.url}{path} answered {reply.status_code}, not JSON") from None
+        if reply.status_code >= 400:
+            raise_error(reply.status_code, data.get("detail", data) if reply.status_code in (401, 403) else data)
+        return data
+
+    # ---------------------------------------------------------------- numbers
+    def reserve_ticket(self, request: TicketRequest, now: datetime | None = None) -> Reservation:
+        body = {"item_code": request.item_code, "kind": request.kind.value, "idempotency_key": request.idempotency_key,
+                "citizen": to_json(request.citizen, Citizen)}
+        return from_json(self._call("POST", "/v1/reservations", body), Reservation)
+
+    def start_printing(self, reservation_id: str) -> None:
+        self._call("POST", f"/v1/reservations/{reservation_id}/printing")
+
+    def confirm_ticket(self, reservation_id: str) -> Ticket:
+        return from_json(self._call("POST", f"/v1/reservations/{reservation_id}/confirm"), Ticket)
+
+    def void_reservation(self, reservation_id: str, reason: str) -> None:
+        self._call("POST", f"/v1/reservations/{reservation_id}/void", {"reason": reason[:200]})
+
+    def spoil_reservation(self, reservation_id: str, reason: str) -> None:
+        self._call("POST", f"/v1/reservations/{reservation_id}/spoil", {"reason": reason[:200]})
+
+    def spoiled_today(self, now: datetime | None = None) -> list:
+        from kiosk.hall.sqlite_hall import JournalEntry
+        return [JournalEntry(0, datetime.fromisoformat(e["at"]), "spoiled", None, e["ticket_id"], e["number"], None,
+                             e["reason"]) for e in self._call("GET", "/v1/spoiled-today")]
+
+    # ---------------------------------------------------------------- appointments
+    def appointment_for_token(self, token: bytes, now: datetime | None = None) -> Appointment:
+        body = {"token": base64.b64encode(token).decode()}
+        return from_json(self._call("POST", "/v1/appointments/lookup", body), Appointment)
+
+    def appointments_for(self, person_key: str, now: datetime | None = None) -> list[Appointment]:
+        return from_json(self._call("GET", "/v1/appointments", params={"person_key": person_key}), list[Appointment])
+
+    def check_in(self, appointment_id: str, kiosk_id: str, idempotency_key: str, now: datetime | None = None,
+                 token_nonce: str | None = None, citizen: Citizen | None = None) -> Reservation:
+        body = {"idempotency_key": idempotency_key, "token_nonce": token_nonce,
+                "citizen": to_json(citizen, Citizen) if citizen is not None else None}
+        return from_json(self._call("POST", f"/v1/appointments/{appointment_id}/check-in", body), Reservation)
+
+    def close(self) -> None:
+        session = getattr(self._local, "session", None)
+        if session is not None:
+            session.close()

@@ -1,0 +1,148 @@
+"""Who may call the hall server: kiosks by token, window staff by password.
+
+* A kiosk token is made once (`kiosk-hall token create --kiosk ID`), printed once, and kept here
+  only as its SHA-256 (a 256-bit random token needs no slow hash: there is nothing to guess).
+  It is revocable, and every write it makes is attributed to its kiosk.
+* Staff log in with an id and a password, kept as scrypt (a slow KDF: a stolen table is not a
+  list of passwords). Five wrong passwords in a row lock the account for five minutes. A login
+  gives a session token of eight hours, kept hashed like a kiosk's.
+* A caller is a kiosk or a staff member, never both: a kiosk token cannot call staff operations.
+
+The tables live in the hall's own database file, beside the queue, on their own connection (the
+queue's SqliteHall owns its writers; these rows are not the queue's, and the operator adds a
+token while the server runs).
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from kiosk.hall.schema import iso_time, parse_time
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS server_tokens (
+    token_hash  TEXT PRIMARY KEY,              -- sha256 of the token: the token itself is never stored
+    kind        TEXT NOT NULL,                 -- kiosk | staff
+    subject     TEXT NOT NULL,                 -- the kiosk id or the staff id
+    created_at  TEXT NOT NULL,
+    expires_at  TEXT,                          -- staff sessions end; kiosk tokens last until revoked
+    revoked_at  TEXT
+);
+CREATE INDEX IF NOT EXISTS server_tokens_subject ON server_tokens (kind, subject);
+CREATE TABLE IF NOT EXISTS server_staff (
+    staff_id      TEXT PRIMARY KEY,
+    name          TEXT NOT NULL DEFAULT '',
+    password_hash TEXT NOT NULL,               -- scrypt$n$r$p$salt$hash
+    failed        INTEGER NOT NULL DEFAULT 0,
+    locked_until  TEXT
+);
+"""
+MAX_FAILED = 5
+LOCKOUT = timedelta(minutes=5)
+STAFF_SESSION = timedelta(hours=8)
+_SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
+
+
+@dataclass(frozen=True)
+class Caller:
+    kind: str           # kiosk | staff
+    id: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.id}"
+
+
+class LoginRefused(Exception):
+    def __init__(self, reason: str, until: datetime | None = None):
+        self.reason, self.until = reason, until        # wrong | locked
+        super().__init__(reason)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hash_password(password: str, salt: bytes | None = None) -> str:
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
+    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${digest.hex()}"
+
+
+def password_matches(password: str, stored: str) -> bool:
+    _, n, r, p, salt, digest = stored.split("$")
+    candidate = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p))
+    return hmac.compare_digest(candidate.hex(), digest)
+
+
+class Accounts:
+    def __init__(self, database: Path | str):
+        self._conn = sqlite3.connect(str(database), timeout=10, isolation_level=None, check_same_thread=False)
+        self._conn.row_factory = sqlite3.Row
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._lock = threading.Lock()
+        with self._lock:
+            self._conn.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def _write(self, sql: str, args: tuple) -> int:
+        with self._lock:
+            return self._conn.execute(sql, args).rowcount
+
+    # ---------------------------------------------------------------- kiosks
+    def create_kiosk_token(self, kiosk_id: str, now: datetime) -> str:
+        """A new token for this kiosk, returned once (only its hash is kept)."""
+        token = "kt_" + secrets.token_urlsafe(32)
+        self._write("INSERT INTO server_tokens (token_hash, kind, subject, created_at) VALUES (?, 'kiosk', ?, ?)",
+                    (_digest(token), kiosk_id, iso_time(now)))
+        return token
+
+    def revoke_kiosk(self, kiosk_id: str, now: datetime) -> int:
+        """Every token of this kiosk stops working at once; how many there were."""
+        return self._write("UPDATE server_tokens SET revoked_at=? WHERE kind='kiosk' AND subject=? "
+                           "AND revoked_at IS NULL", (iso_time(now), kiosk_id))
+
+    # ---------------------------------------------------------------- staff
+    def add_staff(self, staff_id: str, password: str, name: str = "") -> None:
+        self._write("INSERT INTO server_staff (staff_id, name, password_hash) VALUES (?, ?, ?) "
+                    "ON CONFLICT(staff_id) DO UPDATE SET password_hash=excluded.password_hash, name=excluded.name, "
+                    "failed=0, locked_until=NULL", (staff_id, name, hash_password(password)))
+
+    def login(self, staff_id: str, password: str, now: datetime) -> str:
+        """A session token for this staff member; LoginRefused (wrong, or locked for a while)."""
+        with self._lock:
+            row = self._conn.execute("SELECT * FROM server_staff WHERE staff_id=?", (staff_id,)).fetchone()
+        if row is not None and row["locked_until"] and parse_time(row["locked_until"]) > now:
+            raise LoginRefused("locked", parse_time(row["locked_until"]))
+        # An unknown id costs the same scrypt as a known one: timing does not say which ids exist.
+        stored = row["password_hash"] if row is not None else hash_password("", b"\0" * 16)
+        if row is None or not password_matches(password, stored):
+            if row is not None:
+                failed = row["failed"] + 1
+                locked = iso_time(now + LOCKOUT) if failed >= MAX_FAILED else None
+                self._write("UPDATE server_staff SET failed=?, locked_until=? WHERE staff_id=?",
+                            (0 if locked else failed, locked, staff_id))
+                if locked:
+                    raise LoginRefused("locked", now + LOCKOUT)
+            raise LoginRefused("wrong")
+        self._write("UPDATE server_staff SET failed=0, locked_until=NULL WHERE staff_id=?", (staff_id,))
+        token = "st_" + secrets.token_urlsafe(32)
+        self._write("INSERT INTO server_tokens (token_hash, kind, subject, created_at, expires_at) "
+                    "VALUES (?, 'staff', ?, ?, ?)", (_digest(token), staff_id, iso_time(now),
+                                                    iso_time(now + STAFF_SESSION)))
+        return token
+
+    # ---------------------------------------------------------------- every request
+    def who(self, token: str, now: datetime) -> Caller | None:
+        with self._lock:
+            row = self._conn.execute("SELECT * FROM server_tokens WHERE token_hash=?", (_digest(token),)).fetchone()
+        if row is None or row["revoked_at"] or row["expires_at"] and parse_time(row["expires_at"]) <= now:
+            return None
+        return Caller(row["kind"], row["subject"])

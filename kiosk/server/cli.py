@@ -1,0 +1,127 @@
+"""kiosk-hall: the hall server for many kiosks and staff windows.
+
+    kiosk-hall serve --db var/hall-server.sqlite --port 8700     the API (and, later, the pages)
+    kiosk-hall init-db --db var/hall-server.sqlite               create or upgrade the database
+    kiosk-hall token create --kiosk kiosk-3 --db ...             a kiosk's token, printed once
+    kiosk-hall token revoke --kiosk kiosk-3 --db ...             every token of that kiosk, now
+    kiosk-hall staff add --id W07 --name 王芳 --db ...            a window login (password on stdin)
+    kiosk-hall tls create --out DIR --host hall.local --host 10.0.0.5   the hall's CA and server certificate
+
+--db is a SQLite file (`sqlite:///path` or a plain path): the embedded hall, for a demo or a
+small hall. `--tls-cert/--tls-key` serve HTTPS (the kiosks pin the hall's CA). The hall's rules
+come from --config (hall.yaml and catalogue.yaml), as on a kiosk.
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from kiosk.config import ConfigError, load_hall_settings
+
+
+def database_path(url: str) -> Path:
+    if url.startswith("sqlite:///"):
+        return Path(url[len("sqlite:///"):])
+    if "://" in url:
+        raise SystemExit(f"kiosk-hall: {url.split('://')[0]} databases are not supported yet; use sqlite:///PATH")
+    return Path(url)
+
+
+def _open(args):
+    from kiosk.hall.sqlite_hall import SqliteHall
+    from kiosk.server.accounts import Accounts
+    try:
+        settings = load_hall_settings(args.config)
+    except ConfigError as e:
+        raise SystemExit(f"kiosk-hall: configuration error: {e}") from None
+    path = database_path(args.db)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return settings, path, Accounts(path)
+
+
+def serve(args) -> int:
+    import uvicorn
+    from kiosk.hall.sqlite_hall import SqliteHall
+    from kiosk.server.app import create_app
+    settings, path, accounts = _open(args)
+    hall = SqliteHall(settings, path)
+    app = create_app(hall, accounts)
+    tls = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key} if args.tls_cert else {}
+    # A short graceful shutdown: long-lived streams must not keep a dying server half alive.
+    uvicorn.run(app, host=args.listen, port=args.port, log_level="warning", timeout_graceful_shutdown=2, **tls)
+    hall.close()
+    accounts.close()
+    return 0
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="kiosk-hall", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("command", choices=["serve", "init-db", "token", "staff", "tls"])
+    p.add_argument("action", nargs="?", help="token: create | revoke; staff: add; tls: create")
+    p.add_argument("--db", help="the hall database: sqlite:///PATH or a path")
+    p.add_argument("--config", help="configuration directory (hall.yaml, catalogue.yaml)")
+    p.add_argument("--listen", default="127.0.0.1", help="serve: the address to listen on")
+    p.add_argument("--port", type=int, default=8700)
+    p.add_argument("--tls-cert", help="serve HTTPS with this certificate (PEM) ...")
+    p.add_argument("--tls-key", help="... and its key")
+    p.add_argument("--kiosk", help="token: the kiosk id")
+    p.add_argument("--id", help="staff add: the staff id")
+    p.add_argument("--name", default="", help="staff add: the name shown on the window page")
+    p.add_argument("--out", help="tls create: where to write ca.pem, server.pem and their keys")
+    p.add_argument("--host", dest="hosts", action="append", default=[],
+                   help="tls create: a name or address the kiosks reach the server by (repeat)")
+    args = p.parse_args(argv)
+    if args.command == "tls":
+        if args.action != "create" or not args.out or not args.hosts:
+            p.error("tls create --out DIR --host NAME [--host ADDRESS ...]")
+        from kiosk.server.tls import create
+        paths = create(Path(args.out), args.hosts)
+        print(f"CA for the kiosks (hall_server.ca_file): {paths['ca']}\n"
+              f"server: --tls-cert {paths['cert']} --tls-key {paths['key']}\n"
+              f"keep {paths['ca_key']} offline: it signs the hall's certificates")
+        return 0
+    if not args.db:
+        p.error("--db is needed: sqlite:///PATH or a path")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if bool(args.tls_cert) != bool(args.tls_key):
+        p.error("--tls-cert and --tls-key go together")
+
+    if args.command == "serve":
+        return serve(args)
+    if args.command == "init-db":
+        from kiosk.hall.sqlite_hall import SqliteHall
+        settings, path, accounts = _open(args)
+        SqliteHall(settings, path).close()
+        accounts.close()
+        print(f"hall database ready: {path}")
+        return 0
+    settings, path, accounts = _open(args)
+    try:
+        if args.command == "token" and args.action == "create" and args.kiosk:
+            print(accounts.create_kiosk_token(args.kiosk, datetime.now()))
+            print(f"(the token for {args.kiosk}, shown once: put it in that kiosk's kiosk.yaml)", file=sys.stderr)
+            return 0
+        if args.command == "token" and args.action == "revoke" and args.kiosk:
+            revoked = accounts.revoke_kiosk(args.kiosk, datetime.now())
+            print(f"{revoked} token(s) of {args.kiosk} revoked")
+            return 0 if revoked else 1
+        if args.command == "staff" and args.action == "add" and args.id:
+            password = getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+            if len(password) < 8:
+                print("The password must be at least 8 characters.", file=sys.stderr)
+                return 2
+            accounts.add_staff(args.id, password, args.name)
+            print(f"staff {args.id} can log in")
+            return 0
+    finally:
+        accounts.close()
+    p.error("token create|revoke --kiosk ID, or staff add --id ID")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
