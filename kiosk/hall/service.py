@@ -118,6 +118,10 @@ class StaffHall(ABC):
     def convert(self, ticket_id: str, kind: TicketKind) -> Ticket:
         """Change a ticket's kind (受理/咨询/取件), keeping its place in the queue."""
 
+    @abstractmethod
+    def transfer(self, ticket_id: str, group_id: str, window_id: str = "") -> Ticket:
+        """Send a ticket to another window group, keeping its number and its place."""
+
     # ------------------------------------------------------------ read side
     @abstractmethod
     def ticket(self, ticket_id: str) -> Ticket: ...

@@ -436,6 +436,26 @@ class SqliteHall(HallService):
                               f"{row['kind']} → {kind.value}, number and place kept")
             return self.live_ticket(conn, self._ticket_row(conn, ticket_id))
 
+    def transfer(self, ticket_id: str, group_id: str, window_id: str = "") -> Ticket:
+        """Send a called (or waiting) ticket to another window group: it waits there with its
+        number and its place (its position, from when it was issued), so the citizen is called
+        again soon rather than from the back of the new queue."""
+        now = self.clock()
+        if group_id not in self.settings.window_groups:
+            raise KeyError(f"unknown window group {group_id!r} (not in hall.yaml)")
+        with self.transaction(write=True) as conn:
+            row = self._ticket_row(conn, ticket_id)
+            if row["state"] not in (TicketState.WAITING.value, TicketState.CALLED.value):
+                raise ValueError(f"ticket {row['number']} is {row['state']}; only an open ticket can be transferred")
+            if row["state"] == TicketState.WAITING.value:
+                self._count(conn, row["day"], row["window_group"], row["priority"], row["kind"], -1)
+            conn.execute("UPDATE tickets SET state='waiting', window=NULL, called_at=NULL, window_group=? "
+                         "WHERE ticket_id=?", (group_id, ticket_id))
+            self._count(conn, row["day"], group_id, row["priority"], row["kind"], +1)
+            self._journal(conn, now, "transfer", None, ticket_id, row["number"], window_id or row["window"],
+                          f"{row['window_group']} → {group_id}, number and place kept")
+            return self.live_ticket(conn, self._ticket_row(conn, ticket_id))
+
     # ------------------------------------------------------------ read side
     def ticket(self, ticket_id: str) -> Ticket:
         with self.transaction(write=False) as conn:

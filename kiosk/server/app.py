@@ -73,6 +73,11 @@ class ConvertIn(BaseModel):
     kind: TicketKind
 
 
+class TransferIn(BaseModel):
+    group_id: str = Field(max_length=64)
+    window_id: str = Field(default="", max_length=64, description="the window sending it (for the journal)")
+
+
 def create_app(hall: HallService, accounts: Accounts, clock: Callable = None) -> FastAPI:
     clock = clock or getattr(hall, "clock")
     boot_id = uuid.uuid4().hex
@@ -204,6 +209,10 @@ def create_app(hall: HallService, accounts: Accounts, clock: Callable = None) ->
     @app.post("/v1/tickets/{ticket_id}/convert")
     def convert(ticket_id: str, body: ConvertIn, who: Staff) -> dict:
         return to_json(hall.convert(ticket_id, body.kind), Ticket)
+
+    @app.post("/v1/tickets/{ticket_id}/transfer")
+    def transfer(ticket_id: str, body: TransferIn, who: Staff) -> dict:
+        return to_json(hall.transfer(ticket_id, body.group_id, body.window_id), Ticket)
 
     @app.get("/v1/tickets/{ticket_id}")
     def ticket(ticket_id: str, who: Staff) -> dict:

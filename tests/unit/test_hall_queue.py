@@ -183,3 +183,20 @@ def test_positions_stay_consistent_through_a_busy_morning(hall, clock):
         assert {l.group_id: l.waiting for l in hall.group_loads() if l.waiting} == \
             {g: n for g, n in waiting.items() if n}, step
     assert {e.action for e in hall.journal()} == {"reserve", "confirm", "void", "call", "complete", "convert"}
+
+
+def test_a_transferred_ticket_keeps_its_number_and_its_place_in_the_new_group(hall):
+    # 人社 (SB01): a citizen at 综合受理 (W03) really needed the 社会民生 windows (W01-W02).
+    early = issue(hall, item="QY01")                 # general's own queue: 企业开办
+    called = hall.call_next("W03")
+    assert called.ticket_id == early.ticket_id
+    social_waiting = [issue(hall, item="SB01") for _ in range(3)]
+    moved = hall.transfer(called.ticket_id, "social", "W03")
+    assert (moved.number, moved.state, moved.window, moved.window_group) == ("A001", TicketState.WAITING, None, "social")
+    assert hall.call_next("W01").ticket_id == called.ticket_id, "issued first, so called first there"
+    assert hall.journal(called.ticket_id)[-2].action == "transfer"
+    with pytest.raises(KeyError):
+        hall.transfer(social_waiting[0].ticket_id, "nowhere")
+    hall.complete(called.ticket_id)
+    with pytest.raises(ValueError):
+        hall.transfer(called.ticket_id, "general")
