@@ -10,7 +10,8 @@ cd "$(dirname "$0")"
 # (Zen Hei and HanaMin for the application forms: drivers/laser/form_pdf.py says why), CUPS for
 # the form printer (a private cupsd, cups-pdf, ippeveprinter and its private D-Bus; pycups builds
 # against libcups2-dev),
-# the libraries Qt needs for offscreen and xcb rendering, and the virtual keyboard's libpulse.
+# the libraries Qt needs for offscreen and xcb rendering, the virtual keyboard's libpulse, and
+# PostgreSQL (the hall server's store; the tests start a private cluster of their own).
 APT_PACKAGES=(
   python3-venv python3-dev gcc swig pkg-config
   pcscd vsmartcard-vpcd libpcsclite-dev
@@ -18,6 +19,7 @@ APT_PACKAGES=(
   cups cups-ipp-utils printer-driver-cups-pdf libcups2-dev dbus-daemon
   libegl1 libgl1 libglib2.0-0 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libpulse0
+  postgresql
 )
 
 log() { printf '\033[1m[quickstart]\033[0m %s\n' "$*" >&2; }

@@ -73,3 +73,52 @@ def on_another_thread():
         thread.join(10)
         return raised[0] if raised else None
     return run_elsewhere
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL cluster for the session (tests/postgres.py); a test that needs it fails,
+    saying why, when it cannot start."""
+    from tests.postgres import Postgres
+    server = Postgres()
+    try:
+        server.start()
+    except RuntimeError as e:
+        pytest.fail(f"PostgreSQL could not start: {e}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def open_hall(request, tmp_path):
+    """open_hall(settings, path, **kw) → the hall core on the embedded SQLite file `path`, or on
+    PostgreSQL (the same `path` reopens the same schema): every test using it runs on both."""
+    from kiosk.hall.sqlite_hall import SqliteHall
+    halls, schemas = [], {}
+
+    def make(settings, path, **kw):
+        if request.param == "sqlite":
+            hall = SqliteHall(settings, path, **kw)
+        else:
+            from kiosk.hall.pg_hall import PgHall
+            kw.pop("busy_timeout_s", None)
+            server = request.getfixturevalue("postgres")
+            url = schemas.setdefault(str(path), server.fresh_url())
+            hall = PgHall(settings, url, audit_anchor=Path(f"{path}.audit-head"), **kw)
+        halls.append(hall)
+        return hall
+    def stored(path) -> bytes:
+        """Everything the hall at `path` keeps, as bytes (the SQLite files, or every row of the
+        PostgreSQL schema): for tests that look for personal data in the store."""
+        if request.param == "sqlite":
+            return b"".join(p.read_bytes() for p in Path(path).parent.glob(Path(path).name + "*"))
+        import psycopg
+        with psycopg.connect(schemas[str(path)], autocommit=True) as conn:
+            tables = [r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables "
+                                                 "WHERE table_schema = current_schema()")]
+            return repr([conn.execute(f'SELECT * FROM "{t}"').fetchall() for t in tables]).encode()
+
+    make.store, make.stored = request.param, stored
+    yield make
+    for hall in halls:
+        hall.close()

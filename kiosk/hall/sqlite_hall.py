@@ -88,17 +88,9 @@ class SqliteHall(HallService):
     def __init__(self, settings: HallSettings, path: Path | str, clock: Callable[[], datetime] = datetime.now,
                  reservation_timeout: timedelta = timedelta(minutes=2), busy_timeout_s: float = 10.0,
                  keyring: KeyRing | None = None):
-        self.settings = settings
-        self.keyring = keyring if keyring is not None else KeyRing.from_config(settings)
         self.path = Path(path).resolve()
-        self.clock = clock
-        self.reservation_timeout = reservation_timeout
-        self._windows = {w.id: w for w in settings.windows}
-        self._window_count = windows_per_group(settings.windows)
-        self._group_names = {g.id: group_display_name(g, settings.windows) for g in settings.window_groups.values()}
-        self.appointments = SqliteAppointments(self)
         # The locker audit's newest hash, kept outside the database (kiosk/hall/sqlite_pickups.py).
-        self.pickups = SqlitePickups(self, settings, anchor=self.path.with_name(self.path.name + ".audit-head"))
+        self._setup(settings, clock, reservation_timeout, keyring, self.path.with_name(self.path.name + ".audit-head"))
         self._mutex = threading.RLock()     # one connection, used by one thread at a time
         self._conn: sqlite3.Connection | None = None
         self._write_lock = _LOCKS.acquire(self.path)
@@ -107,6 +99,19 @@ class SqliteHall(HallService):
         except BaseException:
             _LOCKS.release(self.path)
             raise
+
+    def _setup(self, settings: HallSettings, clock: Callable[[], datetime], reservation_timeout: timedelta,
+               keyring: KeyRing | None, audit_anchor: Path) -> None:
+        """What the hall's rules need, whatever stores it (this file, or PostgreSQL: pg_hall.py)."""
+        self.settings = settings
+        self.keyring = keyring if keyring is not None else KeyRing.from_config(settings)
+        self.clock = clock
+        self.reservation_timeout = reservation_timeout
+        self._windows = {w.id: w for w in settings.windows}
+        self._window_count = windows_per_group(settings.windows)
+        self._group_names = {g.id: group_display_name(g, settings.windows) for g in settings.window_groups.values()}
+        self.appointments = SqliteAppointments(self)
+        self.pickups = SqlitePickups(self, settings, anchor=audit_anchor)
 
     def _open(self, busy_timeout_s: float) -> sqlite3.Connection:
         conn = None
@@ -117,6 +122,9 @@ class SqliteHall(HallService):
             conn.execute("PRAGMA journal_mode=WAL")
             # FULL: a ticket confirmed (and handed to a citizen) survives a power cut.
             conn.execute("PRAGMA synchronous=FULL")
+            # Deleted and overwritten content is zeroed, not left in free pages (pickup codes,
+            # phone numbers: see scrub()).
+            conn.execute("PRAGMA secure_delete=ON")
             with self._write_lock:
                 conn.execute("BEGIN IMMEDIATE")
                 upgrade(conn)
@@ -137,6 +145,16 @@ class SqliteHall(HallService):
             finally:
                 self._conn = None
                 _LOCKS.release(self.path)
+
+    def scrub(self) -> None:
+        """Secrets just overwritten (a pickup code handed to the SMS gateway) also leave the disk:
+        the WAL still holds the pages as they were until a checkpoint empties it."""
+        with self._mutex, self._write_lock:
+            if self._conn is not None:
+                try:
+                    self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                except sqlite3.Error as e:
+                    raise self._unavailable(e) from e
 
     # ------------------------------------------------------------ appointments (sqlite_appointments.py)
     def book_appointment(self, request: AppointmentRequest, idempotency_key: str = "",
@@ -370,7 +388,7 @@ class SqliteHall(HallService):
             conn.execute("DELETE FROM returned_numbers WHERE day=? AND series=? AND seq=?", (day, series, returned))
             return returned
         return conn.execute("INSERT INTO number_series VALUES (?, ?, 1) ON CONFLICT (day, series) "
-                            "DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq", (day, series)).fetchone()[0]
+                            "DO UPDATE SET last_seq = number_series.last_seq + 1 RETURNING last_seq", (day, series)).fetchone()[0]
 
     # ------------------------------------------------------------ staff side
     def call_next(self, window_id: str, now: datetime | None = None) -> Ticket | None:
@@ -391,7 +409,7 @@ class SqliteHall(HallService):
             if row is None and group.departments:
                 marks = ",".join("?" * len(group.departments))
                 row = conn.execute(f"SELECT * FROM tickets WHERE day=? AND state='waiting' AND department IN ({marks}) "
-                                   "ORDER BY (slot_start <= ? AND slot_end > ?) IS 1 DESC, priority DESC, position "
+                                   "ORDER BY (slot_start <= ? AND slot_end > ?) IS TRUE DESC, priority DESC, position "
                                    "LIMIT 1", (day, *group.departments, _iso(now), _iso(now))).fetchone()
                 if row is not None:
                     reason += f", taken over from group {row['window_group']} (own queue empty)"
@@ -510,13 +528,13 @@ class SqliteHall(HallService):
     def _count(conn, day: str, group: str, priority, kind: str, delta: int) -> None:
         """Keep queue_load in step with tickets, in the same transaction as the change itself."""
         conn.execute("INSERT INTO queue_load VALUES (?, ?, ?, ?, ?) ON CONFLICT (day, window_group, priority, kind) "
-                     "DO UPDATE SET queued = queued + excluded.queued", (day, group, int(priority), kind, delta))
+                     "DO UPDATE SET queued = queue_load.queued + excluded.queued", (day, group, int(priority), kind, delta))
 
     @staticmethod
     def _rebuild_load(conn, day: str) -> None:
         conn.execute("DELETE FROM queue_load WHERE day=?", (day,))
         conn.execute("INSERT INTO queue_load SELECT day, window_group, priority, kind, COUNT(*) FROM tickets "
-                     "WHERE day=? AND state IN ('reserved', 'waiting') GROUP BY window_group, priority, kind", (day,))
+                     "WHERE day=? AND state IN ('reserved', 'waiting') GROUP BY day, window_group, priority, kind", (day,))
 
     def group_queues(self, conn, day: str, group_ids: list[str]) -> list[GroupQueue]:
         """Queued work per group (waiting tickets and pending reservations), in the given order."""

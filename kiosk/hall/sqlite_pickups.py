@@ -77,6 +77,7 @@ class SqlitePickups:
         self._desk, self._rules, self._anchor = desk, settings.pickup, anchor
         self._key = base64.urlsafe_b64decode(self._rules.code_key + "=" * (-len(self._rules.code_key) % 4))
         self._newest: str | None = None
+        self._scrub = False
         self._lock = threading.RLock()
 
     @contextmanager
@@ -84,13 +85,15 @@ class SqlitePickups:
         """The hall's transaction; the chain's newest hash goes to the anchor file only once the
         rows it covers are committed (a rolled-back row must not look deleted)."""
         with self._lock:            # one pickup operation at a time: the chain has one end
-            self._newest = None
+            self._newest, self._scrub = None, False
             with self._desk.transaction(write=write) as conn:
                 yield conn
             if self._newest is not None:
                 self._anchor.parent.mkdir(parents=True, exist_ok=True)
                 self._anchor.write_text(self._newest, encoding="utf-8")
                 self._newest = None
+            if self._scrub:             # a phone number overwritten: off the disk as well
+                self._desk.scrub()
 
     # ---------------------------------------------------------------- cells
     def add_cells(self, cells: dict[str, str]) -> None:
@@ -199,6 +202,7 @@ class SqlitePickups:
         """The gateway has the code: the plain code leaves the database."""
         with self._tx(write=True) as conn:
             conn.execute("UPDATE sms_outbox SET code=NULL, sent_at=? WHERE id=?", (iso_time(now), outbox_id))
+            self._scrub = True      # ... from the disk too, not only from what a query sees
 
     # ---------------------------------------------------------------- the citizen
     def orders_for_code(self, code: str, now: datetime, person_key: str | None = None) -> list[PickupOrder]:
@@ -282,13 +286,13 @@ class SqlitePickups:
             elif state == "failed":         # a jam, whoever opened it: the cell is at fault
                 conn.execute("UPDATE locker_cells SET state='fault' WHERE cell=?", (row["cell"],))
 
-    @staticmethod
-    def _collected(conn, order_no: str, cell: str, now: datetime) -> None:
+    def _collected(self, conn, order_no: str, cell: str, now: datetime) -> None:
         conn.execute("UPDATE pickup_orders SET state='collected', collected_at=? WHERE order_no=? "
                      "AND state IN ('open', 'opened', 'item_left')", (iso_time(now), order_no))
         conn.execute("UPDATE locker_cells SET state='collected' WHERE cell=?", (cell,))
         # Collected: no further code will be sent, so the citizen's phone number goes too.
         conn.execute("UPDATE sms_outbox SET phone='' WHERE order_no=? AND sent_at IS NOT NULL", (order_no,))
+        self._scrub = True
 
     def door_closed(self, cell: str, item_inside: bool | None, now: datetime) -> str:
         """A door closed: settle the order opened from it and waiting for the item check.

@@ -43,10 +43,8 @@ def config(tmp_path):
 
 
 @pytest.fixture
-def hall(config, tmp_path, clock):
-    hall = SqliteHall(config, tmp_path / "hall.sqlite", clock=clock)
-    yield hall
-    hall.close()
+def hall(config, tmp_path, clock, open_hall):
+    return open_hall(config, tmp_path / "hall.sqlite", clock=clock)
 
 
 def book(hall, start="10:00", person=ZHANG, item="GA01", minutes=30, key=""):

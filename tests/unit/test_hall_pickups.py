@@ -16,15 +16,14 @@ WANG = person_key("440305199001011234", "test-hall")
 
 
 @pytest.fixture
-def hall(tmp_path):
+def hall(tmp_path, open_hall):
     clock = Clock()
-    h = SqliteHall(small_config(tmp_path / "config"), tmp_path / "hall.sqlite", clock=clock)
+    h = open_hall(small_config(tmp_path / "config"), tmp_path / "hall.sqlite", clock=clock)
     h.pickups.add_cells({"left/1/1": "m", "left/1/2": "m", "left/1/3": "l"})
-    yield h, clock
-    h.close()
+    return h, clock
 
 
-def test_a_deposit_loads_a_cell_and_the_code_is_kept_only_as_a_keyed_hash(hall, tmp_path):
+def test_a_deposit_loads_a_cell_and_the_code_is_kept_only_as_a_keyed_hash(hall, tmp_path, open_hall):
     h, clock = hall
     deposit = h.pickups.deposit("ORD-1", WANG, "m", "staff-07", clock.now, phone="13800138000")
     assert len(deposit.code) == 6 and deposit.code.isdigit()
@@ -33,7 +32,7 @@ def test_a_deposit_loads_a_cell_and_the_code_is_kept_only_as_a_keyed_hash(hall, 
     assert [(o, p, c) for _, o, p, c in outbox] == [("ORD-1", "13800138000", deposit.code)]
     h.pickups.handed_to_gateway(outbox[0][0], clock.now)
     assert h.pickups.outbox() == []
-    assert deposit.code.encode() not in (tmp_path / "hall.sqlite").read_bytes(), "no plain code left in the file"
+    assert deposit.code.encode() not in open_hall.stored(tmp_path / "hall.sqlite"), "no plain code left in the store"
     assert h.pickups.orders_for_code(deposit.code, clock.now)[0].cell == "left/1/1"
     assert [o.order_no for o in h.pickups.orders_for_person(WANG, clock.now)] == ["ORD-1"]
 
@@ -118,7 +117,7 @@ def test_deleting_the_newest_audit_rows_is_found_by_the_hash_kept_outside(hall):
     assert any("newest rows are missing" in p for p in h.pickups.verify_audit())
 
 
-def test_codes_leave_the_database_once_the_gateway_has_them_and_its_log_shows_none(hall, tmp_path, caplog):
+def test_codes_leave_the_database_once_the_gateway_has_them_and_its_log_shows_none(hall, tmp_path, caplog, open_hall):
     import logging
     from kiosk.hall.sms import LoggingGateway, deliver
     h, clock = hall
@@ -138,7 +137,7 @@ def test_codes_leave_the_database_once_the_gateway_has_them_and_its_log_shows_no
     deliver(h.pickups, LoggingGateway(), clock.now)
     h.pickups.begin_opening("k8", deposit.order.cell, "kiosk-1", clock.now, "ORD-8")
     h.pickups.opening_seen("k8", True, clock.now)
-    assert b"13800138000" not in (tmp_path / "hall.sqlite").read_bytes()
+    assert b"13800138000" not in open_hall.stored(tmp_path / "hall.sqlite")
 
 
 def test_staff_load_the_cell_they_chose_and_a_collected_cell_is_empty_again(hall):

@@ -17,10 +17,8 @@ def clock():
 
 
 @pytest.fixture
-def hall(tmp_path, clock):
-    hall = SqliteHall(small_config(tmp_path / "config"), tmp_path / "hall.sqlite", clock=clock)
-    yield hall
-    hall.close()
+def hall(tmp_path, clock, open_hall):
+    return open_hall(small_config(tmp_path / "config"), tmp_path / "hall.sqlite", clock=clock)
 
 
 def issue(hall, item="GA01", kind=A, born=None):
