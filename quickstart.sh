@@ -11,7 +11,8 @@ cd "$(dirname "$0")"
 # the form printer (a private cupsd, cups-pdf, ippeveprinter and its private D-Bus; pycups builds
 # against libcups2-dev),
 # the libraries Qt needs for offscreen and xcb rendering, the virtual keyboard's libpulse, and
-# PostgreSQL (the hall server's store; the tests start a private cluster of their own).
+# PostgreSQL (the hall server's store; the tests start a private cluster of their own), and
+# chromium with its driver (the tests of kiosk-hall's staff pages, tests/browser).
 APT_PACKAGES=(
   python3-venv python3-dev gcc swig pkg-config
   pcscd vsmartcard-vpcd libpcsclite-dev
@@ -20,6 +21,7 @@ APT_PACKAGES=(
   libegl1 libgl1 libglib2.0-0 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libpulse0
   postgresql
+  chromium chromium-driver
 )
 
 log() { printf '\033[1m[quickstart]\033[0m %s\n' "$*" >&2; }

@@ -58,6 +58,16 @@ class Caller:
         return f"{self.kind} {self.id}"
 
 
+@dataclass(frozen=True)
+class KioskTokens:
+    """What the hall knows of one kiosk's tokens (never the tokens themselves)."""
+    kiosk_id: str
+    tokens: int                     # made, ever
+    active_tokens: int              # not revoked
+    created_at: datetime            # the newest token's
+    revoked_at: datetime | None     # the last revocation, if any
+
+
 class LoginRefused(Exception):
     def __init__(self, reason: str, until: datetime | None = None):
         self.reason, self.until = reason, until        # wrong | locked
@@ -108,6 +118,16 @@ class Accounts:
         """Every token of this kiosk stops working at once; how many there were."""
         return self._write("UPDATE server_tokens SET revoked_at=? WHERE kind='kiosk' AND subject=? "
                            "AND revoked_at IS NULL", (iso_time(now), kiosk_id))
+
+    def kiosks(self) -> list[KioskTokens]:
+        """Every kiosk that has had a token, by id."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT subject, COUNT(*) AS tokens, SUM(CASE WHEN revoked_at IS NULL THEN 1 ELSE 0 END) AS active, "
+                "MAX(created_at) AS created, MAX(revoked_at) AS revoked FROM server_tokens WHERE kind='kiosk' "
+                "GROUP BY subject ORDER BY subject").fetchall()
+        return [KioskTokens(r["subject"], r["tokens"], r["active"], parse_time(r["created"]), parse_time(r["revoked"]))
+                for r in rows]
 
     # ---------------------------------------------------------------- staff
     def add_staff(self, staff_id: str, password: str, name: str = "") -> None:

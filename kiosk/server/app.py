@@ -5,30 +5,44 @@ rules stay in one place, the core. Who calls is decided by the bearer token (kio
 kiosk routes need a kiosk token, and the kiosk id written into a ticket is the token's, not
 whatever the body says; window routes need a staff session. A refusal is a 409 with its reason,
 a bad request a 4xx saying what is wrong, never a 500.
+
+Besides /v1, kiosk-hall serves the staff's pages (kiosk/server/pages/): /window (a window's
+calling screen), /admin (windows, queues, kiosks and their devices) and /display (the hall's
+board of called numbers). They push through server-sent events (kiosk.server.push): /v1/events
+for kiosks and staff, /display/events for the board, which needs no login and so carries only
+what the hall shows anyway: numbers called, window names, queue lengths.
 """
 # No `from __future__ import annotations`: FastAPI reads the routes' annotations, which name
 # dependencies defined inside create_app.
 
+import asyncio
 import base64
 import binascii
+import itertools
 import logging
+import re
 import uuid
 from datetime import date
-from typing import Annotated, Callable
+from pathlib import Path
+from typing import Annotated, Callable, Literal
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from kiosk.hall.model import (Appointment, Citizen, HallRefusal, HallUnavailable, Reservation, Ticket, TicketKind,
-                              TicketRequest, WindowGroupLoad)
+                              TicketRequest, TicketState, WindowGroupLoad)
 from kiosk.hall.service import HallService
 from kiosk.hall.tokens import TokenRefusal
 from kiosk.server.accounts import Accounts, Caller, LoginRefused
+from kiosk.server.push import Hub, end_streams_on_shutdown, sse
 from kiosk.hall.wire import error_body, to_json
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024            # every request of this API is small; a bigger one is refused unread
+PAGES = Path(__file__).with_name("pages")
 
 
 class CitizenIn(BaseModel):
@@ -78,10 +92,41 @@ class TransferIn(BaseModel):
     window_id: str = Field(default="", max_length=64, description="the window sending it (for the journal)")
 
 
-def create_app(hall: HallService, accounts: Accounts, clock: Callable = None) -> FastAPI:
+class DeviceHealthIn(BaseModel):
+    role: str = Field(max_length=64, description="the device's name in kiosk.yaml")
+    name: str = Field(default="", max_length=200)
+    state: Literal["ok", "warning", "fault", "absent"]
+    # What is wrong, as the kiosk says it in Chinese (its wording's source sentence); the wire
+    # name says which language the text is in.
+    reason: str = Field(default="", max_length=300, alias="reason_zh")
+
+
+class KioskHealthIn(BaseModel):
+    devices: list[DeviceHealthIn] = Field(max_length=64)
+
+
+def window_name_en(name: str) -> str:
+    """'3号窗口' → 'Window 3'; a name of another shape is kept as it is."""
+    numbered = re.fullmatch(r"\s*(\d+)\s*号窗口\s*", name)
+    return f"Window {numbered.group(1)}" if numbered else name
+
+
+def create_app(hall: HallService, accounts: Accounts, clock: Callable = None, settings=None,
+               heartbeat_s: float = 10.0) -> FastAPI:
+    """`settings` (kiosk.config.HallSettings, by default the hall's own) names the hall, its
+    windows and window groups for the pages; `heartbeat_s` is how often an event stream says
+    it is alive."""
     clock = clock or getattr(hall, "clock")
+    settings = settings if settings is not None else getattr(hall, "settings", None)
     boot_id = uuid.uuid4().hex
     app = FastAPI(title="kiosk-hall", version="1", description=__doc__)
+    hub = app.state.push = Hub()
+    end_streams_on_shutdown()
+    windows = {w.id: w for w in settings.windows} if settings is not None else {}
+    groups = dict(settings.window_groups) if settings is not None else {}
+    last_calls: dict[str, dict] = {}            # window id → the number it called last, and when (a sequence)
+    call_order = itertools.count(1)
+    health_reports: dict[str, dict] = {}        # kiosk id → its devices as it last reported them
 
     @app.middleware("http")
     async def bounded(request: Request, call_next):
@@ -128,11 +173,114 @@ def create_app(hall: HallService, accounts: Accounts, clock: Callable = None) ->
     Kiosk = Annotated[Caller, Depends(kiosk)]
     Staff = Annotated[Caller, Depends(staff)]
 
+    # ---------------------------------------------------------------- what the pages and streams show
+    def hall_info() -> dict:
+        about = settings.hall if settings is not None else None
+        return {"hall": {"id": about.id, "name": about.name, "name_en": about.name_en} if about else
+                        {"id": "", "name": "", "name_en": ""},
+                "windows": [{"id": w.id, "name": w.name, "name_en": window_name_en(w.name), "group": w.group}
+                            for w in windows.values()],
+                "groups": [{"id": g.id, "name": g.name, "name_en": g.name_en} for g in groups.values()]}
+
+    def loads() -> list:
+        return [{**to_json(load, WindowGroupLoad), "name_en": groups[load.group_id].name_en
+                 if load.group_id in groups else ""} for load in hall.group_loads()]
+
+    def board(window_id: str, number: str, serving: bool) -> dict:
+        name = windows[window_id].name if window_id in windows else window_id
+        last = last_calls.get(window_id)
+        return {"window_id": window_id, "window_name": name, "window_name_en": window_name_en(name),
+                "number": number, "serving": serving,
+                "seq": last["seq"] if last is not None and last["number"] == number else 0,
+                "text_zh": f"请 {number} 号到 {name} 办理",
+                "text_en": f"Number {number}, please go to {window_name_en(name)}."}
+
+    def snapshot() -> dict:
+        """The whole picture a stream starts with: what each window called, and the queues."""
+        called = {t.window: t for t in hall.tickets_today() if t.state == TicketState.CALLED and t.window}
+        boards = []
+        for window_id in list(windows) + [w for w in called if w not in windows]:
+            if window_id in called:
+                boards.append(board(window_id, called[window_id].number, True))
+            elif window_id in last_calls:
+                boards.append(board(window_id, last_calls[window_id]["number"], False))
+        return {"boot_id": boot_id, "time": clock().isoformat(timespec="seconds"), "windows": boards,
+                "loads": loads()}
+
+    def publish_loads() -> None:
+        if not hub.listening:
+            return
+        try:
+            hub.publish("loads", loads())
+        except (HallUnavailable, OSError) as e:   # the change itself is done; the streams catch up on reconnect
+            log.warning("queue lengths not pushed: %s", e)
+
+    def announce(ticket: Ticket, recall: bool = False) -> dict:
+        """A window calls (or calls again) a number: the board's line, and what is said in the hall."""
+        last_calls[ticket.window] = {"number": ticket.number, "seq": next(call_order)}
+        event = {**board(ticket.window, ticket.number, True), "recall": recall}
+        hub.publish("call", event)
+        return event
+
+    def window_left(ticket: Ticket, window_id: str | None) -> None:
+        """The window's number was served, did not come, or was sent to another group."""
+        if window_id and last_calls.get(window_id, {}).get("number") == ticket.number:
+            hub.publish("window", board(window_id, ticket.number, False))
+
+    async def event_stream(request: Request, public: bool) -> StreamingResponse:
+        subscriber = hub.subscribe(public)           # before the snapshot: nothing falls between the two
+        try:
+            first = "retry: 2000\n" + sse("state", await run_in_threadpool(snapshot))
+        except BaseException:
+            hub.unsubscribe(subscriber)
+            raise
+
+        async def events():
+            loop = asyncio.get_running_loop()
+            beat = loop.time() + heartbeat_s
+            try:
+                yield first
+                while not hub.closed:
+                    message = await subscriber.next(timeout=max(0.0, min(1.0, beat - loop.time())))
+                    if message is None or await request.is_disconnected():
+                        break
+                    if message:
+                        yield message
+                    if loop.time() >= beat:
+                        beat = loop.time() + heartbeat_s
+                        yield sse("heartbeat", {"boot_id": boot_id, "time": clock().isoformat(timespec="seconds")})
+            finally:
+                hub.unsubscribe(subscriber)
+
+        return StreamingResponse(events(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
     # ---------------------------------------------------------------- anyone
     @app.get("/v1/health")
     def health() -> dict:
         """Alive, and which boot: a new boot id means the server restarted (clients re-fetch)."""
         return {"ok": True, "boot_id": boot_id, "time": clock().isoformat(timespec="seconds")}
+
+    @app.get("/display/hall")
+    def display_hall() -> dict:
+        """The hall, its windows and window groups (public: what the signs in the hall say)."""
+        return hall_info()
+
+    @app.get("/display/state")
+    def display_state() -> dict:
+        """What the hall's board shows: the numbers each window called, the queue lengths."""
+        return snapshot()
+
+    @app.get("/display/events")
+    async def display_events(request: Request) -> StreamingResponse:
+        """The board's events (state, call, window, loads, heartbeat): no login, public data only."""
+        return await event_stream(request, public=True)
+
+    for page in ("window", "admin", "display"):
+        def serve_page(page: str = page) -> FileResponse:
+            return FileResponse(PAGES / f"{page}.html", headers={"Cache-Control": "no-cache"})
+        app.get(f"/{page}", include_in_schema=False)(serve_page)
+    app.mount("/pages", StaticFiles(directory=PAGES), name="pages")
 
     # ---------------------------------------------------------------- kiosks
     @app.post("/v1/reservations")
@@ -147,7 +295,9 @@ def create_app(hall: HallService, accounts: Accounts, clock: Callable = None) ->
 
     @app.post("/v1/reservations/{reservation_id}/confirm")
     def confirm(reservation_id: str, who: Kiosk) -> dict:
-        return to_json(hall.confirm_ticket(reservation_id), Ticket)
+        ticket = to_json(hall.confirm_ticket(reservation_id), Ticket)
+        publish_loads()
+        return ticket
 
     @app.post("/v1/reservations/{reservation_id}/void", status_code=204)
     def void(reservation_id: str, body: ReasonIn, who: Kiosk) -> Response:
@@ -181,10 +331,33 @@ def create_app(hall: HallService, accounts: Accounts, clock: Callable = None) ->
         return to_json(hall.check_in(appointment_id, who.id, body.idempotency_key, token_nonce=body.token_nonce,
                                      citizen=body.citizen.citizen() if body.citizen else None), Reservation)
 
+    @app.post("/v1/kiosks/{kiosk_id}/health", status_code=204)
+    def kiosk_health(kiosk_id: str, body: KioskHealthIn, who: Kiosk) -> Response:
+        """The kiosk's devices as it sees them, shown on /admin (kept in memory until the next report)."""
+        if who.id != kiosk_id:
+            raise HTTPException(403, {"error": "forbidden", "detail": "a kiosk reports its own health only"})
+        health_reports[kiosk_id] = {"at": clock().isoformat(timespec="seconds"),
+                                    "devices": [d.model_dump(by_alias=True) for d in body.devices]}
+        hub.publish("kiosk_health", {"kiosk_id": kiosk_id, **health_reports[kiosk_id]}, public=False)
+        return Response(status_code=204)
+
     # ---------------------------------------------------------------- kiosks and windows
     @app.get("/v1/group-loads")
     def group_loads(who: Annotated[Caller, Depends(caller)]) -> list:
         return to_json(hall.group_loads(), list[WindowGroupLoad])
+
+    @app.get("/v1/hall")
+    def hall_windows(who: Annotated[Caller, Depends(caller)]) -> dict:
+        """The hall, its windows (id, name, group) and window groups (id, name)."""
+        return hall_info()
+
+    @app.get("/v1/events")
+    async def events(request: Request, who: Annotated[Caller, Depends(caller)]) -> StreamingResponse:
+        """Server-sent events: `state` (the whole picture, first on every connection), `call`
+        (a window called or recalled a number, with what is announced), `window` (its number
+        left it), `loads` (queue lengths after any change), `kiosk_health`, and `heartbeat`
+        (every few seconds, with the boot id). A hint to re-read, never the only source."""
+        return await event_stream(request, public=False)
 
     # ---------------------------------------------------------------- staff windows
     @app.post("/v1/staff/login")
@@ -200,19 +373,43 @@ def create_app(hall: HallService, accounts: Accounts, clock: Callable = None) ->
     @app.post("/v1/windows/{window_id}/call-next")
     def call_next(window_id: str, who: Staff) -> dict | None:
         ticket = hall.call_next(window_id)
-        return to_json(ticket, Ticket) if ticket is not None else None
+        if ticket is None:
+            return None
+        announce(ticket)
+        publish_loads()
+        return to_json(ticket, Ticket)
+
+    @app.post("/v1/windows/{window_id}/recall")
+    def recall(window_id: str, who: Staff) -> dict:
+        """Announce the window's called number again (the citizen did not hear it)."""
+        if windows and window_id not in windows:
+            raise KeyError(f"unknown window {window_id!r} (not in hall.yaml)")
+        called = [t for t in hall.tickets_today() if t.state == TicketState.CALLED and t.window == window_id]
+        if not called:
+            raise KeyError(f"window {window_id} has no called number to announce again")
+        announce(called[-1], recall=True)
+        return to_json(called[-1], Ticket)
 
     @app.post("/v1/tickets/{ticket_id}/complete")
     def complete(ticket_id: str, body: CompleteIn, who: Staff) -> dict:
-        return to_json(hall.complete(ticket_id, no_show=body.no_show), Ticket)
+        ticket = hall.complete(ticket_id, no_show=body.no_show)
+        window_left(ticket, ticket.window)
+        return to_json(ticket, Ticket)
 
     @app.post("/v1/tickets/{ticket_id}/convert")
     def convert(ticket_id: str, body: ConvertIn, who: Staff) -> dict:
-        return to_json(hall.convert(ticket_id, body.kind), Ticket)
+        ticket = hall.convert(ticket_id, body.kind)
+        publish_loads()
+        return to_json(ticket, Ticket)
 
     @app.post("/v1/tickets/{ticket_id}/transfer")
     def transfer(ticket_id: str, body: TransferIn, who: Staff) -> dict:
-        return to_json(hall.transfer(ticket_id, body.group_id, body.window_id), Ticket)
+        before = hall.ticket(ticket_id)
+        ticket = hall.transfer(ticket_id, body.group_id, body.window_id)
+        if before.state == TicketState.CALLED:
+            window_left(ticket, before.window)
+        publish_loads()
+        return to_json(ticket, Ticket)
 
     @app.get("/v1/tickets/{ticket_id}")
     def ticket(ticket_id: str, who: Staff) -> dict:
@@ -221,5 +418,19 @@ def create_app(hall: HallService, accounts: Accounts, clock: Callable = None) ->
     @app.get("/v1/tickets")
     def tickets_today(who: Staff) -> list:
         return to_json(hall.tickets_today(), list[Ticket])
+
+    # ---------------------------------------------------------------- the hall's administrator
+    @app.get("/v1/admin/kiosks")
+    def admin_kiosks(who: Staff) -> list:
+        """Every kiosk that has had a token: how many (and how many still work), when made and
+        revoked, and its devices as it last reported them."""
+        listed = {k.kiosk_id: {"kiosk_id": k.kiosk_id, "tokens": k.tokens, "active_tokens": k.active_tokens,
+                               "created_at": k.created_at.isoformat(timespec="seconds"),
+                               "revoked_at": k.revoked_at.isoformat(timespec="seconds") if k.revoked_at else None}
+                  for k in accounts.kiosks()}
+        for kiosk_id in health_reports:
+            listed.setdefault(kiosk_id, {"kiosk_id": kiosk_id, "tokens": 0, "active_tokens": 0,
+                                         "created_at": None, "revoked_at": None})
+        return [{**entry, "health": health_reports.get(kiosk_id)} for kiosk_id, entry in sorted(listed.items())]
 
     return app

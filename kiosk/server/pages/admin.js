@@ -1,0 +1,105 @@
+// /admin: the hall at a glance for whoever runs it: window groups and their queues, windows and
+// the number each is serving, kiosks with their tokens and their devices as each kiosk reported
+// them. Read-only; redrawn on every pushed hint and every half minute.
+"use strict";
+
+(() => {
+  const {el, both, say, session, api, listen, loginForm, minutes} = hallPages;
+  const $ = id => document.getElementById(id);
+  const STATES = {ok: ["正常", "OK"], warning: ["注意", "Warning"], fault: ["故障", "Fault"], absent: ["未接", "Not connected"]};
+  let hall = null, stopListening = null, timer = null, poller = null;
+
+  function loggedOut(zh, en) {
+    session.clear();
+    if (stopListening) stopListening();
+    clearInterval(poller);
+    stopListening = null;
+    $("who").replaceChildren();
+    $("admin-view").hidden = true;
+    $("logout").hidden = true;
+    $("login-view").hidden = false;
+    if (zh) say($("login-message"), zh, en, "warn");
+    $("staff-id").focus();
+  }
+  const sessionEnded = () => loggedOut("登录已过期，请重新登录。", "Your session has ended. Please log in again.");
+
+  async function start() {
+    if (!session.token) return loggedOut();
+    const reply = await api("/v1/hall");
+    if (reply.status === 401 || reply.status === 403) return sessionEnded();
+    if (!reply.ok) return say($("login-message"), "连不上叫号服务器，请稍后刷新页面。",
+                              "Cannot reach the hall server. Please reload the page in a moment.", "warn");
+    hall = reply.data;
+    $("title").replaceChildren(both(`${hall.hall.name} · 大厅管理`, `${hall.hall.name_en || "Hall"} admin`));
+    $("who").replaceChildren(both(`工号 ${session.staffId}`, `staff ${session.staffId}`));
+    $("login-view").hidden = true;
+    $("admin-view").hidden = false;
+    $("logout").hidden = false;
+    if (stopListening) stopListening();
+    stopListening = listen("/v1/events", {
+      state: soon, loads: soon, call: soon, window: soon, kiosk_health: soon,
+      connected: on => {
+        $("live").dataset.on = on;
+        $("live").replaceChildren(on ? both("● 实时更新", "live") : both("正在重新连接……", "reconnecting…"));
+      },
+      unauthorized: sessionEnded,
+    }, {token: session.token});
+    clearInterval(poller);
+    poller = setInterval(refresh, 30000);
+    refresh();
+  }
+
+  function soon() {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 150);
+  }
+
+  const when = iso => iso ? iso.replace("T", " ").slice(0, 16) : "—";
+
+  async function refresh() {
+    const [loads, tickets, kiosks] = await Promise.all([api("/v1/group-loads"), api("/v1/tickets"), api("/v1/admin/kiosks")]);
+    if ([loads, tickets, kiosks].some(r => r.status === 401 || r.status === 403)) return sessionEnded();
+    if (loads.ok) showGroups(loads.data);
+    if (tickets.ok) showWindows(tickets.data);
+    if (kiosks.ok) showKiosks(kiosks.data);
+  }
+
+  function showGroups(loads) {
+    const en = Object.fromEntries(hall.groups.map(g => [g.id, g.name_en]));
+    $("groups").replaceChildren(...loads.map(g => el("tr", {"data-group": g.group_id},
+      el("td", {}, both(g.name, en[g.group_id] || "")),
+      el("td", {class: "num"}, g.open_windows),
+      el("td", {class: "num"}, g.waiting),
+      el("td", {class: "nowrap"}, g.waiting ? minutes(g.estimated_wait_min) : "—"))));
+  }
+
+  function showWindows(tickets) {
+    const serving = Object.fromEntries(tickets.filter(t => t.state === "called" && t.window).map(t => [t.window, t]));
+    const groups = Object.fromEntries(hall.groups.map(g => [g.id, g]));
+    $("windows").replaceChildren(...hall.windows.map(w => el("tr", {"data-window": w.id},
+      el("td", {}, both(w.name, w.name_en)),
+      el("td", {}, (groups[w.group] || {name: w.group}).name),
+      el("td", {}, serving[w.id] ? el("b", {}, serving[w.id].number) : el("span", {class: "faint"}, "—")))));
+  }
+
+  function showKiosks(kiosks) {
+    $("kiosks").replaceChildren(...(kiosks.length ? kiosks.map(k => el("tr", {"data-kiosk": k.kiosk_id},
+      el("td", {}, el("b", {}, k.kiosk_id)),
+      el("td", {class: "num"}, both(`${k.active_tokens} 个有效 / 共 ${k.tokens} 个`, `${k.active_tokens} active of ${k.tokens}`)),
+      el("td", {}, when(k.created_at)),
+      el("td", {}, when(k.revoked_at)),
+      el("td", {}, k.health ? el("ul", {class: "devices"}, ...k.health.devices.map(d => {
+        const [zh, en] = STATES[d.state] || [d.state, d.state];
+        return el("li", {"data-role": d.role, "data-state": d.state}, el("span", {class: `dot ${d.state}`}),
+                  el("b", {}, d.role), " ", d.name ? el("span", {class: "faint"}, d.name) : null, " · ", both(zh, en),
+                  d.reason_zh ? el("div", {class: "faint"}, d.reason_zh) : null);
+      })) : el("span", {class: "faint"}, both("还没有报告", "no report yet"))),
+      el("td", {}, k.health ? when(k.health.at) : "—"))) :
+      [el("tr", {}, el("td", {colspan: 6, class: "faint"}, both("还没有自助机令牌", "No kiosk tokens yet")))]));
+  }
+
+  $("logout").addEventListener("click", () => loggedOut());
+  loginForm({form: $("login-form"), staffInput: $("staff-id"), passwordInput: $("password"),
+             message: $("login-message"), onLoggedIn: start});
+  start();
+})();
