@@ -8,9 +8,9 @@
   gives a session token of eight hours, kept hashed like a kiosk's.
 * A caller is a kiosk or a staff member, never both: a kiosk token cannot call staff operations.
 
-The tables live in the hall's own database file, beside the queue, on their own connection (the
-queue's SqliteHall owns its writers; these rows are not the queue's, and the operator adds a
-token while the server runs).
+The tables live in the hall's own store: on PostgreSQL beside the queue, through the hall's
+transactions; on the embedded SQLite file on a connection of their own (`Accounts(path)`: the
+queue's SqliteHall owns its writers, and the operator adds a token while the server runs).
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ import hmac
 import secrets
 import sqlite3
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -31,7 +32,7 @@ CREATE TABLE IF NOT EXISTS server_tokens (
     kind        TEXT NOT NULL,                 -- kiosk | staff
     subject     TEXT NOT NULL,                 -- the kiosk id or the staff id
     created_at  TEXT NOT NULL,
-    expires_at  TEXT,                          -- staff sessions end; kiosk tokens last until revoked
+    expires_at  TEXT,                          -- staff sessions end, kiosk tokens last until revoked
     revoked_at  TEXT
 );
 CREATE INDEX IF NOT EXISTS server_tokens_subject ON server_tokens (kind, subject);
@@ -90,21 +91,52 @@ def password_matches(password: str, stored: str) -> bool:
     return hmac.compare_digest(candidate.hex(), digest)
 
 
-class Accounts:
+class FileStore:
+    """The accounts' own connection to an embedded hall's SQLite file, with the hall's kind of
+    transaction (`transaction(write)` yielding a connection that takes `?` placeholders)."""
+
     def __init__(self, database: Path | str):
         self._conn = sqlite3.connect(str(database), timeout=10, isolation_level=None, check_same_thread=False)
         self._conn.row_factory = sqlite3.Row
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._lock = threading.Lock()
+
+    @contextmanager
+    def transaction(self, write: bool):
         with self._lock:
-            self._conn.executescript(SCHEMA)
+            self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield self._conn
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
 
     def close(self) -> None:
         self._conn.close()
 
+
+class Accounts:
+    def __init__(self, store):
+        """`store`: anything with the hall's transaction(write) (a PgHall), or an embedded hall's
+        SQLite file (its path)."""
+        self._store = FileStore(store) if isinstance(store, (str, Path)) else store
+        with self._store.transaction(write=True) as conn:
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+
+    def close(self) -> None:
+        if isinstance(self._store, FileStore):
+            self._store.close()         # (a hall's own store is closed with the hall)
+
     def _write(self, sql: str, args: tuple) -> int:
-        with self._lock:
-            return self._conn.execute(sql, args).rowcount
+        with self._store.transaction(write=True) as conn:
+            return conn.execute(sql, args).rowcount
+
+    def _read(self, sql: str, args: tuple = ()) -> list:
+        with self._store.transaction(write=False) as conn:
+            return conn.execute(sql, args).fetchall()
 
     # ---------------------------------------------------------------- kiosks
     def create_kiosk_token(self, kiosk_id: str, now: datetime) -> str:
@@ -121,11 +153,10 @@ class Accounts:
 
     def kiosks(self) -> list[KioskTokens]:
         """Every kiosk that has had a token, by id."""
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT subject, COUNT(*) AS tokens, SUM(CASE WHEN revoked_at IS NULL THEN 1 ELSE 0 END) AS active, "
-                "MAX(created_at) AS created, MAX(revoked_at) AS revoked FROM server_tokens WHERE kind='kiosk' "
-                "GROUP BY subject ORDER BY subject").fetchall()
+        rows = self._read(
+            "SELECT subject, COUNT(*) AS tokens, SUM(CASE WHEN revoked_at IS NULL THEN 1 ELSE 0 END) AS active, "
+            "MAX(created_at) AS created, MAX(revoked_at) AS revoked FROM server_tokens WHERE kind='kiosk' "
+            "GROUP BY subject ORDER BY subject")
         return [KioskTokens(r["subject"], r["tokens"], r["active"], parse_time(r["created"]), parse_time(r["revoked"]))
                 for r in rows]
 
@@ -137,8 +168,7 @@ class Accounts:
 
     def login(self, staff_id: str, password: str, now: datetime) -> str:
         """A session token for this staff member; LoginRefused (wrong, or locked for a while)."""
-        with self._lock:
-            row = self._conn.execute("SELECT * FROM server_staff WHERE staff_id=?", (staff_id,)).fetchone()
+        row = next(iter(self._read("SELECT * FROM server_staff WHERE staff_id=?", (staff_id,))), None)
         if row is not None and row["locked_until"] and parse_time(row["locked_until"]) > now:
             raise LoginRefused("locked", parse_time(row["locked_until"]))
         # An unknown id costs the same scrypt as a known one: timing does not say which ids exist.
@@ -161,8 +191,7 @@ class Accounts:
 
     # ---------------------------------------------------------------- every request
     def who(self, token: str, now: datetime) -> Caller | None:
-        with self._lock:
-            row = self._conn.execute("SELECT * FROM server_tokens WHERE token_hash=?", (_digest(token),)).fetchone()
+        row = next(iter(self._read("SELECT * FROM server_tokens WHERE token_hash=?", (_digest(token),))), None)
         if row is None or row["revoked_at"] or row["expires_at"] and parse_time(row["expires_at"]) <= now:
             return None
         return Caller(row["kind"], row["subject"])

@@ -7,8 +7,8 @@
     kiosk-hall staff add --id W07 --name 王芳 --db ...            a window login (password on stdin)
     kiosk-hall tls create --out DIR --host hall.local --host 10.0.0.5   the hall's CA and server certificate
 
---db is a SQLite file (`sqlite:///path` or a plain path): the embedded hall, for a demo or a
-small hall. `--tls-cert/--tls-key` serve HTTPS (the kiosks pin the hall's CA). The hall's rules
+--db is PostgreSQL (`postgresql://user@host/dbname`) for a real hall, or a SQLite file
+(`sqlite:///path` or a plain path): the embedded hall, for a demo or a small hall. `--tls-cert/--tls-key` serve HTTPS (the kiosks pin the hall's CA). The hall's rules
 come from --config (hall.yaml and catalogue.yaml), as on a kiosk.
 """
 from __future__ import annotations
@@ -16,45 +16,61 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
 
 from kiosk.config import ConfigError, load_hall_settings
+from kiosk.server.accounts import Accounts
+
+
+def is_postgres(url: str) -> bool:
+    return url.startswith(("postgresql://", "postgres://"))
 
 
 def database_path(url: str) -> Path:
     if url.startswith("sqlite:///"):
         return Path(url[len("sqlite:///"):])
     if "://" in url:
-        raise SystemExit(f"kiosk-hall: {url.split('://')[0]} databases are not supported yet; use sqlite:///PATH")
+        raise SystemExit(f"kiosk-hall: {url.split('://')[0]} databases are not supported; "
+                         "use postgresql://... or sqlite:///PATH")
     return Path(url)
 
 
-def _open(args):
-    from kiosk.hall.sqlite_hall import SqliteHall
-    from kiosk.server.accounts import Accounts
+def open_hall(db: str, config: str | None, pool_size: int = 10):
+    """(the hall core, its accounts) on PostgreSQL or on the embedded SQLite file."""
     try:
-        settings = load_hall_settings(args.config)
+        settings = load_hall_settings(config)
     except ConfigError as e:
         raise SystemExit(f"kiosk-hall: configuration error: {e}") from None
-    path = database_path(args.db)
+    if is_postgres(db):
+        from kiosk.hall.pg_hall import PgHall
+        anchor = settings.directory.parent / "var" / f"{settings.hall.id}.audit-head"
+        hall = PgHall(settings, db, audit_anchor=anchor, pool_size=pool_size)
+        return hall, Accounts(hall)
+    from kiosk.hall.sqlite_hall import SqliteHall
+    path = database_path(db)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return settings, path, Accounts(path)
+    return SqliteHall(settings, path), Accounts(path)
+
+
+def app_from_environment():
+    """The app of one server process (uvicorn --workers starts several, each calling this)."""
+    from kiosk.server.app import create_app
+    hall, accounts = open_hall(os.environ["KIOSK_HALL_DB"], os.environ.get("KIOSK_HALL_CONFIG") or None)
+    return create_app(hall, accounts)
 
 
 def serve(args) -> int:
     import uvicorn
-    from kiosk.hall.sqlite_hall import SqliteHall
-    from kiosk.server.app import create_app
-    settings, path, accounts = _open(args)
-    hall = SqliteHall(settings, path)
-    app = create_app(hall, accounts)
+    if args.workers > 1 and not is_postgres(args.db):
+        raise SystemExit("kiosk-hall: several --workers need PostgreSQL (one process owns an SQLite hall)")
+    os.environ["KIOSK_HALL_DB"], os.environ["KIOSK_HALL_CONFIG"] = args.db, args.config or ""
     tls = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key} if args.tls_cert else {}
     # A short graceful shutdown: long-lived streams must not keep a dying server half alive.
-    uvicorn.run(app, host=args.listen, port=args.port, log_level="warning", timeout_graceful_shutdown=2, **tls)
-    hall.close()
-    accounts.close()
+    uvicorn.run("kiosk.server.cli:app_from_environment", factory=True, workers=args.workers, host=args.listen,
+                port=args.port, log_level="warning", timeout_graceful_shutdown=2, **tls)
     return 0
 
 
@@ -65,6 +81,7 @@ def main(argv=None) -> int:
     p.add_argument("--db", help="the hall database: sqlite:///PATH or a path")
     p.add_argument("--config", help="configuration directory (hall.yaml, catalogue.yaml)")
     p.add_argument("--listen", default="127.0.0.1", help="serve: the address to listen on")
+    p.add_argument("--workers", type=int, default=1, help="serve: server processes (PostgreSQL only)")
     p.add_argument("--port", type=int, default=8700)
     p.add_argument("--tls-cert", help="serve HTTPS with this certificate (PEM) ...")
     p.add_argument("--tls-key", help="... and its key")
@@ -93,13 +110,14 @@ def main(argv=None) -> int:
     if args.command == "serve":
         return serve(args)
     if args.command == "init-db":
-        from kiosk.hall.sqlite_hall import SqliteHall
-        settings, path, accounts = _open(args)
-        SqliteHall(settings, path).close()
+        hall, accounts = open_hall(args.db, args.config, pool_size=2)
         accounts.close()
-        print(f"hall database ready: {path}")
+        hall.close()
+        print(f"hall database ready: {hall.path}")
         return 0
-    settings, path, accounts = _open(args)
+    # Tokens and logins only: on SQLite without opening the queue, which a running server owns.
+    hall, accounts = (open_hall(args.db, args.config, pool_size=2) if is_postgres(args.db)
+                      else (None, Accounts(database_path(args.db))))
     try:
         if args.command == "token" and args.action == "create" and args.kiosk:
             print(accounts.create_kiosk_token(args.kiosk, datetime.now()))
@@ -119,6 +137,8 @@ def main(argv=None) -> int:
             return 0
     finally:
         accounts.close()
+        if hall is not None:
+            hall.close()
     p.error("token create|revoke --kiosk ID, or staff add --id ID")
     return 2
 
