@@ -61,9 +61,14 @@ class Postgres:
         options = f" options='-c search_path={schema}'" if schema else ""
         return f"host={self.dir} port={self.port} user=postgres dbname=postgres{options}"
 
-    def fresh_url(self) -> str:
+    def uri(self, schema: str | None = None) -> str:
+        """The same as url(), as the postgresql:// address kiosk-hall --db takes."""
+        options = f"&options=-csearch_path%3D{schema}" if schema else ""
+        return f"postgresql://postgres@/postgres?host={self.dir}&port={self.port}{options}"
+
+    def fresh_url(self, uri: bool = False) -> str:
         """A connection string whose tables land in a new, empty schema."""
         schema = "t_" + uuid.uuid4().hex[:12]
         with psycopg.connect(self.url(), autocommit=True) as conn:
             conn.execute(f"CREATE SCHEMA {schema}")
-        return self.url(schema)
+        return self.uri(schema) if uri else self.url(schema)

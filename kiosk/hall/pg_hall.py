@@ -17,7 +17,10 @@ the transactions the rules rely on:
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
+import threading
+import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -32,6 +35,8 @@ from kiosk.hall.model import HallUnavailable
 from kiosk.hall.schema import SCHEMA, SCHEMA_VERSION
 from kiosk.hall.sqlite_hall import SqliteHall
 from kiosk.hall.tokens import KeyRing
+
+log = logging.getLogger(__name__)
 
 
 class Row(tuple):
@@ -92,6 +97,7 @@ class PgHall(SqliteHall):
                  reservation_timeout: timedelta = timedelta(minutes=2), keyring: KeyRing | None = None,
                  audit_anchor: Path | str = "var/hall-audit-head", pool_size: int = 10):
         self.path = Path(url.split("@")[-1])            # for messages only: never the password
+        self._url = url
         self._setup(settings, clock, reservation_timeout, keyring, Path(audit_anchor))
         self._lock_key = int.from_bytes(hashlib.sha256(settings.hall.id.encode()).digest()[:8], "big", signed=True)
         try:
@@ -114,6 +120,27 @@ class PgHall(SqliteHall):
             conn.execute(statement)
         conn.execute("DELETE FROM schema_version")
         conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+
+    # ---------------------------------------------------------------- events between server processes
+    def notify(self, channel: str, payload: str) -> None:
+        with self._pool.connection() as raw:
+            raw.execute("SELECT pg_notify(%s, %s)", (channel, payload))
+
+    def listen(self, channel: str, callback) -> None:
+        """callback(payload) for every NOTIFY on `channel`, on a thread of its own with its own
+        connection (reconnecting after a database restart)."""
+        def run() -> None:
+            while self._pool is not None:
+                try:
+                    with psycopg.connect(self._url, autocommit=True) as conn:
+                        conn.execute(f"LISTEN {channel}")
+                        while self._pool is not None:           # (closed: the thread ends)
+                            for note in conn.notifies(timeout=1.0):
+                                callback(note.payload)
+                except psycopg.Error as e:
+                    log.warning("listening for %s: %s; again in 1 s", channel, e)
+                    time.sleep(1)
+        threading.Thread(target=run, name=f"listen-{channel}", daemon=True).start()
 
     def scrub(self) -> None:
         """Nothing to do here: a row PostgreSQL overwrote is gone from what any query sees. Its

@@ -128,6 +128,13 @@ def create_app(hall: HallService, accounts: Accounts, clock: Callable = None, se
     call_order = itertools.count(1)
     health_reports: dict[str, dict] = {}        # kiosk id → its devices as it last reported them
 
+    def remember_health(event: str, data: dict) -> None:       # (reported to any server process)
+        if event == "kiosk_health":
+            health_reports[data["kiosk_id"]] = {k: v for k, v in data.items() if k != "kiosk_id"}
+    hub.observe(remember_health)
+    if hasattr(hall, "listen"):             # PostgreSQL: every server process hears every event
+        hub.relay_through(hall)
+
     @app.middleware("http")
     async def bounded(request: Request, call_next):
         length = request.headers.get("content-length")
@@ -336,9 +343,8 @@ def create_app(hall: HallService, accounts: Accounts, clock: Callable = None, se
         """The kiosk's devices as it sees them, shown on /admin (kept in memory until the next report)."""
         if who.id != kiosk_id:
             raise HTTPException(403, {"error": "forbidden", "detail": "a kiosk reports its own health only"})
-        health_reports[kiosk_id] = {"at": clock().isoformat(timespec="seconds"),
-                                    "devices": [d.model_dump(by_alias=True) for d in body.devices]}
-        hub.publish("kiosk_health", {"kiosk_id": kiosk_id, **health_reports[kiosk_id]}, public=False)
+        hub.publish("kiosk_health", {"kiosk_id": kiosk_id, "at": clock().isoformat(timespec="seconds"),
+                                     "devices": [d.model_dump(by_alias=True) for d in body.devices]}, public=False)
         return Response(status_code=204)
 
     # ---------------------------------------------------------------- kiosks and windows

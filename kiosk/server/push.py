@@ -19,8 +19,10 @@ the Hub of the app being shut down first; each stream then ends within a fractio
 Should a later uvicorn change that method, the streams still end, when its graceful-shutdown
 timeout cancels them.
 
-One Hub is one process: with several server processes (uvicorn --workers), an event reaches
-only the streams held by the process whose route published it.
+One Hub is one process. With several server processes (uvicorn --workers, on PostgreSQL) the
+Hubs are joined through the database (`relay_through(hall)`: NOTIFY on publish, LISTEN in every
+process), so an event reaches every stream whichever process published it; `observe()` lets the
+app keep what every process must know (the kiosks' health reports) from the same events.
 """
 from __future__ import annotations
 
@@ -34,6 +36,8 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 QUEUE_SIZE = 64          # events a subscriber may fall behind by before it is dropped
+CHANNEL = "kiosk_hall_push"
+RELAY_MAX = 7900         # PostgreSQL's NOTIFY payload limit is 8000 bytes
 
 
 def sse(event: str, data: Any) -> str:
@@ -76,6 +80,25 @@ class Hub:
         self._subscribers: set[Subscriber] = set()
         self._lock = threading.Lock()
         self.closed = False
+        self._relay = None            # publish goes through it to every process's deliver()
+        self._observers: list = []
+
+    def relay_through(self, hall) -> None:
+        """Several server processes on one PostgreSQL: events travel through the database
+        (hall.notify / hall.listen, kiosk.hall.pg_hall), each process delivering to its own streams."""
+        hall.listen(CHANNEL, self._from_relay)
+        self._relay = hall
+
+    def observe(self, callback) -> None:
+        """callback(event, data) for every event delivered here, from whichever process."""
+        self._observers.append(callback)
+
+    def _from_relay(self, payload: str) -> None:
+        try:
+            message = json.loads(payload)
+            self.deliver(message["event"], message["data"], message["public"])
+        except (ValueError, KeyError) as e:
+            log.warning("an event relayed through the database could not be read: %s", e)
 
     def subscribe(self, public: bool = False) -> Subscriber:
         """A new subscriber on the running event loop (call it from the stream's coroutine)."""
@@ -96,8 +119,22 @@ class Hub:
             return len(self._subscribers)
 
     def publish(self, event: str, data: Any, public: bool = True) -> None:
-        """Send an event to every subscriber (only to the staff and kiosk streams if not public).
-        Safe from any thread; never waits for a subscriber."""
+        """Send an event to every subscriber (only to the staff and kiosk streams if not public),
+        in every server process. Safe from any thread; never waits for a subscriber."""
+        if self._relay is not None:
+            payload = json.dumps({"event": event, "data": data, "public": public}, ensure_ascii=False)
+            if len(payload.encode()) < RELAY_MAX:
+                try:
+                    self._relay.notify(CHANNEL, payload)
+                    return
+                except Exception as e:          # the database unreachable: this process's streams at least
+                    log.warning("event %s not relayed through the database: %s", event, e)
+        self.deliver(event, data, public)
+
+    def deliver(self, event: str, data: Any, public: bool = True) -> None:
+        """To this process's subscribers (and observers)."""
+        for observer in self._observers:
+            observer(event, data)
         message = sse(event, data)
         self._each(lambda sub: public or not sub.public, message)
 

@@ -69,7 +69,7 @@ def run(clients: int, seconds: float, store: str = "postgresql", workers: int = 
     if store == "postgresql":
         from tests.postgres import Postgres
         pg = Postgres().start()
-        db = "postgresql://postgres@/postgres?host=" + str(pg.dir) + f"&port={pg.port}"
+        db = pg.uri()
     else:
         db = f"sqlite:///{folder / 'hall.sqlite'}"
     kiosk_hall("tls", "create", "--out", str(folder / "tls"), "--host", "127.0.0.1")
