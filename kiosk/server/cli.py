@@ -1,6 +1,6 @@
 """kiosk-hall: the hall server for many kiosks and staff windows.
 
-    kiosk-hall serve --db var/hall-server.sqlite --port 8700     the API (and, later, the pages)
+    kiosk-hall serve --db var/hall-server.sqlite --port 8700     the API and the pages (/window, /display, /admin)
     kiosk-hall init-db --db var/hall-server.sqlite               create or upgrade the database
     kiosk-hall token create --kiosk kiosk-3 --db ...             a kiosk's token, printed once
     kiosk-hall token revoke --kiosk kiosk-3 --db ...             every token of that kiosk, now
