@@ -44,11 +44,14 @@ def build_core(config: KioskConfig, sim: bool = False, scenario: str | Path | No
         clock = clock or simulators.clock
     db_path.parent.mkdir(parents=True, exist_ok=True)
     server = config.kiosk.hall_server
-    if server is not None:          # a shared hall: the queue lives on kiosk-hall
+    if server is not None:          # a shared hall: the queue lives on kiosk-hall, this kiosk's series offline
         from kiosk.hall.http_hall import HttpHall
+        from kiosk.hall.offline import OfflineHall
         ca = str(config.directory.parent / server.ca_file) if server.ca_file else None   # (an absolute path stays)
-        hall = HttpHall(server.url, server.token, ca, connect_timeout_s=server.connect_timeout_s,
-                        read_timeout_s=server.read_timeout_s)
+        remote = HttpHall(server.url, server.token, ca, connect_timeout_s=server.connect_timeout_s,
+                          read_timeout_s=server.read_timeout_s)
+        hall = OfflineHall(remote, config.hall_settings(), db_path.parent / "offline.sqlite", config.kiosk.id,
+                           server.kiosk_number, clock=clock or datetime.now)
     else:
         hall = SqliteHall(config.hall_settings(), db_path, clock=clock or datetime.now)
     core = KioskCore(config, hall, build_roles(config.devices), clock=clock or datetime.now, state_dir=db_path.parent)

@@ -152,6 +152,8 @@ class HallServer(Strict):
     url: str = Field(pattern=r"^https?://")
     token: str = Field(min_length=16, description="made by `kiosk-hall token create --kiosk ID`")
     ca_file: str = Field(default="", description="the hall's CA certificate (PEM); relative to the project")
+    kiosk_number: int = Field(ge=1, le=99, description="this kiosk's number in its offline series: A-07-012 "
+                                                       "is kiosk 7's twelfth offline number; one per kiosk")
     connect_timeout_s: float = Field(default=2.0, gt=0, le=30)
     read_timeout_s: float = Field(default=5.0, gt=0, le=60)
 

@@ -153,7 +153,9 @@ class KioskCore(Announcer):
 
     # ---------------------------------------------------------------- state for the screens
     def health(self) -> list[DeviceHealth]:
-        return [role.health for role in self.roles]
+        """Every device, and the hall server's connection when the hall is shared."""
+        hall = [self.hall.health()] if hasattr(self.hall, "health") else []
+        return [role.health for role in self.roles] + hall
 
     def identity(self) -> dict | None:
         """The citizen identified in this session, masked for the screen (None: anonymous)."""

@@ -17,7 +17,8 @@ from datetime import datetime
 
 import requests
 
-from kiosk.hall.model import Appointment, Citizen, HallUnavailable, Reservation, Ticket, TicketRequest
+from kiosk.hall.model import (Appointment, Citizen, HallUnavailable, OfflineTicket, Reservation, Ticket, TicketRequest,
+                              WindowGroupLoad)
 from kiosk.hall.service import KioskHall
 from kiosk.hall.wire import from_json, raise_error, to_json
 
@@ -50,7 +51,9 @@ class HttpHall(KioskHall):
                                                 timeout=self._timeout, verify=self._verify)
                 break
             except (requests.ConnectionError, requests.Timeout) as e:
-                if attempt + 1 == tries:
+                # A connect that timed out never reached the server: trying again only doubles the
+                # wait before the kiosk goes offline. A connection dropped mid-request is retried.
+                if attempt + 1 == tries or isinstance(e, requests.ConnectTimeout):
                     raise HallUnavailable(f"hall server {self.url}: {type(e).__name__}: {e}") from None
                 log.info("hall server %s: %s, trying once more", self.url, type(e).__name__)
         if reply.status_code == 204:
@@ -85,6 +88,20 @@ class HttpHall(KioskHall):
         from kiosk.hall.sqlite_hall import JournalEntry
         return [JournalEntry(0, datetime.fromisoformat(e["at"]), "spoiled", None, e["ticket_id"], e["number"], None,
                              e["reason"]) for e in self._call("GET", "/v1/spoiled-today")]
+
+    def accept_offline(self, kiosk_id: str, ticket: OfflineTicket) -> Ticket:
+        body = {"idempotency_key": ticket.idempotency_key, "number": ticket.number, "series": ticket.series,
+                "seq": ticket.seq, "kind": ticket.kind.value, "item_code": ticket.item_code,
+                "issued_at": ticket.issued_at.isoformat(), "citizen": to_json(ticket.citizen, Citizen),
+                "ticket_id": ticket.ticket_id, "window_group": ticket.window_group}
+        return from_json(self._call("POST", "/v1/offline-tickets", body), Ticket)
+
+    def group_loads(self) -> list[WindowGroupLoad]:
+        return from_json(self._call("GET", "/v1/group-loads", tries=1), list[WindowGroupLoad])
+
+    def server_time(self) -> datetime:
+        """The hall's clock now (the server's, from /v1/health), for the kiosk's offset."""
+        return datetime.fromisoformat(self._call("GET", "/v1/health", tries=1)["time"])
 
     # ---------------------------------------------------------------- appointments
     def appointment_for_token(self, token: bytes, now: datetime | None = None) -> Appointment:

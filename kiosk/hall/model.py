@@ -89,6 +89,23 @@ class Ticket:
 
 
 @dataclass(frozen=True)
+class OfflineTicket:
+    """A ticket a kiosk printed from its own series while it could not reach the hall server
+    (kiosk.hall.offline), replayed to the hall once it answers again."""
+
+    idempotency_key: str
+    number: str                # A-07-012: series, kiosk, the kiosk's own count (never an online shape)
+    series: str                # A-07
+    seq: int
+    kind: TicketKind
+    item_code: str
+    issued_at: datetime        # on the hall's clock: the kiosk's, corrected by its offset at the last sync
+    citizen: Citizen = field(default_factory=Citizen)
+    ticket_id: str = ""        # the one printed in the slip's QR code (the hall makes one when empty)
+    window_group: str = ""     # the group printed on the slip ("请到 ..."): the citizen goes there
+
+
+@dataclass(frozen=True)
 class Reservation:
     """A number held for printing. It becomes a Ticket only when confirm() is called after
     the printer has accepted the last byte; void() gives it up without a visible gap."""

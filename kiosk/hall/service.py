@@ -12,8 +12,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from datetime import datetime
 
-from kiosk.hall.model import (Appointment, AppointmentRequest, Citizen, Reservation, Ticket, TicketKind,
-                              TicketRequest, WindowGroupLoad)
+from kiosk.hall.model import (Appointment, AppointmentRequest, Citizen, OfflineTicket, Reservation, Ticket,
+                              TicketKind, TicketRequest, WindowGroupLoad)
 
 
 class KioskHall(ABC):
@@ -52,6 +52,12 @@ class KioskHall(ABC):
     @abstractmethod
     def spoiled_today(self, now: datetime | None = None) -> list:
         """Today's spoiled numbers, oldest first (journal entries: number, time, kiosk, reason)."""
+
+    def accept_offline(self, kiosk_id: str, ticket: OfflineTicket) -> Ticket:
+        """A ticket this kiosk printed from its own series while it could not reach the hall:
+        it joins the queue by the time it was printed, never refused (the citizen holds it);
+        what could not be checked is journalled for staff. Same key → the same ticket."""
+        raise NotImplementedError(f"{type(self).__name__} takes no offline tickets")
 
     # ------------------------------------------------------------ appointments
     @abstractmethod

@@ -47,8 +47,10 @@ from typing import Callable, Iterator
 
 from kiosk.config import HallSettings
 from kiosk.hall.hours import opening_status
-from kiosk.hall.model import (Appointment, AppointmentRequest, Citizen, HallRefusal, HallUnavailable, RefusalReason,
-                              Reservation, Ticket, TicketKind, TicketRequest, TicketState, WindowGroupLoad)
+from kiosk.hall import offline_tickets
+from kiosk.hall.model import (Appointment, AppointmentRequest, Citizen, HallRefusal, HallUnavailable, OfflineTicket,
+                              RefusalReason, Reservation, Ticket, TicketKind, TicketRequest, TicketState,
+                              WindowGroupLoad)
 from kiosk.hall.numbering import format_number
 from kiosk.hall.routing import (GroupQueue, QueuedTicket, ahead_of_each, choose_window_group, expected_wait_min,
                                 group_display_name, is_priority, minutes_per_ticket, serving_groups,
@@ -62,6 +64,7 @@ from kiosk.hall.sqlite_appointments import (SqliteAppointments, offered_item, qu
 from kiosk.hall.tokens import KeyRing
 
 _QUEUED = ("reserved", "waiting")
+POSITION_GAP = 1024
 
 
 @dataclass(frozen=True)
@@ -265,16 +268,23 @@ class SqliteHall(HallService):
         seq = self._take_number(conn, day, request.kind.prefix)
         ticket_id, reservation_id = uuid.uuid4().hex, uuid.uuid4().hex
         appointment_id, start, end = slot or (None, None, None)
-        conn.execute("INSERT INTO tickets (ticket_id, day, series, seq, number, kind, item_code, department, "
+        conn.execute("INSERT INTO tickets (position, ticket_id, day, series, seq, number, kind, item_code, department, "
                      "window_group, person_key, priority, state, issued_at, appointment_id, slot_start, slot_end) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?)",
-                     (ticket_id, day, request.kind.prefix, seq, format_number(request.kind, seq), request.kind.value,
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?)",
+                     (self._next_position(conn), ticket_id, day, request.kind.prefix, seq,
+                      format_number(request.kind, seq), request.kind.value,
                       request.item_code, department, group_id, request.citizen.person_key, int(priority), _iso(now),
                       appointment_id, start and _iso(start), end and _iso(end)))
         self._count(conn, day, group_id, priority, request.kind.value, +1)
         conn.execute("INSERT INTO reservations VALUES (?, ?, ?, ?, 0, 'pending', ?)",
                      (reservation_id, ticket_id, request.kiosk_id, request.idempotency_key, _iso(now)))
         return reservation_id, conn.execute("SELECT * FROM tickets WHERE ticket_id=?", (ticket_id,)).fetchone()
+
+    @staticmethod
+    def _next_position(conn) -> int:
+        """Places in the queue are POSITION_GAP apart, so a ticket a kiosk printed while it could
+        not reach the hall (accept_offline) can later be placed between two by its issue time."""
+        return conn.execute("SELECT COALESCE(MAX(position), 0) FROM tickets").fetchone()[0] + POSITION_GAP
 
     def _reserve_reprint(self, conn, request: TicketRequest, held: sqlite3.Row, now: datetime) -> Reservation:
         reservation_id = uuid.uuid4().hex
@@ -288,7 +298,9 @@ class SqliteHall(HallService):
         now = self.clock()
         with self.transaction(write=True) as conn:
             res = self._reservation(conn, reservation_id)
-            if res["state"] in ("voided", "spoiled"):
+            if res["state"] == "spoiled" and not res["reprint"] and self._swept(conn, reservation_id):
+                self._confirm_late(conn, res, now)     # printed whole after all (the kiosk was cut off)
+            elif res["state"] in ("voided", "spoiled"):
                 raise HallRefusal(RefusalReason.RESERVATION_VOIDED)
             if res["state"] in ("pending", "printing"):
                 if not res["reprint"]:
@@ -346,6 +358,26 @@ class SqliteHall(HallService):
         self._journal(conn, now, "spoil", res["reservation_id"], res["ticket_id"], row["number"], res["kiosk_id"],
                       ("reprint not finished: " if res["reprint"] else "") + reason)
 
+    @staticmethod
+    def _swept(conn, reservation_id: str) -> bool:
+        """Spoiled by the stale sweep (the kiosk went quiet), not by the kiosk itself (paper out)."""
+        row = conn.execute("SELECT reason FROM journal WHERE reservation_id=? AND action='spoil' "
+                           "ORDER BY entry DESC LIMIT 1", (reservation_id,)).fetchone()
+        return row is not None and row["reason"].startswith("stale")
+
+    def _confirm_late(self, conn, res, now: datetime) -> None:
+        """A confirm for a reservation the sweep spoiled: the kiosk printed the ticket whole while
+        it could not reach the hall (a spoiled number is never issued again, so nothing doubles).
+        The ticket joins the queue at the place it was given."""
+        row = self._ticket_row(conn, res["ticket_id"])
+        conn.execute("UPDATE tickets SET state='waiting', finished_at=NULL WHERE ticket_id=?", (row["ticket_id"],))
+        self._count(conn, row["day"], row["window_group"], row["priority"], row["kind"], +1)
+        conn.execute("UPDATE reservations SET state='confirmed' WHERE reservation_id=?", (res["reservation_id"],))
+        self._journal(conn, now, "confirm", res["reservation_id"], row["ticket_id"], row["number"], res["kiosk_id"],
+                      "late confirm: printed whole while the kiosk could not reach the hall")
+        if row["appointment_id"]:
+            self.appointments.printed(conn, row, now)
+
     def spoiled_today(self, now: datetime | None = None) -> list[JournalEntry]:
         day = (now or self.clock()).date().isoformat()
         with self.transaction(write=False) as conn:
@@ -389,6 +421,20 @@ class SqliteHall(HallService):
             return returned
         return conn.execute("INSERT INTO number_series VALUES (?, ?, 1) ON CONFLICT (day, series) "
                             "DO UPDATE SET last_seq = number_series.last_seq + 1 RETURNING last_seq", (day, series)).fetchone()[0]
+
+    def accept_offline(self, kiosk_id: str, ticket: OfflineTicket) -> Ticket:
+        """A ticket the kiosk printed while it could not reach the hall (offline_tickets.py)."""
+        now = self.clock()
+        with self.transaction(write=True) as conn:
+            return offline_tickets.accept(self, conn, kiosk_id, ticket, now)
+
+    def conflicts_today(self, now: datetime | None = None) -> list[JournalEntry]:
+        """What offline tickets brought that the kiosk could not check, for the staff."""
+        day = (now or self.clock()).date().isoformat()
+        with self.transaction(write=False) as conn:
+            rows = conn.execute("SELECT * FROM journal WHERE action='conflict' AND substr(at, 1, 10)=? ORDER BY entry",
+                                (day,)).fetchall()
+        return [self._journal_entry(r) for r in rows]
 
     # ------------------------------------------------------------ staff side
     def call_next(self, window_id: str, now: datetime | None = None) -> Ticket | None:

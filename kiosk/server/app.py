@@ -22,7 +22,7 @@ import itertools
 import logging
 import re
 import uuid
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Callable, Literal
 
@@ -32,7 +32,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response, StreamingRes
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
-from kiosk.hall.model import (Appointment, Citizen, HallRefusal, HallUnavailable, Reservation, Ticket, TicketKind,
+from kiosk.hall.model import (Appointment, Citizen, HallRefusal, HallUnavailable, OfflineTicket, Reservation, Ticket, TicketKind,
                               TicketRequest, TicketState, WindowGroupLoad)
 from kiosk.hall.service import HallService
 from kiosk.hall.tokens import TokenRefusal
@@ -62,6 +62,19 @@ class ReserveIn(BaseModel):
 
 class ReasonIn(BaseModel):
     reason: str = Field(default="", max_length=200)
+
+
+class OfflineTicketIn(BaseModel):
+    idempotency_key: str = Field(min_length=8, max_length=64)
+    number: str = Field(pattern=r"^[A-Z]-\d{2}-\d{3,}$", description="the offline shape: A-07-012")
+    series: str = Field(pattern=r"^[A-Z]-\d{2}$")
+    seq: int = Field(ge=1, le=99999)
+    kind: TicketKind
+    item_code: str = Field(max_length=32)
+    issued_at: datetime = Field(description="on the hall's clock (the kiosk's, corrected by its offset)")
+    citizen: CitizenIn = CitizenIn()
+    ticket_id: str = Field(default="", pattern=r"^[0-9a-f]{0,32}$", description="the one in the slip's QR code")
+    window_group: str = Field(default="", max_length=64, description="the group the slip sends the citizen to")
 
 
 class TokenIn(BaseModel):
@@ -321,6 +334,15 @@ def create_app(hall: HallService, accounts: Accounts, clock: Callable = None, se
         return [{"number": e.number, "at": e.at.isoformat(), "reason": e.reason, "ticket_id": e.ticket_id}
                 for e in hall.spoiled_today()]
 
+    @app.post("/v1/offline-tickets")
+    def offline_ticket(body: OfflineTicketIn, who: Kiosk) -> dict:
+        """A ticket this kiosk printed while it could not reach the hall, replayed in order."""
+        ticket = OfflineTicket(body.idempotency_key, body.number, body.series, body.seq, body.kind, body.item_code,
+                               body.issued_at, body.citizen.citizen(), body.ticket_id, body.window_group)
+        taken = hall.accept_offline(who.id, ticket)
+        publish_loads()
+        return to_json(taken, Ticket)
+
     @app.post("/v1/appointments/lookup")
     def appointment_for_token(body: TokenIn, who: Kiosk) -> dict:
         try:
@@ -420,6 +442,12 @@ def create_app(hall: HallService, accounts: Accounts, clock: Callable = None, se
     @app.get("/v1/tickets/{ticket_id}")
     def ticket(ticket_id: str, who: Staff) -> dict:
         return to_json(hall.ticket(ticket_id), Ticket)
+
+    @app.get("/v1/conflicts")
+    def conflicts(who: Staff) -> list:
+        """Today's offline tickets that brought something no kiosk could check alone."""
+        return [{"number": e.number, "at": e.at.isoformat(), "kiosk": e.actor, "reason": e.reason,
+                 "ticket_id": e.ticket_id} for e in hall.conflicts_today()]
 
     @app.get("/v1/tickets")
     def tickets_today(who: Staff) -> list:

@@ -30,9 +30,10 @@ pytestmark = pytest.mark.wire
 class Server:
     """uvicorn serving the app on a free port of 127.0.0.1, in a thread of this process."""
 
-    def __init__(self, app):
+    def __init__(self, app, port: int = 0):
         self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)     # (a restart on the same port)
+        self.sock.bind(("127.0.0.1", port))
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
         self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=1))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
@@ -49,6 +50,7 @@ class Server:
     def __exit__(self, *exc):
         self.server.should_exit = True
         self.thread.join(timeout=5)
+        self.sock.close()
 
 
 @pytest.fixture
@@ -215,7 +217,8 @@ def test_two_simulated_kiosks_share_one_queue_on_the_server(tmp_path):
     try:
         with Server(create_app(hall, accounts, clock=clock)) as server:
             for n in (1, 2):
-                server_settings = HallServer(url=server.url, token=accounts.create_kiosk_token(f"kiosk-{n}", clock()))
+                server_settings = HallServer(url=server.url, token=accounts.create_kiosk_token(f"kiosk-{n}", clock()),
+                                             kiosk_number=n)
                 kiosk_config = config.model_copy(update={"kiosk": config.kiosk.model_copy(
                     update={"id": f"kiosk-{n}", "hall_server": server_settings})}).with_devices(ssc_reader=None)
                 cores.append(build_core(kiosk_config, sim=True, out_dir=tmp_path / f"kiosk-{n}"))

@@ -1,0 +1,114 @@
+"""A kiosk on a hall server keeps issuing when the server goes away, and hands everything over when
+it comes back: a real uvicorn on 127.0.0.1 stopped and started again on the same port, the
+kiosk's OfflineHall (HttpHall + its outbox) in front of it."""
+from __future__ import annotations
+
+import socket
+import time
+import uuid
+
+import pytest
+import uvicorn
+
+from kiosk.hall.http_hall import HttpHall
+from kiosk.hall.model import Citizen, TicketKind, TicketRequest, TicketState
+from kiosk.hall.offline import OfflineHall
+from kiosk.hall.sqlite_hall import SqliteHall
+from kiosk.server.accounts import Accounts
+from kiosk.server.app import create_app
+from tests.unit.test_hall_fixtures import Clock, small_config
+from tests.wire.test_hall_server import Server
+
+pytestmark = pytest.mark.wire
+
+
+class Hall:
+    """The hall server, which a test can stop and start again on the same address."""
+
+    def __init__(self, tmp_path):
+        self.clock = Clock()
+        self.settings = small_config(tmp_path / "config")
+        self.hall = SqliteHall(self.settings, tmp_path / "hall.sqlite", clock=self.clock)
+        self.accounts = Accounts(tmp_path / "hall.sqlite")
+        self.app = create_app(self.hall, self.accounts, clock=self.clock)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = None
+
+    def start(self) -> None:
+        self.server = Server(self.app, self.port).__enter__()
+
+    def stop(self) -> None:
+        self.server.__exit__(None, None, None)
+
+
+@pytest.fixture
+def hall_and_kiosk(tmp_path):
+    hall = Hall(tmp_path)
+    hall.start()
+    token = hall.accounts.create_kiosk_token("kiosk-7", hall.clock())
+    kiosk = OfflineHall(HttpHall(hall.url, token, connect_timeout_s=0.5, read_timeout_s=2), hall.settings,
+                        tmp_path / "kiosk" / "offline.sqlite", "kiosk-7", 7, clock=hall.clock, retry_s=0.2)
+    yield hall, kiosk
+    kiosk.close()
+    if hall.server is not None and hall.server.thread.is_alive():
+        hall.stop()
+    hall.hall.close()
+    hall.accounts.close()
+
+
+def issue(kiosk, item="GA01"):
+    reservation = kiosk.reserve_ticket(TicketRequest(item, TicketKind.ACCEPT, Citizen(), "kiosk-7", uuid.uuid4().hex))
+    kiosk.start_printing(reservation.reservation_id)
+    return kiosk.confirm_ticket(reservation.reservation_id)
+
+
+def wait_until(condition, timeout: float, what: str) -> float:
+    started = time.monotonic()
+    while not condition():
+        assert time.monotonic() - started < timeout, f"not within {timeout} s: {what}"
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
+def test_the_kiosk_issues_its_own_series_while_the_server_is_gone_and_replays_in_order(hall_and_kiosk):
+    hall, kiosk = hall_and_kiosk
+    assert issue(kiosk).number == "A001"
+    hall.stop()                                            # the server goes away
+    started = time.monotonic()
+    first = issue(kiosk)
+    took = time.monotonic() - started
+    assert first.number == "A-07-001" and took < 3, f"offline ticket after {took:.1f} s"
+    hall.clock.advance(minutes=1)
+    offline = [first] + [issue(kiosk) for _ in range(2)]
+    assert [t.number for t in offline] == ["A-07-001", "A-07-002", "A-07-003"]
+    health = kiosk.health()
+    assert health.state == "warning" and health.details["to_replay"] == 3
+    hall.clock.advance(minutes=1)
+    hall.start()                                           # back: another kiosk issues at once, the replay follows
+    later = hall.hall.confirm_ticket(hall.hall.reserve_ticket(
+        TicketRequest("GA01", TicketKind.ACCEPT, Citizen(), "kiosk-2", "k-2")).reservation_id)
+    wait_until(lambda: not kiosk.offline and kiosk.waiting_to_replay() == 0, 5, "the replay")
+    queue = hall.hall.tickets_today()
+    assert [t.number for t in queue] == ["A001", "A-07-001", "A-07-002", "A-07-003", later.number]
+    assert {t.ticket_id for t in queue} >= {t.ticket_id for t in offline}, "the QR codes printed are the hall's ids"
+    assert kiosk.health().state == "ok"
+    kiosk.sync()                                           # a second replay doubles nothing
+    assert len(hall.hall.tickets_today()) == 5
+    assert issue(kiosk).number == "A003", "online again: the hall's own series"
+
+
+def test_a_ticket_printed_whole_as_the_server_went_away_is_confirmed_when_it_is_back(hall_and_kiosk):
+    hall, kiosk = hall_and_kiosk
+    reservation = kiosk.reserve_ticket(TicketRequest("GA01", TicketKind.ACCEPT, Citizen(), "kiosk-7", "k-late-1"))
+    kiosk.start_printing(reservation.reservation_id)
+    hall.stop()                                            # mid-print
+    printed = kiosk.confirm_ticket(reservation.reservation_id)
+    assert printed.number == "A001" and kiosk.waiting_to_replay() == 1
+    hall.clock.advance(minutes=3)                          # long enough for the server's sweep to spoil it
+    hall.start()
+    hall.hall.reserve_ticket(TicketRequest("GA01", TicketKind.ACCEPT, Citizen(), "kiosk-2", "k-sweep"))
+    wait_until(lambda: kiosk.waiting_to_replay() == 0, 5, "the late confirm")
+    assert hall.hall.ticket(printed.ticket_id).state == TicketState.WAITING
