@@ -158,6 +158,8 @@ def example_fields(**overrides: str) -> dict[str, str]:
         "reprint_mark": "",
         "priority_mark": "",
         "appointment_mark": "",
+        "offline_mark": "",
+        "offline_note": "",
     }
     fields.update(overrides)
     return fields

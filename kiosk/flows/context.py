@@ -9,6 +9,7 @@ from kiosk import wording
 from kiosk.config import KioskConfig
 from kiosk.events import Event
 from kiosk.hall.model import Ticket
+from kiosk.hall.numbering import is_offline_number
 from kiosk.hall.service import KioskHall
 from kiosk.roles.ticket_printer import TicketPrinterRole
 from kiosk.session import Session
@@ -42,14 +43,17 @@ def localised(template: TicketTemplate, language: str) -> TicketTemplate:
 def ticket_fields(ticket: Ticket, config: KioskConfig) -> dict[str, str]:
     """The words on a printed ticket, Chinese first; the template decides where they go."""
     hall, language = config.hall, ticket_language(config)
+    offline = is_offline_number(ticket.number)     # the kiosk's own series: the queue is not known here
     return {
         "hall_name": hall.name,
         "number": ticket.number,
         "kind_label": f"{wording.say(ticket.kind.label_zh, language)} {ticket.kind.label_en}",
         "item_name": ticket.item_name,
         "window_group_name": ticket.window_group_name,
-        "people_ahead": str(ticket.people_ahead),
-        "estimated_wait_min": str(ticket.estimated_wait_min),
+        "people_ahead": "" if offline else str(ticket.people_ahead),
+        "estimated_wait_min": "" if offline else str(ticket.estimated_wait_min),
+        "offline_mark": wording.say("离线号 Offline number", language) if offline else "",
+        "offline_note": wording.say("等候人数请留意叫号屏 Watch the screens", language) if offline else "",
         "issued_at": ticket.issued_at.strftime("%Y-%m-%d %H:%M"),
         "ticket_id": ticket.ticket_id,
         "reprint_mark": wording.say("补打 Reprint", language) if ticket.reprint else "",

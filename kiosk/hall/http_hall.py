@@ -17,8 +17,7 @@ from datetime import datetime
 
 import requests
 
-from kiosk.hall.model import (Appointment, Citizen, HallUnavailable, OfflineTicket, Reservation, Ticket, TicketRequest,
-                              WindowGroupLoad)
+from kiosk.hall.model import Appointment, Citizen, HallUnavailable, OfflineTicket, Reservation, Ticket, TicketRequest
 from kiosk.hall.service import KioskHall
 from kiosk.hall.wire import from_json, raise_error, to_json
 
@@ -95,9 +94,6 @@ class HttpHall(KioskHall):
                 "issued_at": ticket.issued_at.isoformat(), "citizen": to_json(ticket.citizen, Citizen),
                 "ticket_id": ticket.ticket_id, "window_group": ticket.window_group}
         return from_json(self._call("POST", "/v1/offline-tickets", body), Ticket)
-
-    def group_loads(self) -> list[WindowGroupLoad]:
-        return from_json(self._call("GET", "/v1/group-loads", tries=1), list[WindowGroupLoad])
 
     def server_time(self) -> datetime:
         """The hall's clock now (the server's, from /v1/health), for the kiosk's offset."""

@@ -11,6 +11,7 @@ import re
 from kiosk.hall.model import TicketKind
 
 _NUMBER = re.compile(r"([A-Z])(\d{3,})")
+_OFFLINE = re.compile(r"[A-Z]-\d{2}-\d{3,}")
 
 
 def format_number(kind: TicketKind, seq: int) -> str:
@@ -26,3 +27,8 @@ def parse_number(number: str) -> tuple[TicketKind, int]:
     if not m or m.group(1) not in kinds or int(m.group(2)) < 1:
         raise ValueError(f"not a ticket number: {number!r}")
     return kinds[m.group(1)], int(m.group(2))
+
+
+def is_offline_number(number: str) -> bool:
+    """A-07-012: a kiosk's own series, issued while it could not reach the hall (kiosk.hall.offline)."""
+    return bool(_OFFLINE.fullmatch(number))

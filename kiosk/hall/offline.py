@@ -15,7 +15,8 @@ OfflineHall is the kiosk's hall when it is shared (kiosk.yaml `hall_server:`): t
   answers again; a confirm the server never got (it went away mid-print) is replayed too, and
   the server accepts it late. Issue times are on the hall's clock: the kiosk's, corrected by the
   offset measured at the last sync.
-* "People ahead" on an offline ticket is an estimate from the queues as last known.
+* An offline slip says so, and sends the citizen to the screens for the queue: the kiosk does
+  not know it (kiosk.flows.context leaves "people ahead" out for an offline number).
 """
 from __future__ import annotations
 
@@ -81,7 +82,6 @@ class OfflineHall(KioskHall):
         self._lock = threading.RLock()
         self._offset = timedelta(0)          # the hall's clock minus this kiosk's, at the last sync
         self._offline_since: float | None = None
-        self._loads: dict[str, tuple[int, int]] = {}      # group → (waiting, minutes), as last known
         self._tickets: dict[str, Ticket] = {}              # online reservations printing now (late confirm)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._replay_loop, name="offline-replay", daemon=True)
@@ -224,12 +224,11 @@ class OfflineHall(KioskHall):
         # The hall routes it when it is replayed; the slip names the first group serving the item.
         group_id = next(iter(serving_groups(item.department, self.settings.window_groups)), "")
         group = self.settings.window_groups.get(group_id)
-        waiting, minutes = self._loads.get(group_id, (0, 0))
         birth = date.fromisoformat(row["birth_date"]) if row["birth_date"] else None
         return Ticket(row["reservation_id"][len(OFFLINE):], row["number"], TicketKind(row["kind"]), item.code,
                       item.name, item.department, group_id,
                       group_display_name(group, self.settings.windows) if group else "",
-                      waiting, minutes, parse_time(row["issued_at"]),
+                      0, 0, parse_time(row["issued_at"]),
                       priority=is_priority(birth, parse_time(row["issued_at"]).date(), self.settings.hall.priority_age))
 
     def _set_state(self, reservation_id: str, state: str, allowed: tuple[str, ...]) -> None:
@@ -253,7 +252,6 @@ class OfflineHall(KioskHall):
             before = self._clock()
             server_now = self.server.server_time()
             self._offset = server_now - before - (self._clock() - before) / 2
-            self._loads = {g.group_id: (g.waiting, g.estimated_wait_min) for g in self.server.group_loads()}
         except HallUnavailable:
             return 0
         sent = 0

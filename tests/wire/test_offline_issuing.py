@@ -112,3 +112,38 @@ def test_a_ticket_printed_whole_as_the_server_went_away_is_confirmed_when_it_is_
     hall.hall.reserve_ticket(TicketRequest("GA01", TicketKind.ACCEPT, Citizen(), "kiosk-2", "k-sweep"))
     wait_until(lambda: kiosk.waiting_to_replay() == 0, 5, "the late confirm")
     assert hall.hall.ticket(printed.ticket_id).state == TicketState.WAITING
+
+
+def test_a_simulated_kiosk_prints_its_own_number_when_the_server_is_gone(tmp_path):
+    """The whole kiosk (`kiosk --sim` configured with hall_server:), as a citizen meets it: the
+    server stops, the next tap still prints a number, and the hall gets it when it is back."""
+    from kiosk.app import build_core
+    from kiosk.config import HallServer, load_config
+    config = load_config().with_devices(ssc_reader=None)
+    hall = Hall(tmp_path)
+    hall.settings = config.hall_settings()
+    hall.hall.close()
+    hall.hall = SqliteHall(hall.settings, tmp_path / "shipped.sqlite", clock=hall.clock)
+    hall.app = create_app(hall.hall, hall.accounts, clock=hall.clock)
+    hall.start()
+    server = HallServer(url=hall.url, token=hall.accounts.create_kiosk_token("kiosk-3", hall.clock()), kiosk_number=3,
+                        connect_timeout_s=0.5, read_timeout_s=2)
+    config = config.model_copy(update={"kiosk": config.kiosk.model_copy(update={"id": "kiosk-3", "hall_server": server})})
+    core = build_core(config, sim=True, out_dir=tmp_path / "kiosk", clock=hall.clock)
+    try:
+        assert core.take_number("SM001", TicketKind.ACCEPT).result(timeout=20).number == "A001"
+        hall.stop()
+        offline = core.take_number("SM001", TicketKind.ACCEPT).result(timeout=20)
+        assert offline.number == "A-03-001"
+        printed = core.simulators.printer.wait_for_tickets(2, timeout=10)
+        assert "A-03-001" in printed[-1].text and "离线号" in printed[-1].text
+        assert "前面还有" not in printed[-1].text, "the kiosk cannot know the queue: the slip does not guess"
+        assert next(h for h in core.health() if h.role == "hall_server").state == "warning"
+        hall.start()
+        wait_until(lambda: any(t.number == "A-03-001" for t in hall.hall.tickets_today()), 10, "the replay")
+    finally:
+        core.stop()
+        if hall.server.thread.is_alive():
+            hall.stop()
+        hall.hall.close()
+        hall.accounts.close()
