@@ -220,3 +220,21 @@ def test_a_display_that_lost_its_stream_reads_the_whole_state_again(board_browse
                what="the state read again after reconnecting")
     wait_until(board_browser, lambda d: text(d, "newest-number") == number)
     assert requests.get(f"{live_hall.url}/display/state", timeout=5).json()["windows"][0]["number"] == number
+
+
+def test_admin_shows_what_an_offline_ticket_could_not_check(staff_browser, live_hall):
+    from datetime import datetime
+    token = live_hall.kiosk_token("kiosk-7")
+    live_hall.issue(token, item="SB01", person="p-1")
+    offline = {"idempotency_key": "offline-key-0001", "number": "A-07-001", "series": "A-07", "seq": 1,
+               "kind": "accept", "item_code": "SB01", "issued_at": datetime(2026, 11, 23, 10, 0).isoformat(),
+               "citizen": {"person_key": "p-1"}, "window_group": "social"}
+    assert live_hall.post("/v1/offline-tickets", token, offline).status_code == 200
+    live_hall.accounts.add_staff(STAFF, PASSWORD)
+    staff_browser.get(f"{live_hall.url}/admin")
+    staff_browser.find_element(By.ID, "staff-id").send_keys(STAFF)
+    staff_browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    staff_browser.find_element(By.ID, "login-button").click()
+    shown = wait_until(staff_browser, lambda d: d.find_element(By.CSS_SELECTOR, "[data-conflict='A-07-001']").text,
+                       what="the conflict on /admin")
+    assert "kiosk-7" in shown and "already held an open ticket" in shown

@@ -57,11 +57,21 @@
   const when = iso => iso ? iso.replace("T", " ").slice(0, 16) : "—";
 
   async function refresh() {
-    const [loads, tickets, kiosks] = await Promise.all([api("/v1/group-loads"), api("/v1/tickets"), api("/v1/admin/kiosks")]);
-    if ([loads, tickets, kiosks].some(r => r.status === 401 || r.status === 403)) return sessionEnded();
+    const [loads, tickets, kiosks, conflicts] = await Promise.all(
+      [api("/v1/group-loads"), api("/v1/tickets"), api("/v1/admin/kiosks"), api("/v1/conflicts")]);
+    if ([loads, tickets, kiosks, conflicts].some(r => r.status === 401 || r.status === 403)) return sessionEnded();
     if (loads.ok) showGroups(loads.data);
     if (tickets.ok) showWindows(tickets.data);
     if (kiosks.ok) showKiosks(kiosks.data);
+    if (conflicts.ok) showConflicts(conflicts.data);
+  }
+
+  // What offline tickets brought that no kiosk could check alone (reasons as the hall journals them).
+  function showConflicts(conflicts) {
+    $("conflicts-card").hidden = conflicts.length === 0;
+    $("conflicts").replaceChildren(...conflicts.map(c => el("tr", {"data-conflict": c.number},
+      el("td", {}, el("b", {}, c.number)), el("td", {}, c.kiosk), el("td", {}, when(c.at)),
+      el("td", {}, c.reason))));
   }
 
   function showGroups(loads) {
