@@ -13,10 +13,8 @@ test extras); `chromium()` is also how tests/browser starts its browsers.
 from __future__ import annotations
 
 import contextlib
-import socket
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from datetime import datetime
@@ -63,22 +61,9 @@ def chromium(width: int = 1920, height: int = 1080):
 @contextlib.contextmanager
 def serve(app, graceful_s: float = 1.0):
     """uvicorn serving `app` on a free port of 127.0.0.1, in a thread; yields the base URL."""
-    import uvicorn
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=graceful_s))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start within 10 s")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    from sim.served import Served
+    with Served(app, graceful_s=graceful_s) as served:
+        yield served.url
 
 
 def _morning(url: str, accounts, now: datetime) -> None:

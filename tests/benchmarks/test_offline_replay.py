@@ -25,7 +25,7 @@ from kiosk.hall.sqlite_hall import SqliteHall  # noqa: E402
 from kiosk.server.accounts import Accounts  # noqa: E402
 from kiosk.server.app import create_app  # noqa: E402
 from tests.unit.test_hall_fixtures import Clock, small_config  # noqa: E402
-from tests.wire.test_hall_server import Server  # noqa: E402
+from sim.served import Served as Server  # noqa: E402
 
 
 def issue(kiosk: OfflineHall):

@@ -9,14 +9,12 @@ from __future__ import annotations
 import asyncio
 import json
 import queue
-import socket
 import threading
 import time
 import uuid
 
 import pytest
 import requests
-import uvicorn
 
 from kiosk.hall.http_hall import HttpHall
 from kiosk.hall.model import Citizen, TicketKind, TicketRequest
@@ -24,37 +22,13 @@ from kiosk.hall.sqlite_hall import SqliteHall
 from kiosk.server.accounts import Accounts
 from kiosk.server.app import create_app
 from kiosk.server.push import QUEUE_SIZE, Hub
+from sim.served import Served
 from tests.unit.test_hall_fixtures import Clock, small_config
 
 pytestmark = pytest.mark.wire
 
 
-class LiveServer:
-    """uvicorn serving the app on a free port of 127.0.0.1, in a thread of this process."""
-
-    def __init__(self, app, graceful_s: float = 1.0, factory: bool = False):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.server = uvicorn.Server(uvicorn.Config((lambda: app) if factory else app, factory=factory,
-                                                    log_level="warning", timeout_graceful_shutdown=graceful_s))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start within 10 s")
-            time.sleep(0.02)
-        return self
-
-    def stop(self, timeout: float = 10) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=timeout)
-
-    def __exit__(self, *exc):
-        self.stop()
+LiveServer = Served     # uvicorn on 127.0.0.1 in a thread (sim/served.py)
 
 
 class Hall:
@@ -65,7 +39,7 @@ class Hall:
         self.hall = SqliteHall(small_config(directory / "config"), directory / "hall.sqlite", clock=self.clock)
         self.accounts = Accounts(directory / "hall.sqlite")
         self.app = create_app(self.hall, self.accounts, clock=self.clock, heartbeat_s=heartbeat_s)
-        self.server = LiveServer(self.app, graceful_s, factory)
+        self.server = LiveServer(self.app, graceful_s=graceful_s, factory=factory)
         self.url = self.server.url
 
     def __enter__(self):

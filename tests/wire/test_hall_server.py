@@ -7,14 +7,12 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-import uvicorn
 
 from kiosk.hall.http_hall import HttpHall
 from kiosk.hall.model import Citizen, HallRefusal, HallUnavailable, RefusalReason, TicketKind, TicketRequest
@@ -22,35 +20,13 @@ from kiosk.hall.sqlite_hall import SqliteHall
 from kiosk.server.accounts import Accounts
 from kiosk.server.app import create_app
 from kiosk.wording import say
+from sim.served import Served
 from tests.unit.test_hall_fixtures import Clock, small_config
 
 pytestmark = pytest.mark.wire
 
 
-class Server:
-    """uvicorn serving the app on a free port of 127.0.0.1, in a thread of this process."""
-
-    def __init__(self, app, port: int = 0):
-        self.sock = socket.socket()
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)     # (a restart on the same port)
-        self.sock.bind(("127.0.0.1", port))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=1))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start within 10 s")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc):
-        self.server.should_exit = True
-        self.thread.join(timeout=5)
-        self.sock.close()
+Server = Served         # uvicorn on 127.0.0.1 in a thread (sim/served.py)
 
 
 @pytest.fixture

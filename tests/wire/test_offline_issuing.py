@@ -8,7 +8,6 @@ import time
 import uuid
 
 import pytest
-import uvicorn
 
 from kiosk.hall.http_hall import HttpHall
 from kiosk.hall.model import Citizen, TicketKind, TicketRequest, TicketState
@@ -17,7 +16,7 @@ from kiosk.hall.sqlite_hall import SqliteHall
 from kiosk.server.accounts import Accounts
 from kiosk.server.app import create_app
 from tests.unit.test_hall_fixtures import Clock, small_config
-from tests.wire.test_hall_server import Server
+from sim.served import Served as Server
 
 pytestmark = pytest.mark.wire
 
