@@ -198,3 +198,12 @@ def test_a_transferred_ticket_keeps_its_number_and_its_place_in_the_new_group(ha
     hall.complete(called.ticket_id)
     with pytest.raises(ValueError):
         hall.transfer(called.ticket_id, "general")
+
+
+def test_two_windows_calling_at_the_same_moment_never_get_the_same_ticket(hall):
+    from concurrent.futures import ThreadPoolExecutor
+    tickets = [issue(hall, item="SB01") for _ in range(6)]        # 人社: W01-W02 and W03 all serve it
+    with ThreadPoolExecutor(3) as pool:
+        called = list(pool.map(lambda w: hall.call_next(w), ["W01", "W02", "W03"] * 3))
+    numbers = [t.number for t in called if t is not None]
+    assert sorted(numbers) == sorted(t.number for t in tickets), "each ticket called once, none twice"
