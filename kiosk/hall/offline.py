@@ -239,11 +239,13 @@ class OfflineHall(KioskHall):
 
     # ---------------------------------------------------------------- back online
     def _replay_loop(self) -> None:
-        while not self._stop.wait(self._retry_s):
+        while True:                      # at once (the clock offset), then every retry_s
             try:
                 self.sync()
             except Exception:            # never let the replayer die: the next round tries again
                 log.exception("offline replay round failed")
+            if self._stop.wait(self._retry_s):
+                return
 
     def sync(self) -> int:
         """Measure the clock offset, then replay what waits, in order; how many went. Stops at the

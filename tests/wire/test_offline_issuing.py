@@ -146,3 +146,30 @@ def test_a_simulated_kiosk_prints_its_own_number_when_the_server_is_gone(tmp_pat
             hall.stop()
         hall.hall.close()
         hall.accounts.close()
+
+
+def test_a_kiosk_clock_ten_minutes_slow_still_places_its_offline_tickets_right(tmp_path):
+    from datetime import timedelta
+
+    hall = Hall(tmp_path)
+    hall.start()
+    slow = lambda: hall.clock() - timedelta(minutes=10)          # noqa: E731 (the kiosk's own clock)
+    kiosk = OfflineHall(HttpHall(hall.url, hall.accounts.create_kiosk_token("kiosk-7", hall.clock()),
+                                 connect_timeout_s=0.5, read_timeout_s=2), hall.settings,
+                        tmp_path / "kiosk" / "offline.sqlite", "kiosk-7", 7, clock=slow, retry_s=0.2)
+    try:
+        wait_until(lambda: kiosk.health().details.get("clock_offset_s", 0) > 590, 5, "the clock offset measured")
+        hall.stop()
+        printed = issue(kiosk)
+        assert abs((printed.issued_at - hall.clock()).total_seconds()) < 5, "issued on the hall's clock"
+        hall.clock.advance(minutes=2)
+        hall.start()
+        wait_until(lambda: kiosk.waiting_to_replay() == 0 and not kiosk.offline, 5, "the replay")
+        [taken] = hall.hall.tickets_today()
+        assert abs((taken.issued_at - (hall.clock() - timedelta(minutes=2))).total_seconds()) < 5
+    finally:
+        kiosk.close()
+        if hall.server.thread.is_alive():
+            hall.stop()
+        hall.hall.close()
+        hall.accounts.close()
