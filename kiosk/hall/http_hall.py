@@ -50,9 +50,10 @@ class HttpHall(KioskHall):
                                                 timeout=self._timeout, verify=self._verify)
                 break
             except (requests.ConnectionError, requests.Timeout) as e:
-                # A connect that timed out never reached the server: trying again only doubles the
-                # wait before the kiosk goes offline. A connection dropped mid-request is retried.
-                if attempt + 1 == tries or isinstance(e, requests.ConnectTimeout):
+                # A timeout is tried once only: a second wait would double the time before the kiosk
+                # goes offline. A connection dropped mid-request is retried (the same key: the
+                # server answers what it already did).
+                if attempt + 1 == tries or isinstance(e, requests.Timeout):
                     raise HallUnavailable(f"hall server {self.url}: {type(e).__name__}: {e}") from None
                 log.info("hall server %s: %s, trying once more", self.url, type(e).__name__)
         if reply.status_code == 204:

@@ -173,3 +173,30 @@ def test_a_kiosk_clock_ten_minutes_slow_still_places_its_offline_tickets_right(t
             hall.stop()
         hall.hall.close()
         hall.accounts.close()
+
+
+def test_a_network_that_drops_replies_goes_silent_and_is_cut_loses_and_doubles_nothing(hall_and_kiosk, tmp_path):
+    """Between kiosk and server, a TCP proxy plays the hall's network on a bad day."""
+    from sim.tcp_proxy import TcpProxy
+    hall, _ = hall_and_kiosk
+    proxy = TcpProxy(hall.port)
+    kiosk = OfflineHall(HttpHall(proxy.url, hall.accounts.create_kiosk_token("kiosk-8", hall.clock()),
+                                 connect_timeout_s=0.5, read_timeout_s=1), hall.settings,
+                        tmp_path / "kiosk-8" / "offline.sqlite", "kiosk-8", 8, clock=hall.clock, retry_s=0.2)
+    try:
+        proxy.drop_next_reply()               # the server reserves A001; the kiosk never hears it
+        assert issue(kiosk).number == "A001", "the retry with the same key got the same number"
+        assert issue(kiosk).number == "A002"
+        proxy.silent()                        # packets lost: one read timeout, then offline
+        started = time.monotonic()
+        assert issue(kiosk).number == "A-08-001"
+        assert time.monotonic() - started < 3
+        proxy.cut()                           # cable pulled: refused at once
+        assert issue(kiosk).number == "A-08-002"
+        proxy.heal()
+        wait_until(lambda: not kiosk.offline and kiosk.waiting_to_replay() == 0, 5, "the replay")
+        numbers = [t.number for t in hall.hall.tickets_today()]
+        assert numbers == ["A001", "A002", "A-08-001", "A-08-002"], numbers
+    finally:
+        kiosk.close()
+        proxy.close()
