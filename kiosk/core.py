@@ -76,6 +76,7 @@ def _appointment_event(found: Future, seen_at: float) -> Event:
     return AppointmentFound(found.result(), seen_at)
 
 
+HALL_LOCKED = Sentence("这台自助机暂停使用：{reason}。请到其他自助机或咨询台办理。")
 TECHNICIAN = "technician"       # the actor named in journals for whoever holds the technician PIN
 
 
@@ -112,6 +113,7 @@ class KioskCore(Announcer):
         self._loop_thread = threading.Thread(target=self._loop.run_forever, name="kiosk-flows", daemon=True)
         self._flow: Future | None = None
         self._availability = Availability(False, Sentence("正在检查设备，请稍候"))
+        self._hall_lock: Sentence | None = None       # staff took the kiosk out of use (set_hall_lock)
         self._availability_lock = threading.Lock()
         self.simulators = None            # set by the composition root in --sim mode
         self._closers: list[Callable[[], None]] = []
@@ -196,6 +198,8 @@ class KioskCore(Announcer):
 
     def on_health_changed(self, event: HealthChanged) -> None:
         self._emit(DevicesChanged(self.health()))
+        if hasattr(self.hall, "report_health"):         # a shared hall: its /admin sees this kiosk
+            self.hall.report_health(self.health())
         if event.health.role == self.printer.name:
             self._refresh_availability()
 
@@ -227,10 +231,18 @@ class KioskCore(Announcer):
     def ticket_service(self) -> Availability:
         return self._availability
 
+    def set_hall_lock(self, locked: bool, reason: str = "") -> None:
+        """Staff took this kiosk out of use from the hall server's /admin (or put it back)."""
+        self._hall_lock = Sentence(HALL_LOCKED.text, reason=reason or "维护中") if locked else None
+        log.warning("kiosk %s by the hall server%s", "locked" if locked else "unlocked", f": {reason}" if locked else "")
+        self._refresh_availability()
+
     def _refresh_availability(self) -> None:
         printer = self.printer.health
         is_open, hours = hall_open(self.config.hall, self.clock())
-        if not is_open:
+        if self._hall_lock is not None:
+            new = Availability(False, self._hall_lock)
+        elif not is_open:
             new = Availability(False, hours)
         elif not printer.usable:
             new = Availability(False, Sentence("{notice}，请到咨询台取号，或稍后再试。",

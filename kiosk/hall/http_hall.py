@@ -96,6 +96,11 @@ class HttpHall(KioskHall):
                 "ticket_id": ticket.ticket_id, "window_group": ticket.window_group}
         return from_json(self._call("POST", "/v1/offline-tickets", body), Ticket)
 
+    def report_health(self, kiosk_id: str, devices: list) -> None:
+        """This kiosk's devices as its technician screen shows them, for the hall's /admin."""
+        self._call("POST", f"/v1/kiosks/{kiosk_id}/health", {"devices": [
+            {"role": h.role, "name": h.name, "state": h.state, "reason_zh": str(h.reason)} for h in devices]}, tries=1)
+
     def server_time(self) -> datetime:
         """The hall's clock now (the server's, from /v1/health), for the kiosk's offset."""
         return datetime.fromisoformat(self._call("GET", "/v1/health", tries=1)["time"])

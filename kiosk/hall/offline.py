@@ -43,6 +43,7 @@ from kiosk.wording import NOTHING, Sentence
 
 log = logging.getLogger(__name__)
 OFFLINE = "off-"            # reservation ids of offline tickets start with this
+HEALTH_EVERY_S = 60.0
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS offline_tickets (
@@ -83,6 +84,8 @@ class OfflineHall(KioskHall):
         self._offset = timedelta(0)          # the hall's clock minus this kiosk's, at the last sync
         self._offline_since: float | None = None
         self._tickets: dict[str, Ticket] = {}              # online reservations printing now (late confirm)
+        self._health: list | None = None                   # the devices, as last reported (report_health)
+        self._health_sent = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._replay_loop, name="offline-replay", daemon=True)
         self._thread.start()
@@ -237,6 +240,17 @@ class OfflineHall(KioskHall):
             self._db.execute(f"UPDATE offline_tickets SET state=? WHERE reservation_id=? AND state IN ({marks})",
                              (state, reservation_id, *allowed))
 
+    # ---------------------------------------------------------------- the kiosk's health, for /admin
+    def report_health(self, devices: list) -> None:
+        """The kiosk's devices now (any thread): sent with the next sync, and again every
+        HEALTH_EVERY_S so /admin sees the kiosk is alive."""
+        self._health, self._health_sent = [d for d in devices if d.role != "hall_server"], 0.0
+
+    def _send_health(self) -> None:
+        if self._health is not None and time.monotonic() - self._health_sent > HEALTH_EVERY_S:
+            self.server.report_health(self.kiosk_id, self._health)
+            self._health_sent = time.monotonic()
+
     # ---------------------------------------------------------------- back online
     def _replay_loop(self) -> None:
         while True:                      # at once (the clock offset), then every retry_s
@@ -254,6 +268,7 @@ class OfflineHall(KioskHall):
             before = self._clock()
             server_now = self.server.server_time()
             self._offset = server_now - before - (self._clock() - before) / 2
+            self._send_health()
         except HallUnavailable:
             return 0
         sent = 0

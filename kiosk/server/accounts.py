@@ -36,6 +36,12 @@ CREATE TABLE IF NOT EXISTS server_tokens (
     revoked_at  TEXT
 );
 CREATE INDEX IF NOT EXISTS server_tokens_subject ON server_tokens (kind, subject);
+CREATE TABLE IF NOT EXISTS server_kiosk_locks (   -- a kiosk taken out of use from /admin, until unlocked
+    kiosk_id    TEXT PRIMARY KEY,
+    reason      TEXT NOT NULL,                 -- shown on the kiosk's home screen
+    locked_by   TEXT NOT NULL,
+    locked_at   TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS server_staff (
     staff_id      TEXT PRIMARY KEY,
     name          TEXT NOT NULL DEFAULT '',
@@ -159,6 +165,19 @@ class Accounts:
             "GROUP BY subject ORDER BY subject")
         return [KioskTokens(r["subject"], r["tokens"], r["active"], parse_time(r["created"]), parse_time(r["revoked"]))
                 for r in rows]
+
+    def lock_kiosk(self, kiosk_id: str, reason: str, staff: str, now: datetime) -> None:
+        self._write("INSERT INTO server_kiosk_locks VALUES (?, ?, ?, ?) ON CONFLICT(kiosk_id) DO UPDATE SET "
+                    "reason=excluded.reason, locked_by=excluded.locked_by, locked_at=excluded.locked_at",
+                    (kiosk_id, reason, staff, iso_time(now)))
+
+    def unlock_kiosk(self, kiosk_id: str) -> None:
+        self._write("DELETE FROM server_kiosk_locks WHERE kiosk_id=?", (kiosk_id,))
+
+    def kiosk_locks(self) -> dict[str, dict]:
+        """kiosk id → {reason, by, at} for every kiosk locked now."""
+        return {r["kiosk_id"]: {"reason": r["reason"], "by": r["locked_by"], "at": r["locked_at"]}
+                for r in self._read("SELECT * FROM server_kiosk_locks")}
 
     # ---------------------------------------------------------------- staff
     def add_staff(self, staff_id: str, password: str, name: str = "") -> None:

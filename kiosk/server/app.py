@@ -77,6 +77,11 @@ class OfflineTicketIn(BaseModel):
     window_group: str = Field(default="", max_length=64, description="the group the slip sends the citizen to")
 
 
+class LockIn(BaseModel):
+    reason: str = Field(default="本机暂停使用", min_length=1, max_length=60,
+                        description="what the kiosk's home screen says, in Chinese")
+
+
 class TokenIn(BaseModel):
     token: str = Field(max_length=4096, description="the scanned QR code's bytes, base64")
 
@@ -453,6 +458,29 @@ def create_app(hall: HallService, accounts: Accounts, clock: Callable = None, se
     def tickets_today(who: Staff) -> list:
         return to_json(hall.tickets_today(), list[Ticket])
 
+    # ---------------------------------------------------------------- a kiosk taken out of use
+    @app.post("/v1/kiosks/{kiosk_id}/lock", status_code=204)
+    def lock_kiosk(kiosk_id: str, body: LockIn, who: Staff) -> Response:
+        """Staff take a kiosk out of use (a jam being cleared, the hall closing early): its home
+        screen says why until unlocked. Kept in the database: a server restart keeps it locked."""
+        accounts.lock_kiosk(kiosk_id, body.reason, who.id, clock())
+        hub.publish("kiosk_lock", {"kiosk_id": kiosk_id, "locked": True, "reason": body.reason}, public=False)
+        return Response(status_code=204)
+
+    @app.post("/v1/kiosks/{kiosk_id}/unlock", status_code=204)
+    def unlock_kiosk(kiosk_id: str, who: Staff) -> Response:
+        accounts.unlock_kiosk(kiosk_id)
+        hub.publish("kiosk_lock", {"kiosk_id": kiosk_id, "locked": False, "reason": ""}, public=False)
+        return Response(status_code=204)
+
+    @app.get("/v1/kiosks/{kiosk_id}/state")
+    def kiosk_state(kiosk_id: str, who: Kiosk) -> dict:
+        """What a kiosk fetches on every (re)connect: push is a hint, this is the truth."""
+        if who.id != kiosk_id:
+            raise HTTPException(403, {"error": "forbidden", "detail": "a kiosk reads its own state only"})
+        lock = accounts.kiosk_locks().get(kiosk_id)
+        return {"locked": lock is not None, "reason": lock["reason"] if lock else ""}
+
     # ---------------------------------------------------------------- the hall's administrator
     @app.get("/v1/admin/kiosks")
     def admin_kiosks(who: Staff) -> list:
@@ -465,6 +493,8 @@ def create_app(hall: HallService, accounts: Accounts, clock: Callable = None, se
         for kiosk_id in health_reports:
             listed.setdefault(kiosk_id, {"kiosk_id": kiosk_id, "tokens": 0, "active_tokens": 0,
                                          "created_at": None, "revoked_at": None})
-        return [{**entry, "health": health_reports.get(kiosk_id)} for kiosk_id, entry in sorted(listed.items())]
+        locks = accounts.kiosk_locks()
+        return [{**entry, "health": health_reports.get(kiosk_id), "lock": locks.get(kiosk_id)}
+                for kiosk_id, entry in sorted(listed.items())]
 
     return app

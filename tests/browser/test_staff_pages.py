@@ -238,3 +238,26 @@ def test_admin_shows_what_an_offline_ticket_could_not_check(staff_browser, live_
     shown = wait_until(staff_browser, lambda d: d.find_element(By.CSS_SELECTOR, "[data-conflict='A-07-001']").text,
                        what="the conflict on /admin")
     assert "kiosk-7" in shown and "already held an open ticket" in shown
+
+
+def test_admin_takes_a_kiosk_out_of_use_and_puts_it_back(staff_browser, live_hall):
+    token = live_hall.kiosk_token("kiosk-9")
+    live_hall.accounts.add_staff(STAFF, PASSWORD)
+    staff_browser.get(f"{live_hall.url}/admin")
+    staff_browser.find_element(By.ID, "staff-id").send_keys(STAFF)
+    staff_browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    staff_browser.find_element(By.ID, "login-button").click()
+    wait_until(staff_browser, lambda d: d.find_element(By.CSS_SELECTOR, "[data-kiosk=kiosk-9] [data-lock=off]"))
+    reason = staff_browser.find_element(By.ID, "lock-reason")
+    reason.clear()
+    reason.send_keys("打印机换纸")
+    click = lambda selector: lambda d: d.find_element(By.CSS_SELECTOR, selector).click() or True  # noqa: E731
+    wait_until(staff_browser, click("[data-kiosk=kiosk-9] [data-lock=off] button"))
+    wait_until(staff_browser, lambda d: d.find_element(By.CSS_SELECTOR, "[data-kiosk=kiosk-9] [data-lock=on]"),
+               what="shown as out of use")
+    state = live_hall.get("/v1/kiosks/kiosk-9/state", token).json()
+    assert state == {"locked": True, "reason": "打印机换纸"}
+    wait_until(staff_browser, click("[data-kiosk=kiosk-9] [data-lock=on] button"))
+    wait_until(staff_browser, lambda d: d.find_element(By.CSS_SELECTOR, "[data-kiosk=kiosk-9] [data-lock=off]"),
+               what="back in use")
+    assert live_hall.get("/v1/kiosks/kiosk-9/state", token).json()["locked"] is False

@@ -71,6 +71,9 @@ class Hall:
     def post(self, path: str, token: str, body: dict | None = None) -> requests.Response:
         return requests.post(f"{self.url}{path}", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=5)
 
+    def get(self, path: str, token: str) -> requests.Response:
+        return requests.get(f"{self.url}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=5)
+
 
 class EventStream:
     """A server-sent event stream read on a thread of its own: events arrive in a queue, and

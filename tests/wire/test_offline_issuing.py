@@ -200,3 +200,59 @@ def test_a_network_that_drops_replies_goes_silent_and_is_cut_loses_and_doubles_n
     finally:
         kiosk.close()
         proxy.close()
+
+
+def test_staff_take_a_kiosk_out_of_use_from_the_server_and_put_it_back(tmp_path):
+    """A lock from /admin reaches the kiosk's home screen by push; one set while the kiosk was
+    away holds when it connects (push is a hint, the state is read on every connect)."""
+    import requests
+    from kiosk.app import build_core
+    from kiosk.config import HallServer, load_config
+    from kiosk.wording import say
+    config = load_config().with_devices(ssc_reader=None)
+    hall = Hall(tmp_path)
+    hall.hall.close()
+    hall.hall = SqliteHall(config.hall_settings(), tmp_path / "shipped.sqlite", clock=hall.clock)
+    hall.app = create_app(hall.hall, hall.accounts, clock=hall.clock)
+    hall.start()
+    hall.accounts.add_staff("W01-wang", "a long password")
+    staff = {"Authorization": "Bearer " + requests.post(f"{hall.url}/v1/staff/login", timeout=10, json={
+        "staff_id": "W01-wang", "password": "a long password"}).json()["token"]}
+    requests.post(f"{hall.url}/v1/kiosks/kiosk-4/lock", json={"reason": "打印机换纸"}, headers=staff, timeout=5)
+    server = HallServer(url=hall.url, token=hall.accounts.create_kiosk_token("kiosk-4", hall.clock()), kiosk_number=4)
+    config = config.model_copy(update={"kiosk": config.kiosk.model_copy(update={"id": "kiosk-4", "hall_server": server})})
+    core = build_core(config, sim=True, out_dir=tmp_path / "kiosk", clock=hall.clock)
+    try:
+        wait_until(lambda: not core.ticket_service().available, 5, "locked at start")
+        assert "打印机换纸" in say(core.ticket_service().reason, "zh_CN")
+        requests.post(f"{hall.url}/v1/kiosks/kiosk-4/unlock", headers=staff, timeout=5)
+        took = wait_until(lambda: core.ticket_service().available, 5, "unlocked by push")
+        assert took < 2
+        requests.post(f"{hall.url}/v1/kiosks/kiosk-4/lock", json={"reason": "大厅提前闭厅"}, headers=staff, timeout=5)
+        wait_until(lambda: not core.ticket_service().available, 2, "locked by push")
+        assert "Please use another kiosk" in say(core.ticket_service().reason, "en")
+        kiosks = requests.get(f"{hall.url}/v1/admin/kiosks", headers=staff, timeout=5).json()
+        assert next(k for k in kiosks if k["kiosk_id"] == "kiosk-4")["lock"]["reason"] == "大厅提前闭厅"
+    finally:
+        core.stop()
+        hall.stop()
+        hall.hall.close()
+        hall.accounts.close()
+
+
+def test_the_kiosk_reports_its_devices_to_the_halls_admin(hall_and_kiosk):
+    import requests
+    from kiosk.devices import DeviceHealth
+    from kiosk.wording import Sentence
+    hall, kiosk = hall_and_kiosk
+    kiosk.report_health([DeviceHealth("ticket_printer", "ESC/POS 80 mm", "fault", Sentence("打印纸用完了"))])
+    hall.accounts.add_staff("W01-wang", "a long password")
+    staff = {"Authorization": "Bearer " + requests.post(f"{hall.url}/v1/staff/login", timeout=10, json={
+        "staff_id": "W01-wang", "password": "a long password"}).json()["token"]}
+
+    def reported():
+        kiosks = requests.get(f"{hall.url}/v1/admin/kiosks", headers=staff, timeout=5).json()
+        health = next(k for k in kiosks if k["kiosk_id"] == "kiosk-7")["health"]
+        return health and health["devices"][0]
+    wait_until(reported, 5, "the report on /admin")
+    assert reported()["state"] == "fault" and reported()["reason_zh"] == "打印纸用完了"

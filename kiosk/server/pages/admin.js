@@ -104,8 +104,25 @@
                   el("b", {}, d.role), " ", d.name ? el("span", {class: "faint"}, d.name) : null, " · ", both(zh, en),
                   d.reason_zh ? el("div", {class: "faint"}, d.reason_zh) : null);
       })) : el("span", {class: "faint"}, both("还没有报告", "no report yet"))),
-      el("td", {}, k.health ? when(k.health.at) : "—"))) :
-      [el("tr", {}, el("td", {colspan: 6, class: "faint"}, both("还没有自助机令牌", "No kiosk tokens yet")))]));
+      el("td", {}, k.health ? when(k.health.at) : "—"),
+      el("td", {}, lockCell(k)))) :
+      [el("tr", {}, el("td", {colspan: 7, class: "faint"}, both("还没有自助机令牌", "No kiosk tokens yet")))]));
+  }
+
+  // Take a kiosk out of use (its home screen says why: the reason above the table, which the
+  // table's redraws leave alone) or put it back; the kiosk hears it at once.
+  function lockCell(k) {
+    const button = el("button", {type: "button", class: k.lock ? "" : "quiet"},
+                      k.lock ? both("恢复使用", "Put back in use") : both("暂停使用", "Take out of use"));
+    button.addEventListener("click", async () => {
+      const reply = k.lock ? await api(`/v1/kiosks/${k.kiosk_id}/unlock`, {method: "POST"})
+                           : await api(`/v1/kiosks/${k.kiosk_id}/lock`, {method: "POST",
+                                                                         body: {reason: $("lock-reason").value}});
+      if (reply.status === 401 || reply.status === 403) return sessionEnded();
+      refresh();
+    });
+    return k.lock ? el("div", {"data-lock": "on"}, el("b", {}, both(`已暂停：${k.lock.reason}`, "out of use")), button)
+                  : el("div", {"data-lock": "off"}, button);
   }
 
   $("logout").addEventListener("click", () => loggedOut());

@@ -1,0 +1,68 @@
+"""What the hall server pushes to a kiosk (server-sent events on /v1/events), and what the kiosk
+does about it: a lock from /admin takes the kiosk out of use until it is unlocked.
+
+Push is a hint, never the only source: on every (re)connect the kiosk reads its state
+(GET /v1/kiosks/{id}/state) before listening, so a lock set while it was away still holds. The
+stream is read on a thread of its own with a read timeout longer than the server's heartbeat;
+a stream that goes quiet or breaks is opened again after a pause.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from typing import Callable
+
+import requests
+
+log = logging.getLogger(__name__)
+RECONNECT_S = 2.0
+QUIET_S = 35.0               # three missed heartbeats (the server beats every 10 s)
+
+
+class HallEvents:
+    def __init__(self, url: str, token: str, kiosk_id: str, verify, on_lock: Callable[[bool, str], None]):
+        self._url, self._kiosk, self._verify, self._on_lock = url.rstrip("/"), kiosk_id, verify, on_lock
+        self._headers = {"Authorization": f"Bearer {token}"}
+        self._stop = threading.Event()
+        self._response = None
+        self._thread = threading.Thread(target=self._run, name="hall-events", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        response = self._response
+        if response is not None:
+            response.close()            # wakes the thread out of its read
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                state = requests.get(f"{self._url}/v1/kiosks/{self._kiosk}/state", headers=self._headers,
+                                     verify=self._verify, timeout=(2, 5))
+                if state.ok:
+                    self._on_lock(bool(state.json()["locked"]), state.json()["reason"])
+                self._listen()
+            except Exception as e:      # a broken stream (or stop() closing it under the read)
+                if self._stop.is_set():
+                    return
+                log.debug("hall events: %s: %s", type(e).__name__, e)
+            self._stop.wait(RECONNECT_S)
+
+    def _listen(self) -> None:
+        with requests.get(f"{self._url}/v1/events", headers=self._headers, verify=self._verify, stream=True,
+                          timeout=(2, QUIET_S)) as response:
+            self._response = response
+            event = None
+            for line in response.iter_lines(decode_unicode=True):
+                if self._stop.is_set():
+                    return
+                if line.startswith("event: "):
+                    event = line[len("event: "):]
+                elif line.startswith("data: ") and event == "kiosk_lock":
+                    data = json.loads(line[len("data: "):])
+                    if data.get("kiosk_id") == self._kiosk:
+                        self._on_lock(bool(data["locked"]), data.get("reason", ""))
