@@ -1,7 +1,8 @@
 """kiosk-sim: run device simulators and the screenshot tour without any hardware.
 
     kiosk-sim printer --pty            a virtual ESC/POS printer on a pseudo-terminal
-    kiosk-sim tour --out DIR           walk every screen offscreen; PNGs + tour.json in DIR
+    kiosk-sim tour --out DIR           walk every screen offscreen; PNGs + tour.json in DIR, and the hall
+                                       server's /window and /display in DIR/hall-pages (headless chromium)
     kiosk-sim camera-stills --out DIR  labelled camera frames of phones showing QR codes (--count, --seed)
     kiosk-sim appointment --qr FILE    book a demo appointment; its token as JSON, its QR code as PNG
 """
@@ -27,6 +28,8 @@ def main(argv=None) -> int:
     tour = sub.add_parser("tour", help="screenshot tour: every screen and printed ticket as PNG, plus tour.json")
     tour.add_argument("--out", required=True, help="directory for the PNGs and tour.json")
     tour.add_argument("--orientation", choices=["portrait", "landscape", "both"], default="portrait")
+    tour.add_argument("--no-hall-pages", action="store_true",
+                      help="skip the hall server's staff pages (photographed in headless chromium)")
     args = p.parse_args(argv)
 
     if args.command == "printer":
@@ -42,6 +45,14 @@ def main(argv=None) -> int:
         out = Path(args.out) / orientation if len(orientations) > 1 else Path(args.out)
         manifest = run_tour(out, orientation=orientation)
         print(f"{orientation}: {len(manifest.get('entries', manifest))} images in {out}")
+    if not args.no_hall_pages:       # kiosk-hall's /window and /display, as staff and the hall see them
+        try:
+            from sim import hall_pages_tour
+            files = hall_pages_tour.run(Path(args.out) / "hall-pages")
+            print(f"hall pages: {', '.join(str(f) for f in files.values())}")
+        except Exception as e:       # no chromium or selenium here: the kiosk's own tour still stands
+            print(f"hall pages not photographed ({e}): they need chromium, chromium-driver and selenium, "
+                  "which ./quickstart.sh test installs", file=sys.stderr)
     return 0
 
 

@@ -261,3 +261,12 @@ def test_admin_takes_a_kiosk_out_of_use_and_puts_it_back(staff_browser, live_hal
     wait_until(staff_browser, lambda d: d.find_element(By.CSS_SELECTOR, "[data-kiosk=kiosk-9] [data-lock=off]"),
                what="back in use")
     assert live_hall.get("/v1/kiosks/kiosk-9/state", token).json()["locked"] is False
+
+
+def test_the_tour_photographs_the_window_and_display_pages(tmp_path):
+    from PIL import Image
+    from sim import hall_pages_tour
+    files = hall_pages_tour.run(tmp_path)
+    for name in ("window", "display"):
+        with Image.open(files[name]) as image:
+            assert image.size == (1920, 1080) and len(image.getcolors(1 << 16) or range(300)) > 20, name
