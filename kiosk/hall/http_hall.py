@@ -93,7 +93,8 @@ class HttpHall(KioskHall):
         body = {"idempotency_key": ticket.idempotency_key, "number": ticket.number, "series": ticket.series,
                 "seq": ticket.seq, "kind": ticket.kind.value, "item_code": ticket.item_code,
                 "issued_at": ticket.issued_at.isoformat(), "citizen": to_json(ticket.citizen, Citizen),
-                "ticket_id": ticket.ticket_id, "window_group": ticket.window_group}
+                "ticket_id": ticket.ticket_id, "window_group": ticket.window_group,
+                "appointment_id": ticket.appointment_id, "token_nonce": ticket.token_nonce}
         return from_json(self._call("POST", "/v1/offline-tickets", body), Ticket)
 
     def report_health(self, kiosk_id: str, devices: list) -> None:
@@ -109,6 +110,9 @@ class HttpHall(KioskHall):
     def appointment_for_token(self, token: bytes, now: datetime | None = None) -> Appointment:
         body = {"token": base64.b64encode(token).decode()}
         return from_json(self._call("POST", "/v1/appointments/lookup", body), Appointment)
+
+    def appointments_today(self) -> list[Appointment]:
+        return from_json(self._call("GET", "/v1/appointments/today", tries=1), list[Appointment])
 
     def appointments_for(self, person_key: str, now: datetime | None = None) -> list[Appointment]:
         return from_json(self._call("GET", "/v1/appointments", params={"person_key": person_key}), list[Appointment])

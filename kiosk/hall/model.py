@@ -103,6 +103,8 @@ class OfflineTicket:
     citizen: Citizen = field(default_factory=Citizen)
     ticket_id: str = ""        # the one printed in the slip's QR code (the hall makes one when empty)
     window_group: str = ""     # the group printed on the slip ("请到 ..."): the citizen goes there
+    appointment_id: str = ""   # an appointment checked in offline (its code verified on the kiosk)
+    token_nonce: str = ""
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,11 @@ OfflineHall is the kiosk's hall when it is shared (kiosk.yaml `hall_server:`): t
   offline at once; the same tap is then served from the kiosk's own series, in a shape the
   server's never takes: `A-07-012` (series, this kiosk's number, its own count for the day), so
   no citizen ever holds a number the hall also gives someone else.
-* What the kiosk can check alone it checks (opening hours, the kinds an item offers); what it
-  cannot (caps, one ticket per person across kiosks) the server journals as a conflict for staff
-  when the ticket is replayed, never refusing a slip a citizen holds.
+* What the kiosk can check alone it checks (opening hours, the kinds an item offers; an
+  appointment code's signature, validity and this kiosk's own use of it, against today's
+  appointments as last synced); what it cannot (caps, one ticket per person across kiosks, a
+  code used at two kiosks during the outage) the server journals as a conflict for staff when
+  the ticket is replayed, never refusing a slip a citizen holds.
 * Every offline ticket is kept in a small SQLite outbox (`offline.sqlite` beside the kiosk's
   state) and replayed in issue order, each with its own idempotency key, as soon as the server
   answers again; a confirm the server never got (it went away mid-print) is replayed too, and
@@ -25,6 +27,7 @@ import sqlite3
 import threading
 import time
 import uuid
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Callable
@@ -33,12 +36,13 @@ from kiosk.config import HallSettings
 from kiosk.devices import DeviceHealth
 from kiosk.hall.hours import opening_status
 from kiosk.hall.http_hall import HttpHall
-from kiosk.hall.model import (Appointment, Citizen, HallRefusal, HallUnavailable, OfflineTicket, RefusalReason,
-                              Reservation, Ticket, TicketKind, TicketRequest)
+from kiosk.hall.model import (Appointment, AppointmentStatus, Citizen, HallRefusal, HallUnavailable, OfflineTicket,
+                              RefusalReason, Reservation, Ticket, TicketKind, TicketRequest)
 from kiosk.hall.routing import group_display_name, is_priority, serving_groups
 from kiosk.hall.schema import iso_time, parse_time
 from kiosk.hall.service import KioskHall
 from kiosk.hall.sqlite_appointments import offered_item
+from kiosk.hall.tokens import KeyRing, TokenRefusal, TokenRefusalReason
 from kiosk.wording import NOTHING, Sentence
 
 log = logging.getLogger(__name__)
@@ -60,6 +64,10 @@ CREATE TABLE IF NOT EXISTS offline_tickets (
     issued_at       TEXT NOT NULL,                -- the hall's clock
     state           TEXT NOT NULL,                -- pending | printing | printed | voided | spoiled
     replayed        INTEGER NOT NULL DEFAULT 0,
+    appointment_id  TEXT,                         -- an appointment checked in offline
+    token_nonce     TEXT,
+    slot_start      TEXT,
+    slot_end        TEXT,
     UNIQUE (day, series, seq)
 );
 CREATE TABLE IF NOT EXISTS late_confirms (         -- printed whole, the confirm never reached the server
@@ -85,6 +93,8 @@ class OfflineHall(KioskHall):
         self._offline_since: float | None = None
         self._tickets: dict[str, Ticket] = {}              # online reservations printing now (late confirm)
         self._health: list | None = None                   # the devices, as last reported (report_health)
+        self._appointments: dict[str, Appointment] = {}    # today's, as last synced (offline check-in)
+        self._keyring = KeyRing.from_config(settings)
         self._health_sent = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._replay_loop, name="offline-replay", daemon=True)
@@ -178,26 +188,82 @@ class OfflineHall(KioskHall):
         except HallUnavailable:
             return []
 
-    # ---------------------------------------------------------------- appointments: the server's
+    # ---------------------------------------------------------------- appointments
     def appointment_for_token(self, token: bytes, now: datetime | None = None) -> Appointment:
-        return self.server.appointment_for_token(token)
+        if not self.offline:
+            try:
+                return self.server.appointment_for_token(token)
+            except HallUnavailable as e:
+                self._went_away(e)
+        # Offline: the code's signature and validity checked here (the hall's keys are in the
+        # kiosk's configuration), the appointment found among today's as last synced.
+        verified = self._keyring.verify(token, hall_id=self.settings.hall.id, now=self._hall_now())
+        if self._nonce_used_here(verified.nonce):
+            raise TokenRefusal(TokenRefusalReason.REPLAYED, f"nonce of appointment {verified.appointment_id}")
+        appointment = self._appointments.get(verified.appointment_id)
+        if appointment is None:
+            raise HallRefusal(RefusalReason.APPOINTMENT_NOT_FOUND)
+        return replace(appointment, token_nonce=verified.nonce)
 
     def appointments_for(self, person_key: str, now: datetime | None = None) -> list[Appointment]:
-        return self.server.appointments_for(person_key)
+        if not self.offline:
+            try:
+                return self.server.appointments_for(person_key)
+            except HallUnavailable as e:
+                self._went_away(e)
+        return [a for a in self._appointments.values() if a.person_key == person_key]
 
     def check_in(self, appointment_id: str, kiosk_id: str, idempotency_key: str, now: datetime | None = None,
                  token_nonce: str | None = None, citizen: Citizen | None = None) -> Reservation:
-        reservation = self.server.check_in(appointment_id, kiosk_id, idempotency_key, token_nonce=token_nonce,
-                                           citizen=citizen)
-        self._tickets[reservation.reservation_id] = reservation.ticket
-        return reservation
+        if not self.offline:
+            try:
+                reservation = self.server.check_in(appointment_id, kiosk_id, idempotency_key,
+                                                   token_nonce=token_nonce, citizen=citizen)
+                self._tickets[reservation.reservation_id] = reservation.ticket
+                return reservation
+            except HallUnavailable as e:
+                self._went_away(e)
+        return self._check_in_offline(appointment_id, idempotency_key, token_nonce, citizen)
+
+    def _check_in_offline(self, appointment_id: str, idempotency_key: str, token_nonce: str | None,
+                          citizen: Citizen | None) -> Reservation:
+        appointment = self._appointments.get(appointment_id)
+        if appointment is None:
+            raise HallRefusal(RefusalReason.APPOINTMENT_NOT_FOUND)
+        now = self._hall_now()
+        if appointment.status is AppointmentStatus.CHECKED_IN or self._checked_in_here(appointment_id):
+            raise HallRefusal(RefusalReason.APPOINTMENT_CHECKED_IN)
+        if now > appointment.check_in_closes:
+            raise HallRefusal(RefusalReason.APPOINTMENT_LAPSED, Sentence(
+                "您预约的是 {booked}，最晚 {closes} 签到", closes=f"{appointment.check_in_closes:%H:%M}",
+                booked=f"{appointment.slot_start:%H:%M}–{appointment.slot_end:%H:%M}"))
+        if now < appointment.check_in_opens:
+            raise HallRefusal(RefusalReason.APPOINTMENT_TOO_EARLY, Sentence(
+                "您预约的是 {booked}，{opens} 开始签到", opens=f"{appointment.check_in_opens:%H:%M}",
+                booked=f"{appointment.slot_start:%H:%M}–{appointment.slot_end:%H:%M}"))
+        same_person = citizen is not None and citizen.person_key == appointment.person_key    # (70+ priority)
+        request = TicketRequest(appointment.item_code, appointment.kind,
+                                Citizen(appointment.person_key, citizen.birth_date if same_person else None),
+                                self.kiosk_id, idempotency_key)
+        return self._reserve_offline(request, appointment, token_nonce)
+
+    def _nonce_used_here(self, nonce: str) -> bool:
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM offline_tickets WHERE token_nonce=? AND state != 'voided'",
+                                    (nonce,)).fetchone() is not None
+
+    def _checked_in_here(self, appointment_id: str) -> bool:
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM offline_tickets WHERE appointment_id=? AND state != 'voided'",
+                                    (appointment_id,)).fetchone() is not None
 
     # ---------------------------------------------------------------- this kiosk's own series
-    def _reserve_offline(self, request: TicketRequest) -> Reservation:
+    def _reserve_offline(self, request: TicketRequest, appointment: Appointment | None = None,
+                         token_nonce: str | None = None) -> Reservation:
         now = self._hall_now()
         item = offered_item(self.settings, request.item_code, request.kind)
         status = opening_status(self.settings.hall, now)
-        if not status.is_open:
+        if not status.is_open and appointment is None:
             raise HallRefusal(RefusalReason.CLOSED, status.detail)
         series, day = f"{request.kind.prefix}-{self.kiosk_no:02d}", now.date().isoformat()
         with self._lock:
@@ -210,11 +276,14 @@ class OfflineHall(KioskHall):
                                    (day, series)).fetchone()[0]
             reservation_id = OFFLINE + uuid.uuid4().hex
             self._db.execute("INSERT INTO offline_tickets (reservation_id, idempotency_key, day, series, seq, number, "
-                             "kind, item_code, person_key, birth_date, issued_at, state) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
+                             "kind, item_code, person_key, birth_date, issued_at, state, appointment_id, token_nonce, "
+                             "slot_start, slot_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)",
                              (reservation_id, request.idempotency_key or uuid.uuid4().hex, day, series, seq,
                               f"{series}-{seq:03d}", request.kind.value, item.code, request.citizen.person_key,
-                              request.citizen.birth_date and request.citizen.birth_date.isoformat(), iso_time(now)))
+                              request.citizen.birth_date and request.citizen.birth_date.isoformat(), iso_time(now),
+                              appointment and appointment.appointment_id, token_nonce,
+                              appointment and iso_time(appointment.slot_start),
+                              appointment and iso_time(appointment.slot_end)))
         log.info("offline number %s-%03d issued for %s", series, seq, item.code)
         return Reservation(reservation_id, self._offline_ticket(reservation_id))
 
@@ -232,7 +301,9 @@ class OfflineHall(KioskHall):
                       item.name, item.department, group_id,
                       group_display_name(group, self.settings.windows) if group else "",
                       0, 0, parse_time(row["issued_at"]),
-                      priority=is_priority(birth, parse_time(row["issued_at"]).date(), self.settings.hall.priority_age))
+                      priority=is_priority(birth, parse_time(row["issued_at"]).date(), self.settings.hall.priority_age),
+                      appointment_id=row["appointment_id"], slot_start=parse_time(row["slot_start"]),
+                      slot_end=parse_time(row["slot_end"]))
 
     def _set_state(self, reservation_id: str, state: str, allowed: tuple[str, ...]) -> None:
         with self._lock:
@@ -268,6 +339,7 @@ class OfflineHall(KioskHall):
             before = self._clock()
             server_now = self.server.server_time()
             self._offset = server_now - before - (self._clock() - before) / 2
+            self._appointments = {a.appointment_id: a for a in self.server.appointments_today()}
             self._send_health()
         except HallUnavailable:
             return 0
@@ -292,7 +364,8 @@ class OfflineHall(KioskHall):
                     row["item_code"], parse_time(row["issued_at"]),
                     Citizen(row["person_key"], date.fromisoformat(row["birth_date"]) if row["birth_date"] else None),
                     ticket_id=row["reservation_id"][len(OFFLINE):],
-                    window_group=self._offline_ticket(row["reservation_id"]).window_group))
+                    window_group=self._offline_ticket(row["reservation_id"]).window_group,
+                    appointment_id=row["appointment_id"] or "", token_nonce=row["token_nonce"] or ""))
                 with self._lock:
                     self._db.execute("UPDATE offline_tickets SET replayed=1 WHERE reservation_id=?",
                                      (row["reservation_id"],))

@@ -34,7 +34,7 @@ def accept(hall, conn, kiosk_id: str, ticket: OfflineTicket, now: datetime) -> T
     if person and conn.execute("SELECT 1 FROM tickets WHERE person_key=? AND day=? AND item_code=? "
                                "AND state IN ('waiting', 'called')", (person, day, item.code)).fetchone():
         conflicts.append("this person already held an open ticket for the item")
-    if item.daily_cap is not None and conn.execute(
+    if item.daily_cap is not None and not ticket.appointment_id and conn.execute(
             "SELECT COUNT(*) FROM tickets WHERE day=? AND item_code=? AND kind=? AND appointment_id IS NULL "
             "AND state != 'spoiled'", (day, item.code, ticket.kind.value)).fetchone()[0] >= item.daily_cap:
         conflicts.append("the item's daily cap was already reached")
@@ -48,13 +48,20 @@ def accept(hall, conn, kiosk_id: str, ticket: OfflineTicket, now: datetime) -> T
         group_id = group.group_id if group is not None else next(iter(hall.settings.window_groups))
         conflicts.append(f"the slip names window group {ticket.window_group!r}, which does not serve the item: "
                          f"queued at {group_id}")
+    appointment = appointment_of(conn, ticket, conflicts)
     position, placed = place(hall, conn, day, ticket.issued_at)
     ticket_id, reservation_id = ticket.ticket_id or uuid.uuid4().hex, uuid.uuid4().hex
     conn.execute("INSERT INTO tickets (position, ticket_id, day, series, seq, number, kind, item_code, department, "
-                 "window_group, person_key, priority, state, issued_at) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?)",
+                 "window_group, person_key, priority, state, issued_at, appointment_id, slot_start, slot_end) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?)",
                  (position, ticket_id, day, ticket.series, ticket.seq, ticket.number, ticket.kind.value, item.code,
-                  item.department, group_id, person, int(priority), iso_time(ticket.issued_at)))
+                  item.department, group_id, person, int(priority), iso_time(ticket.issued_at),
+                  appointment and appointment["appointment_id"], appointment and appointment["slot_start"],
+                  appointment and appointment["slot_end"]))
+    if appointment is not None:       # checked in by this slip
+        conn.execute("UPDATE appointments SET status='checked_in', checked_in_at=?, ticket_id=?, token_nonce=? "
+                     "WHERE appointment_id=?", (iso_time(ticket.issued_at), ticket_id, ticket.token_nonce or None,
+                                                appointment["appointment_id"]))
     hall._count(conn, day, group_id, priority, ticket.kind.value, +1)
     conn.execute("INSERT INTO reservations VALUES (?, ?, ?, ?, 0, 'confirmed', ?)",
                  (reservation_id, ticket_id, kiosk_id, ticket.idempotency_key, iso_time(now)))
@@ -63,6 +70,27 @@ def accept(hall, conn, kiosk_id: str, ticket: OfflineTicket, now: datetime) -> T
     for conflict in conflicts:
         hall._journal(conn, now, "conflict", reservation_id, ticket_id, ticket.number, kiosk_id, conflict)
     return hall.live_ticket(conn, hall._ticket_row(conn, ticket_id), now)
+
+
+def appointment_of(conn, ticket: OfflineTicket, conflicts: list[str]):
+    """The appointment an offline slip checked in, if it still can be; else why not, for staff
+    (a code used at two kiosks during one outage shows here: the second slip finds it taken)."""
+    if not ticket.appointment_id:
+        return None
+    row = conn.execute("SELECT * FROM appointments WHERE appointment_id=?", (ticket.appointment_id,)).fetchone()
+    if row is None:
+        conflicts.append(f"appointment {ticket.appointment_id} is not known to the hall")
+    elif row["status"] == "cancelled":
+        conflicts.append(f"appointment {ticket.appointment_id} was cancelled")
+    elif row["status"] == "checked_in" or row["ticket_id"]:
+        conflicts.append(f"appointment {ticket.appointment_id} was already checked in: its code was used twice "
+                         "during the outage")
+    elif ticket.token_nonce and conn.execute("SELECT 1 FROM appointments WHERE token_nonce=?",
+                                             (ticket.token_nonce,)).fetchone():
+        conflicts.append("this appointment code was already used")
+    else:
+        return row
+    return None
 
 
 def place(hall, conn, day: str, issued_at: datetime) -> tuple[int, str]:

@@ -203,6 +203,14 @@ class SqliteAppointments:
                 raise KeyError(f"no appointment {appointment_id!r}")
             return to_appointment(conn, row, self.settings, now)
 
+    def on_day(self, now: datetime | None = None) -> list[Appointment]:
+        """Today's appointments (not cancelled): what a kiosk keeps to check in offline."""
+        now = now or self.desk.clock()
+        with self.desk.transaction(write=False) as conn:
+            rows = conn.execute("SELECT * FROM appointments WHERE day=? AND status != 'cancelled' "
+                                "ORDER BY slot_start, appointment_id", (now.date().isoformat(),)).fetchall()
+            return [to_appointment(conn, row, self.settings, now) for row in rows]
+
     def for_person(self, person_key: str, now: datetime | None = None) -> list[Appointment]:
         now = now or self.desk.clock()
         with self.desk.transaction(write=False) as conn:

@@ -170,6 +170,9 @@ class SqliteHall(HallService):
     def cancel_appointment(self, appointment_id: str, reason: str = "", now: datetime | None = None) -> Appointment:
         return self.appointments.cancel(appointment_id, reason, now)
 
+    def appointments_today(self, now: datetime | None = None) -> list[Appointment]:
+        return self.appointments.on_day(now)
+
     def appointments_for(self, person_key: str, now: datetime | None = None) -> list[Appointment]:
         return self.appointments.for_person(person_key, now)
 

@@ -75,6 +75,8 @@ class OfflineTicketIn(BaseModel):
     citizen: CitizenIn = CitizenIn()
     ticket_id: str = Field(default="", pattern=r"^[0-9a-f]{0,32}$", description="the one in the slip's QR code")
     window_group: str = Field(default="", max_length=64, description="the group the slip sends the citizen to")
+    appointment_id: str = Field(default="", max_length=64)
+    token_nonce: str = Field(default="", max_length=64)
 
 
 class LockIn(BaseModel):
@@ -343,7 +345,8 @@ def create_app(hall: HallService, accounts: Accounts, clock: Callable = None, se
     def offline_ticket(body: OfflineTicketIn, who: Kiosk) -> dict:
         """A ticket this kiosk printed while it could not reach the hall, replayed in order."""
         ticket = OfflineTicket(body.idempotency_key, body.number, body.series, body.seq, body.kind, body.item_code,
-                               body.issued_at, body.citizen.citizen(), body.ticket_id, body.window_group)
+                               body.issued_at, body.citizen.citizen(), body.ticket_id, body.window_group,
+                               body.appointment_id, body.token_nonce)
         taken = hall.accept_offline(who.id, ticket)
         publish_loads()
         return to_json(taken, Ticket)
@@ -355,6 +358,12 @@ def create_app(hall: HallService, accounts: Accounts, clock: Callable = None, se
         except (binascii.Error, ValueError):
             raise HTTPException(422, {"error": "bad_request", "detail": "token is not base64"}) from None
         return to_json(hall.appointment_for_token(token), Appointment)
+
+    @app.get("/v1/appointments/today")
+    def appointments_today(who: Kiosk) -> list:
+        """Today's appointments (person keys, never ID numbers): a kiosk keeps them to check in
+        while it cannot reach the hall."""
+        return to_json(hall.appointments_today(), list[Appointment])
 
     @app.get("/v1/appointments")
     def appointments_for(person_key: str, who: Kiosk) -> list:

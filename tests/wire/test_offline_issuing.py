@@ -256,3 +256,59 @@ def test_the_kiosk_reports_its_devices_to_the_halls_admin(hall_and_kiosk):
         return health and health["devices"][0]
     wait_until(reported, 5, "the report on /admin")
     assert reported()["state"] == "fault" and reported()["reason_zh"] == "打印纸用完了"
+
+
+def test_appointment_codes_check_in_offline_and_a_code_used_at_two_kiosks_is_flagged(tmp_path):
+    """Offline, the kiosk verifies an appointment code itself (the hall's key is in its
+    configuration) against today's appointments as last synced; the same code shown at a second
+    kiosk during the outage prints there too, and the replay flags it to staff."""
+    import base64
+    from datetime import datetime
+    from kiosk.config import AppointmentKey, AppointmentRules
+    from kiosk.hall.model import AppointmentRequest
+    from kiosk.hall.tokens import Signer, TokenRefusal
+    secret = base64.urlsafe_b64encode(b"the hall's own appointment key!!").decode().rstrip("=")
+    signer = Signer("hk1", "hmac-sha256", base64.urlsafe_b64decode(secret + "="))
+    at = lambda hhmm: datetime(2026, 11, 23, *map(int, hhmm.split(":")))      # noqa: E731 (a Monday)
+    hall = Hall(tmp_path)
+    hall.clock.now = at("09:50")
+    rules = AppointmentRules(keys=[AppointmentKey(id="hk1", algorithm="hmac-sha256", key=secret)])
+    hall.settings = hall.settings.model_copy(update={"appointments": rules})
+    hall.hall.close()
+    hall.hall = SqliteHall(hall.settings, tmp_path / "appointments.sqlite", clock=hall.clock)
+    hall.app = create_app(hall.hall, hall.accounts, clock=hall.clock)
+    hall.start()
+    booked = hall.hall.book_appointment(AppointmentRequest("a" * 32, "GA01", at("10:00"), at("10:30")))
+    code = signer.token_for(booked, hall.clock()).encode()
+    kiosks = [OfflineHall(HttpHall(hall.url, hall.accounts.create_kiosk_token(f"kiosk-{n}", hall.clock()),
+                                   connect_timeout_s=0.5, read_timeout_s=2), hall.settings,
+                          tmp_path / f"k{n}" / "offline.sqlite", f"kiosk-{n}", n, clock=hall.clock, retry_s=0.2)
+              for n in (1, 2)]
+    try:
+        wait_until(lambda: all(k._appointments for k in kiosks), 5, "today's appointments synced")
+        hall.stop()
+        slips = []
+        for kiosk in kiosks:                               # the same code shown at both kiosks
+            found = kiosk.appointment_for_token(code)
+            reservation = kiosk.check_in(found.appointment_id, kiosk.kiosk_id, uuid.uuid4().hex,
+                                         token_nonce=found.token_nonce)
+            kiosk.start_printing(reservation.reservation_id)
+            slips.append(kiosk.confirm_ticket(reservation.reservation_id))
+        assert [s.number for s in slips] == ["A-01-001", "A-02-001"] and slips[0].appointment_id == booked.appointment_id
+        with pytest.raises(TokenRefusal):                  # the same kiosk knows it already used it
+            kiosks[0].appointment_for_token(code)
+        forged = code[:-3] + (b"AAA" if code[-3:] != b"AAA" else b"BBB")
+        with pytest.raises(TokenRefusal):
+            kiosks[0].appointment_for_token(forged)
+        hall.start()
+        wait_until(lambda: all(not k.offline and not k.waiting_to_replay() for k in kiosks), 5, "the replay")
+        assert hall.hall.appointment(booked.appointment_id).status.value == "checked_in"
+        flagged = [c for c in hall.hall.conflicts_today() if "used twice" in c.reason]
+        assert [c.number for c in flagged] == ["A-02-001"], "the second use is shown to staff"
+        assert len(hall.hall.tickets_today()) == 2, "both citizens hold a slip: both are in the queue"
+    finally:
+        for kiosk in kiosks:
+            kiosk.close()
+        hall.stop()
+        hall.hall.close()
+        hall.accounts.close()
