@@ -65,7 +65,8 @@ def build_core(config: KioskConfig, sim: bool = False, scenario: str | Path | No
         core.start()
     if server is not None:          # what the hall server pushes: a lock from /admin
         from kiosk.hall.hall_events import HallEvents
-        events = HallEvents(server.url, server.token, config.kiosk.id, ca or True, core.set_hall_lock)
+        events = HallEvents(server.url, server.token, config.kiosk.id, ca or True, core.set_hall_lock,
+                            core.set_group_loads)
         events.start()
         core.add_closer(events.stop)
     return core

@@ -33,8 +33,8 @@ from kiosk.flows.print_form import FormDesk
 from kiosk.flows.take_number import take_number
 from kiosk.forms import Form, FormData, forms_for_item, load_forms
 from kiosk.hall.hours import hall_open
-from kiosk.hall.model import Appointment, TicketKind
-from kiosk.hall.routing import is_priority
+from kiosk.hall.model import Appointment, HallUnavailable, TicketKind
+from kiosk.hall.routing import is_priority, serving_groups
 from kiosk.identity import masked_summary
 from kiosk.hall.service import KioskHall
 from kiosk.roles import Roles
@@ -114,6 +114,7 @@ class KioskCore(Announcer):
         self._flow: Future | None = None
         self._availability = Availability(False, Sentence("正在检查设备，请稍候"))
         self._hall_lock: Sentence | None = None       # staff took the kiosk out of use (set_hall_lock)
+        self._loads: dict[str, tuple[int, int]] = {}  # window group → (waiting, minutes), as last known
         self._availability_lock = threading.Lock()
         self.simulators = None            # set by the composition root in --sim mode
         self._closers: list[Callable[[], None]] = []
@@ -135,8 +136,10 @@ class KioskCore(Announcer):
             self.lockers.resume()       # openings a killed kiosk left half-way: the doors decide
 
     def _watch_opening_hours(self) -> None:
-        """Opening and closing time change availability without any device changing."""
+        """Opening and closing time change availability without any device changing; the
+        embedded hall's queues are read for the waits shown (a shared hall pushes them)."""
         self._refresh_availability()
+        self._refresh_loads()
         self._loop.call_later(HOURS_CHECK_S, self._watch_opening_hours)
 
     def stop(self) -> None:
@@ -231,6 +234,28 @@ class KioskCore(Announcer):
     def ticket_service(self) -> Availability:
         return self._availability
 
+    def _refresh_loads(self) -> None:
+        """On the flow loop: the embedded hall's queues (a shared hall pushes them instead)."""
+        if hasattr(self.hall, "group_loads"):
+            try:
+                self.set_group_loads(self.hall.group_loads())
+            except HallUnavailable as e:
+                log.warning("queue lengths not read: %s", e)
+
+    def set_group_loads(self, loads: list) -> None:
+        """The queues as the hall last told (WindowGroupLoad, or the same as pushed JSON)."""
+        rows = [(load.group_id, load.waiting, load.estimated_wait_min) if hasattr(load, "group_id")
+                else (load["group_id"], load["waiting"], load["estimated_wait_min"]) for load in loads]
+        self._loads = {group: (waiting, minutes) for group, waiting, minutes in rows}
+
+    def expected_wait(self, item_code: str) -> tuple[int, int] | None:
+        """(people waiting, minutes) in the shortest queue that serves this item, as last known;
+        None when not known (a shared hall not heard from yet). An estimate, and said so."""
+        item = self.config.items.get(item_code)
+        known = [self._loads[g] for g in serving_groups(item.department, self.config.window_groups)
+                 if g in self._loads] if item else []
+        return min(known, key=lambda load: load[1]) if known else None
+
     def set_hall_lock(self, locked: bool, reason: str = "") -> None:
         """Staff took this kiosk out of use from the hall server's /admin (or put it back)."""
         self._hall_lock = Sentence(HALL_LOCKED.text, reason=reason or "维护中") if locked else None
@@ -260,6 +285,7 @@ class KioskCore(Announcer):
         self._refresh_availability()    # opening hours move on even when no device changes
         self._flow = asyncio.run_coroutine_threadsafe(
             take_number(self.flow_context, item_code, TicketKind(kind), self.session.citizen()), self._loop)
+        self._flow.add_done_callback(lambda _: self._loop.call_soon_threadsafe(self._refresh_loads))
         return self._flow
 
     def end_session(self) -> None:

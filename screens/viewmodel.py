@@ -163,9 +163,11 @@ class KioskViewModel(QObject):
         item = self.visit.item
         if item is None:
             return {"code": "", "name": "", "nameEn": "", "department": "", "departmentEn": "",
-                    "kinds": [], "materials": []}
+                    "kinds": [], "materials": [], "waitPeople": -1, "waitMin": -1}
         row = self._item_row(item)
         row["kinds"] = [{"kind": k.value, "label": k.label_zh, "labelEn": k.label_en} for k in item.kinds]
+        wait = self.core.expected_wait(item.code)          # (people, minutes) as last known, or None
+        row["waitPeople"], row["waitMin"] = wait if wait is not None else (-1, -1)
         row["materials"] = list(item.materials)
         return row
 

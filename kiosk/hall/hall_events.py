@@ -1,5 +1,6 @@
 """What the hall server pushes to a kiosk (server-sent events on /v1/events), and what the kiosk
-does about it: a lock from /admin takes the kiosk out of use until it is unlocked.
+does about it: a lock from /admin takes the kiosk out of use until it is unlocked; the queues'
+lengths after every change become the waits the kiosk shows before a number is taken.
 
 Push is a hint, never the only source: on every (re)connect the kiosk reads its state
 (GET /v1/kiosks/{id}/state) before listening, so a lock set while it was away still holds. The
@@ -21,8 +22,10 @@ QUIET_S = 35.0               # three missed heartbeats (the server beats every 1
 
 
 class HallEvents:
-    def __init__(self, url: str, token: str, kiosk_id: str, verify, on_lock: Callable[[bool, str], None]):
+    def __init__(self, url: str, token: str, kiosk_id: str, verify, on_lock: Callable[[bool, str], None],
+                 on_loads: Callable[[list], None] = lambda loads: None):
         self._url, self._kiosk, self._verify, self._on_lock = url.rstrip("/"), kiosk_id, verify, on_lock
+        self._on_loads = on_loads
         self._headers = {"Authorization": f"Bearer {token}"}
         self._stop = threading.Event()
         self._response = None
@@ -62,7 +65,9 @@ class HallEvents:
                     return
                 if line.startswith("event: "):
                     event = line[len("event: "):]
-                elif line.startswith("data: ") and event == "kiosk_lock":
+                elif line.startswith("data: ") and event in ("kiosk_lock", "loads", "state"):
                     data = json.loads(line[len("data: "):])
-                    if data.get("kiosk_id") == self._kiosk:
+                    if event == "kiosk_lock" and data.get("kiosk_id") == self._kiosk:
                         self._on_lock(bool(data["locked"]), data.get("reason", ""))
+                    elif event == "loads" or event == "state":      # the queues: the kiosk shows live waits
+                        self._on_loads(data if event == "loads" else data.get("loads", []))

@@ -42,6 +42,17 @@ Item {
                 font.pixelSize: Theme.fontSmall
                 wrapMode: Text.Wrap
             }
+            // The queue this item joins, as the hall last said: an estimate, and it says so.
+            Text {
+                objectName: "expectedWait"
+                width: parent.width
+                visible: page.item.waitMin >= 0
+                text: page.item.waitPeople === 0 ? qsTr("现在不用排队")
+                    : qsTr("现在约有 %1 人在等，预计等候约 %2 分钟").arg(page.item.waitPeople).arg(page.item.waitMin)
+                color: Theme.accent
+                font.pixelSize: Theme.fontBody
+                wrapMode: Text.Wrap
+            }
         }
 
         Loader { sourceComponent: page.portrait ? kinds : materialsBox; width: parent.width }

@@ -145,3 +145,22 @@ def test_the_clocks_on_screen_tell_the_halls_time(start_kiosk):
     shown = text_of(find(ui.window, "homeClock"))
     hall_now = core.clock()
     assert shown in {f"{hall_now:%H:%M}", f"{hall_now - timedelta(minutes=1):%H:%M}"}
+
+
+def test_the_kind_screen_says_how_long_the_queue_is_before_a_number_is_taken(start_kiosk):
+    ui, core = start_kiosk()
+    w = ui.window
+    tap(w, "takeNumberButton")
+    tap(w, "categoryTile_social")
+    tap(w, "itemRow_SM001")
+    assert text_of(wait_for(w, "expectedWait")) == "现在不用排队"
+    tap(w, "homeButton")
+    for _ in range(6):              # other citizens before: every group serving the item has a queue
+        core.take_number("SM001", "accept").result(timeout=20)
+    wait_until(lambda: (core.expected_wait("SM001") or (0, 0))[0] >= 1, timeout=5, what="the queue read again")
+    tap(w, "takeNumberButton")
+    tap(w, "categoryTile_social")
+    tap(w, "itemRow_SM001")
+    said = text_of(wait_for(w, "expectedWait"))
+    people, minutes = core.expected_wait("SM001")
+    assert said == f"现在约有 {people} 人在等，预计等候约 {minutes} 分钟" and people >= 1

@@ -224,6 +224,7 @@ def test_staff_take_a_kiosk_out_of_use_from_the_server_and_put_it_back(tmp_path)
     core = build_core(config, sim=True, out_dir=tmp_path / "kiosk", clock=hall.clock)
     try:
         wait_until(lambda: not core.ticket_service().available, 5, "locked at start")
+        wait_until(lambda: core.expected_wait("SM001") == (0, 0), 5, "the queues pushed with the state")
         assert "打印机换纸" in say(core.ticket_service().reason, "zh_CN")
         requests.post(f"{hall.url}/v1/kiosks/kiosk-4/unlock", headers=staff, timeout=5)
         took = wait_until(lambda: core.ticket_service().available, 5, "unlocked by push")
@@ -304,7 +305,8 @@ def test_appointment_codes_check_in_offline_and_a_code_used_at_two_kiosks_is_fla
         wait_until(lambda: all(not k.offline and not k.waiting_to_replay() for k in kiosks), 5, "the replay")
         assert hall.hall.appointment(booked.appointment_id).status.value == "checked_in"
         flagged = [c for c in hall.hall.conflicts_today() if "used twice" in c.reason]
-        assert [c.number for c in flagged] == ["A-02-001"], "the second use is shown to staff"
+        assert len(flagged) == 1 and flagged[0].number in ("A-01-001", "A-02-001"), \
+            "the use replayed second is shown to staff"
         assert len(hall.hall.tickets_today()) == 2, "both citizens hold a slip: both are in the queue"
     finally:
         for kiosk in kiosks:
