@@ -105,6 +105,9 @@ class KioskCore(Announcer):
         buses = [r for r in roles if isinstance(r, LockerBusRole)]
         self.lockers = LockerService(hall.pickups, buses, self._loop, clock, lambda: self.session.citizen().person_key,
                                      config.kiosk.id, config.hall.id) if buses and hasattr(hall, "pickups") else None
+        if buses and self.lockers is None:      # a shared hall keeps no pickup orders yet (issue 12)
+            log.warning("lockers are configured but this kiosk's hall server keeps no pickup orders yet: "
+                        "自助取件 is off on this kiosk")
         template = localised(load_template("ticket"), ticket_language(config))
         profile = PaperProfile(**config.profile_for_printer().model_dump())
         self.flow_context = FlowContext(config, hall, self.printer, self.session,
