@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from screens.probe import find, tap, text_of, visible_texts, wait_for, wait_until
+from screens.probe import find, tap, text_of, wait_for, wait_until
 
 pytestmark = pytest.mark.gui
 

@@ -14,7 +14,6 @@ import pytest
 from kiosk.config import AppointmentKey, AppointmentRules
 from kiosk.hall.model import (AppointmentRequest, AppointmentStatus, Citizen, HallRefusal, RefusalReason,
                               TicketKind, TicketRequest, TicketState)
-from kiosk.hall.sqlite_hall import SqliteHall
 from kiosk.hall.tokens import Signer, TokenRefusal, TokenRefusalReason
 from kiosk.wording import say
 from test_hall_fixtures import Clock, born_years_ago, small_config

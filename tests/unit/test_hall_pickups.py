@@ -3,11 +3,8 @@ command and counted only when the door was seen open, never opened twice for one
 codes locking an identified citizen's orders, and an audit chain that finds edits and deletions."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
-from kiosk.hall.sqlite_hall import SqliteHall
 from kiosk.hall.sqlite_pickups import PickupRefused
 from kiosk.privacy import person_key
 from test_hall_fixtures import Clock, small_config

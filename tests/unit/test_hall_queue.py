@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from kiosk.hall.model import Citizen, HallRefusal, RefusalReason, TicketKind, TicketRequest, TicketState
-from kiosk.hall.sqlite_hall import SqliteHall
 from test_hall_fixtures import Clock, born_years_ago, small_config
 
 A, C, P = TicketKind.ACCEPT, TicketKind.CONSULT, TicketKind.PICKUP
