@@ -10,7 +10,6 @@ import logging
 import os
 import sys
 import time
-from datetime import datetime
 from pathlib import Path
 
 from kiosk.config import ConfigError, KioskConfig, load_config
@@ -43,6 +42,7 @@ def build_core(config: KioskConfig, sim: bool = False, scenario: str | Path | No
         db_path = out / "hall.sqlite"
         clock = clock or simulators.clock
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    clock = clock or config.hall.clock      # the hall's own time zone, not the machine's
     server = config.kiosk.hall_server
     if server is not None:          # a shared hall: the queue lives on kiosk-hall, this kiosk's series offline
         from kiosk.hall.http_hall import HttpHall
@@ -51,10 +51,10 @@ def build_core(config: KioskConfig, sim: bool = False, scenario: str | Path | No
         remote = HttpHall(server.url, server.token, ca, connect_timeout_s=server.connect_timeout_s,
                           read_timeout_s=server.read_timeout_s)
         hall = OfflineHall(remote, config.hall_settings(), db_path.parent / "offline.sqlite", config.kiosk.id,
-                           server.kiosk_number, clock=clock or datetime.now)
+                           server.kiosk_number, clock=clock)
     else:
-        hall = SqliteHall(config.hall_settings(), db_path, clock=clock or datetime.now)
-    core = KioskCore(config, hall, build_roles(config.devices), clock=clock or datetime.now, state_dir=db_path.parent)
+        hall = SqliteHall(config.hall_settings(), db_path, clock=clock)
+    core = KioskCore(config, hall, build_roles(config.devices), clock=clock, state_dir=db_path.parent)
     if simulators:
         if server is None:              # a shared hall's demo data is the server's business
             simulators.book_demo_appointments(hall)

@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import os
 import re
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Literal
 
@@ -76,6 +76,24 @@ class HallInfo(Strict):
     # Average minutes a window spends per ticket, by kind: the basis of every wait estimate.
     minutes_per_ticket: dict[TicketKind, float] = Field(
         default_factory=lambda: {TicketKind.ACCEPT: 12.0, TicketKind.CONSULT: 5.0, TicketKind.PICKUP: 3.0})
+    # The hall's own clock: its day (and so the numbers' restart at A001) turns at its midnight,
+    # whatever time zone the machine running the hall server is set to (servers often run UTC).
+    timezone: str = "Asia/Shanghai"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r} (an IANA name such as Asia/Shanghai)") from None
+        return v
+
+    def clock(self) -> datetime:
+        """Now on the hall's wall clock (naive: every time the hall stores is hall-local)."""
+        from zoneinfo import ZoneInfo
+        return datetime.now(ZoneInfo(self.timezone)).replace(tzinfo=None)
 
 
 class AppointmentKey(Strict):

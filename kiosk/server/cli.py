@@ -44,15 +44,16 @@ def open_hall(db: str, config: str | None, pool_size: int = 10):
         settings = load_hall_settings(config)
     except ConfigError as e:
         raise SystemExit(f"kiosk-hall: configuration error: {e}") from None
+    clock = settings.hall.clock        # the hall's day, whatever zone this machine is set to
     if is_postgres(db):
         from kiosk.hall.pg_hall import PgHall
         anchor = settings.directory.parent / "var" / f"{settings.hall.id}.audit-head"
-        hall = PgHall(settings, db, audit_anchor=anchor, pool_size=pool_size)
+        hall = PgHall(settings, db, clock=clock, audit_anchor=anchor, pool_size=pool_size)
         return hall, Accounts(hall)
     from kiosk.hall.sqlite_hall import SqliteHall
     path = database_path(db)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHall(settings, path), Accounts(path)
+    return SqliteHall(settings, path, clock=clock), Accounts(path)
 
 
 def app_from_environment():

@@ -261,3 +261,38 @@ def test_kiosk_hall_serves_https_with_the_halls_own_ca_and_the_kiosk_pins_it(tmp
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_the_server_keeps_the_halls_day_on_a_machine_set_to_utc(tmp_path):
+    """Servers often run on UTC: the hall's day (and A001 each morning) must still turn at the
+    hall's own midnight, not at 08:00 Beijing time."""
+    from datetime import datetime, timedelta, timezone
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**__import__("os").environ, "TZ": "UTC"}
+    server = subprocess.Popen([sys.executable, "-m", "kiosk.server.cli", "serve", "--db", str(tmp_path / "h.sqlite"),
+                               "--port", str(port)], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                health = requests.get(f"http://127.0.0.1:{port}/v1/health", timeout=2).json()
+                break
+            except requests.ConnectionError:
+                assert server.poll() is None and time.monotonic() < deadline, "kiosk-hall serve did not start"
+                time.sleep(0.1)
+        beijing = datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(hours=8)
+        assert abs((datetime.fromisoformat(health["time"]) - beijing).total_seconds()) < 60
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_an_unknown_time_zone_is_a_configuration_error_naming_the_key(config_dir):
+    from kiosk.config import ConfigError, load_config
+    hall_yaml = config_dir / "hall.yaml"
+    hall_yaml.write_text(hall_yaml.read_text(encoding="utf-8").replace("Asia/Shanghai", "Asia/Beijing"),
+                         encoding="utf-8")
+    with pytest.raises(ConfigError, match="timezone"):
+        load_config(config_dir)
