@@ -16,6 +16,21 @@ from kiosk.hall.model import OfflineTicket, Ticket
 from kiosk.hall.routing import choose_window_group, is_priority, serving_groups
 from kiosk.hall.schema import iso_time
 
+# What each conflict is called on the staff's pages (the journal keeps the English, for logs).
+CONFLICT_ZH = {
+    "already held an open ticket": "此人当时已有同一事项的号",
+    "daily cap was already reached": "该事项当天的号已经发完",
+    "does not serve the item": "号票上的窗口组不办理该事项，已改排到能办理的窗口组",
+    "is not known to the hall": "大厅没有这个预约",
+    "was cancelled": "预约已经取消",
+    "used twice during the outage": "同一个预约码在断网期间用了两次",
+    "code was already used": "这个预约码已经用过",
+}
+
+
+def conflict_zh(reason: str) -> str:
+    return next((zh for key, zh in CONFLICT_ZH.items() if key in reason), "")
+
 
 def accept(hall, conn, kiosk_id: str, ticket: OfflineTicket, now: datetime) -> Ticket:
     existing = hall.existing_reservation(conn, kiosk_id, ticket.idempotency_key)

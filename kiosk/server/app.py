@@ -34,6 +34,7 @@ from pydantic import BaseModel, Field
 
 from kiosk.hall.model import (Appointment, Citizen, HallRefusal, HallUnavailable, OfflineTicket, Reservation, Ticket, TicketKind,
                               TicketRequest, TicketState, WindowGroupLoad)
+from kiosk.hall.offline_tickets import conflict_zh
 from kiosk.hall.service import HallService
 from kiosk.hall.tokens import TokenRefusal
 from kiosk.server.accounts import Accounts, Caller, LoginRefused
@@ -461,7 +462,7 @@ def create_app(hall: HallService, accounts: Accounts, clock: Callable = None, se
     def conflicts(who: Staff) -> list:
         """Today's offline tickets that brought something no kiosk could check alone."""
         return [{"number": e.number, "at": e.at.isoformat(), "kiosk": e.actor, "reason": e.reason,
-                 "ticket_id": e.ticket_id} for e in hall.conflicts_today()]
+                 "reason_zh": conflict_zh(e.reason), "ticket_id": e.ticket_id} for e in hall.conflicts_today()]
 
     @app.get("/v1/tickets")
     def tickets_today(who: Staff) -> list:

@@ -237,7 +237,7 @@ def test_admin_shows_what_an_offline_ticket_could_not_check(staff_browser, live_
     staff_browser.find_element(By.ID, "login-button").click()
     shown = wait_until(staff_browser, lambda d: d.find_element(By.CSS_SELECTOR, "[data-conflict='A-07-001']").text,
                        what="the conflict on /admin")
-    assert "kiosk-7" in shown and "already held an open ticket" in shown
+    assert "kiosk-7" in shown and "此人当时已有同一事项的号" in shown and "already held an open ticket" in shown
 
 
 def test_admin_takes_a_kiosk_out_of_use_and_puts_it_back(staff_browser, live_hall):

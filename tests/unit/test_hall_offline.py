@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from kiosk.hall.model import Citizen, OfflineTicket, TicketKind, TicketRequest, TicketState
+from kiosk.hall.offline_tickets import conflict_zh
 from test_hall_fixtures import Clock, small_config
 
 A = TicketKind.ACCEPT
@@ -63,6 +64,7 @@ def test_what_the_kiosk_could_not_check_is_shown_to_staff_not_dropped(hall, cloc
     reasons = [c.reason for c in capped.conflicts_today()]
     assert any("already held an open ticket" in r for r in reasons)
     assert any("daily cap" in r for r in reasons)
+    assert all(conflict_zh(r) for r in reasons), "every conflict has its words for the staff"
 
 
 def test_a_ticket_printed_whole_during_an_outage_is_confirmed_late(hall, clock):
@@ -83,3 +85,4 @@ def test_the_ticket_waits_at_the_group_its_slip_names(hall, clock):
     wrong = hall.accept_offline("kiosk-7", offline(3, clock.now, item="SB01", group="police"))
     assert wrong.window_group in ("social", "general")
     assert any("does not serve the item" in c.reason for c in hall.conflicts_today())
+    assert all(conflict_zh(c.reason) for c in hall.conflicts_today())

@@ -71,7 +71,7 @@
     $("conflicts-card").hidden = conflicts.length === 0;
     $("conflicts").replaceChildren(...conflicts.map(c => el("tr", {"data-conflict": c.number},
       el("td", {}, el("b", {}, c.number)), el("td", {}, c.kiosk), el("td", {}, when(c.at)),
-      el("td", {}, c.reason))));
+      el("td", {}, c.reason_zh ? both(c.reason_zh, c.reason) : c.reason))));
   }
 
   function showGroups(loads) {
