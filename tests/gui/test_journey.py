@@ -11,12 +11,15 @@ from screens.probe import find, tap, text_of, type_on_keyboard, visible_texts, w
 pytestmark = pytest.mark.gui
 
 
-def take_number(ui, category="social", item="SM001", kind="accept"):
-    w = ui.window
+def open_item(w, category="social", item="SM001"):
     tap(w, "takeNumberButton")
     tap(w, f"categoryTile_{category}")
     tap(w, f"itemRow_{item}")
-    tap(w, f"kindButton_{kind}")
+
+
+def take_number(ui, category="social", item="SM001", kind="accept"):
+    open_item(ui.window, category, item)
+    tap(ui.window, f"kindButton_{kind}")
 
 
 def test_journey_shows_the_number_the_printer_printed(start_kiosk):
@@ -150,17 +153,13 @@ def test_the_clocks_on_screen_tell_the_halls_time(start_kiosk):
 def test_the_kind_screen_says_how_long_the_queue_is_before_a_number_is_taken(start_kiosk):
     ui, core = start_kiosk()
     w = ui.window
-    tap(w, "takeNumberButton")
-    tap(w, "categoryTile_social")
-    tap(w, "itemRow_SM001")
+    open_item(w)
     assert text_of(wait_for(w, "expectedWait")) == "现在不用排队"
     tap(w, "homeButton")
     for _ in range(6):              # other citizens before: every group serving the item has a queue
         core.take_number("SM001", "accept").result(timeout=20)
     wait_until(lambda: (core.expected_wait("SM001") or (0, 0))[0] >= 1, timeout=5, what="the queue read again")
-    tap(w, "takeNumberButton")
-    tap(w, "categoryTile_social")
-    tap(w, "itemRow_SM001")
+    open_item(w)
     said = text_of(wait_for(w, "expectedWait"))
     people, minutes = core.expected_wait("SM001")
     assert said == f"现在约有 {people} 人在等，预计等候约 {minutes} 分钟" and people >= 1
