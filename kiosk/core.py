@@ -33,7 +33,7 @@ from kiosk.flows.print_form import FormDesk
 from kiosk.flows.take_number import take_number
 from kiosk.forms import Form, FormData, forms_for_item, load_forms
 from kiosk.hall.hours import hall_open
-from kiosk.hall.model import Appointment, HallUnavailable, TicketKind
+from kiosk.hall.model import Appointment, HallUnavailable, TicketKind, WindowGroupLoad
 from kiosk.hall.routing import is_priority, serving_groups
 from kiosk.identity import masked_summary
 from kiosk.hall.service import KioskHall
@@ -245,11 +245,9 @@ class KioskCore(Announcer):
             except HallUnavailable as e:
                 log.warning("queue lengths not read: %s", e)
 
-    def set_group_loads(self, loads: list) -> None:
-        """The queues as the hall last told (WindowGroupLoad, or the same as pushed JSON)."""
-        rows = [(load.group_id, load.waiting, load.estimated_wait_min) if hasattr(load, "group_id")
-                else (load["group_id"], load["waiting"], load["estimated_wait_min"]) for load in loads]
-        self._loads = {group: (waiting, minutes) for group, waiting, minutes in rows}
+    def set_group_loads(self, loads: list[WindowGroupLoad]) -> None:
+        """The queues as the hall last told."""
+        self._loads = {load.group_id: (load.waiting, load.estimated_wait_min) for load in loads}
 
     def expected_wait(self, item_code: str) -> tuple[int, int] | None:
         """(people waiting, minutes) in the shortest queue that serves this item, as last known;

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import re
 import time
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
@@ -87,6 +87,7 @@ class LockerService:
             pickups.add_cells({f"{b.name}/{board.address}/{lock}": board.size_of(lock) for b in buses
                                for board in b.settings.boards for lock in range(1, board.locks + 1)})
         self._hall_id = hall_id
+        self._reads = ThreadPoolExecutor(1, thread_name_prefix="locker-bank")   # the staff screen's live view
         self.gateway: SmsGateway = LoggingGateway()     # the hall's operator plugs in its own
 
     def resume(self) -> Future:
@@ -156,8 +157,12 @@ class LockerService:
         return asyncio.run_coroutine_threadsafe(run(), self._loop)
 
     # ---------------------------------------------------------------- hall staff (behind their PIN)
-    def bank(self) -> list[CellView]:
-        """Every cell as staff see it: its number, size and state, the order in it, its door now."""
+    def bank(self) -> Future:
+        """Every cell as staff see it (a list of CellView), read off the Qt thread: its number,
+        size and state, the order in it, its door now."""
+        return self._reads.submit(self._bank)
+
+    def _bank(self) -> list[CellView]:
         cells = self.desk.pickups.cells(self._clock())
         views = []
         for cell in self.cells:

@@ -118,16 +118,17 @@ class LockerStaffModel(QObject):
     # ---------------------------------------------------------------- the bank, live
     @Slot()
     def refresh(self) -> None:
-        lockers = self._core.lockers
-        if lockers is None:
+        if self._core.lockers is None:
             return
 
-        def read():
-            try:
-                self._bankRead.emit(lockers.bank())
-            except Exception:
-                log.exception("reading the locker bank failed")
-        threading.Thread(target=read, name="locker-bank", daemon=True).start()
+        def read(done: Future) -> None:
+            if done.cancelled():            # the kiosk closing
+                return
+            if done.exception() is not None:
+                log.error("reading the locker bank failed", exc_info=done.exception())
+            else:
+                self._bankRead.emit(done.result())
+        self._core.lockers.bank().add_done_callback(read)
 
     @qt_thread
     def _on_bank(self, bank: list) -> None:

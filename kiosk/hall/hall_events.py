@@ -16,6 +16,9 @@ from typing import Callable
 
 import requests
 
+from kiosk.hall.model import WindowGroupLoad
+from kiosk.hall.wire import from_json
+
 log = logging.getLogger(__name__)
 RECONNECT_S = 2.0
 QUIET_S = 35.0               # three missed heartbeats (the server beats every 10 s)
@@ -23,7 +26,7 @@ QUIET_S = 35.0               # three missed heartbeats (the server beats every 1
 
 class HallEvents:
     def __init__(self, url: str, token: str, kiosk_id: str, verify, on_lock: Callable[[bool, str], None],
-                 on_loads: Callable[[list], None] = lambda loads: None):
+                 on_loads: Callable[[list[WindowGroupLoad]], None] = lambda loads: None):
         self._url, self._kiosk, self._verify, self._on_lock = url.rstrip("/"), kiosk_id, verify, on_lock
         self._on_loads = on_loads
         self._headers = {"Authorization": f"Bearer {token}"}
@@ -70,4 +73,5 @@ class HallEvents:
                     if event == "kiosk_lock" and data.get("kiosk_id") == self._kiosk:
                         self._on_lock(bool(data["locked"]), data.get("reason", ""))
                     elif event == "loads" or event == "state":      # the queues: the kiosk shows live waits
-                        self._on_loads(data if event == "loads" else data.get("loads", []))
+                        self._on_loads(from_json(data if event == "loads" else data.get("loads", []),
+                                                 list[WindowGroupLoad]))

@@ -293,8 +293,7 @@ class OfflineHall(KioskHall):
         if row is None:
             raise KeyError(f"no offline reservation {reservation_id!r}")
         item = self.settings.items[row["item_code"]]
-        # The hall routes it when it is replayed; the slip names the first group serving the item.
-        group_id = next(iter(serving_groups(item.department, self.settings.window_groups)), "")
+        group_id = self._slip_group(item.code)
         group = self.settings.window_groups.get(group_id)
         birth = date.fromisoformat(row["birth_date"]) if row["birth_date"] else None
         return Ticket(row["reservation_id"][len(OFFLINE):], row["number"], TicketKind(row["kind"]), item.code,
@@ -304,6 +303,12 @@ class OfflineHall(KioskHall):
                       priority=is_priority(birth, parse_time(row["issued_at"]).date(), self.settings.hall.priority_age),
                       appointment_id=row["appointment_id"], slot_start=parse_time(row["slot_start"]),
                       slot_end=parse_time(row["slot_end"]))
+
+    def _slip_group(self, item_code: str) -> str:
+        """The window group an offline slip sends the citizen to (the first serving the item):
+        the hall queues the ticket there when it is replayed."""
+        department = self.settings.items[item_code].department
+        return next(iter(serving_groups(department, self.settings.window_groups)), "")
 
     def _set_state(self, reservation_id: str, state: str, allowed: tuple[str, ...]) -> None:
         with self._lock:
@@ -364,7 +369,7 @@ class OfflineHall(KioskHall):
                     row["item_code"], parse_time(row["issued_at"]),
                     Citizen(row["person_key"], date.fromisoformat(row["birth_date"]) if row["birth_date"] else None),
                     ticket_id=row["reservation_id"][len(OFFLINE):],
-                    window_group=self._offline_ticket(row["reservation_id"]).window_group,
+                    window_group=self._slip_group(row["item_code"]),
                     appointment_id=row["appointment_id"] or "", token_nonce=row["token_nonce"] or ""))
                 with self._lock:
                     self._db.execute("UPDATE offline_tickets SET replayed=1 WHERE reservation_id=?",

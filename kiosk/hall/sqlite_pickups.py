@@ -141,10 +141,10 @@ class SqlitePickups:
             self._check_deposit(conn, order_no, cell)
 
     @staticmethod
-    def _check_deposit(conn, order_no: str, cell: str) -> None:
+    def _check_deposit(conn, order_no: str, cell: str | None) -> None:
         if conn.execute("SELECT 1 FROM pickup_orders WHERE order_no=?", (order_no,)).fetchone():
             raise PickupRefused("duplicate_order", order_no)
-        if not conn.execute("SELECT 1 FROM locker_cells WHERE cell=? AND state IN ('free', 'collected')",
+        if cell is not None and not conn.execute("SELECT 1 FROM locker_cells WHERE cell=? AND state IN ('free', 'collected')",
                             (cell,)).fetchone():
             raise PickupRefused("cell_busy", cell)
 
@@ -153,14 +153,10 @@ class SqlitePickups:
         """Load a cell: the one staff chose (and opened), or the first empty one of that size.
         A cell whose document was collected is empty again."""
         with self._tx(write=True) as conn:
-            if cell is not None:
-                self._check_deposit(conn, order_no, cell)
-                row = {"cell": cell}
-            else:
-                if conn.execute("SELECT 1 FROM pickup_orders WHERE order_no=?", (order_no,)).fetchone():
-                    raise PickupRefused("duplicate_order", order_no)
-                row = conn.execute("SELECT cell FROM locker_cells WHERE state IN ('free', 'collected') AND size=? "
-                                   "ORDER BY state DESC, cell LIMIT 1", (size,)).fetchone()
+            self._check_deposit(conn, order_no, cell)
+            row = {"cell": cell} if cell is not None else conn.execute(
+                "SELECT cell FROM locker_cells WHERE state IN ('free', 'collected') AND size=? "
+                "ORDER BY state DESC, cell LIMIT 1", (size,)).fetchone()
             if row is None:
                 raise PickupRefused("no_free_cell", f"size {size}")
             code, code_hash = self._new_code(conn)

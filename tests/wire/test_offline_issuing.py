@@ -24,9 +24,9 @@ pytestmark = pytest.mark.wire
 class Hall:
     """The hall server, which a test can stop and start again on the same address."""
 
-    def __init__(self, tmp_path):
+    def __init__(self, tmp_path, settings=None):
         self.clock = Clock()
-        self.settings = small_config(tmp_path / "config")
+        self.settings = settings or small_config(tmp_path / "config")
         self.hall = SqliteHall(self.settings, tmp_path / "hall.sqlite", clock=self.clock)
         self.accounts = Accounts(tmp_path / "hall.sqlite")
         self.app = create_app(self.hall, self.accounts, clock=self.clock)
@@ -42,6 +42,12 @@ class Hall:
     def stop(self) -> None:
         self.server.__exit__(None, None, None)
 
+    def close(self) -> None:
+        if self.server is not None and self.server.thread.is_alive():
+            self.stop()
+        self.hall.close()
+        self.accounts.close()
+
 
 @pytest.fixture
 def hall_and_kiosk(tmp_path):
@@ -52,10 +58,7 @@ def hall_and_kiosk(tmp_path):
                         tmp_path / "kiosk" / "offline.sqlite", "kiosk-7", 7, clock=hall.clock, retry_s=0.2)
     yield hall, kiosk
     kiosk.close()
-    if hall.server is not None and hall.server.thread.is_alive():
-        hall.stop()
-    hall.hall.close()
-    hall.accounts.close()
+    hall.close()
 
 
 def issue(kiosk, item="GA01"):
@@ -119,11 +122,7 @@ def test_a_simulated_kiosk_prints_its_own_number_when_the_server_is_gone(tmp_pat
     from kiosk.app import build_core
     from kiosk.config import HallServer, load_config
     config = load_config().with_devices(ssc_reader=None)
-    hall = Hall(tmp_path)
-    hall.settings = config.hall_settings()
-    hall.hall.close()
-    hall.hall = SqliteHall(hall.settings, tmp_path / "shipped.sqlite", clock=hall.clock)
-    hall.app = create_app(hall.hall, hall.accounts, clock=hall.clock)
+    hall = Hall(tmp_path, config.hall_settings())
     hall.start()
     server = HallServer(url=hall.url, token=hall.accounts.create_kiosk_token("kiosk-3", hall.clock()), kiosk_number=3,
                         connect_timeout_s=0.5, read_timeout_s=2)
@@ -142,10 +141,7 @@ def test_a_simulated_kiosk_prints_its_own_number_when_the_server_is_gone(tmp_pat
         wait_until(lambda: any(t.number == "A-03-001" for t in hall.hall.tickets_today()), 10, "the replay")
     finally:
         core.stop()
-        if hall.server.thread.is_alive():
-            hall.stop()
-        hall.hall.close()
-        hall.accounts.close()
+        hall.close()
 
 
 def test_a_kiosk_clock_ten_minutes_slow_still_places_its_offline_tickets_right(tmp_path):
@@ -169,10 +165,7 @@ def test_a_kiosk_clock_ten_minutes_slow_still_places_its_offline_tickets_right(t
         assert abs((taken.issued_at - (hall.clock() - timedelta(minutes=2))).total_seconds()) < 5
     finally:
         kiosk.close()
-        if hall.server.thread.is_alive():
-            hall.stop()
-        hall.hall.close()
-        hall.accounts.close()
+        hall.close()
 
 
 def test_a_network_that_drops_replies_goes_silent_and_is_cut_loses_and_doubles_nothing(hall_and_kiosk, tmp_path):
@@ -210,10 +203,7 @@ def test_staff_take_a_kiosk_out_of_use_from_the_server_and_put_it_back(tmp_path)
     from kiosk.config import HallServer, load_config
     from kiosk.wording import say
     config = load_config().with_devices(ssc_reader=None)
-    hall = Hall(tmp_path)
-    hall.hall.close()
-    hall.hall = SqliteHall(config.hall_settings(), tmp_path / "shipped.sqlite", clock=hall.clock)
-    hall.app = create_app(hall.hall, hall.accounts, clock=hall.clock)
+    hall = Hall(tmp_path, config.hall_settings())
     hall.start()
     hall.accounts.add_staff("W01-wang", "a long password")
     staff = {"Authorization": "Bearer " + requests.post(f"{hall.url}/v1/staff/login", timeout=10, json={
@@ -236,9 +226,7 @@ def test_staff_take_a_kiosk_out_of_use_from_the_server_and_put_it_back(tmp_path)
         assert next(k for k in kiosks if k["kiosk_id"] == "kiosk-4")["lock"]["reason"] == "大厅提前闭厅"
     finally:
         core.stop()
-        hall.stop()
-        hall.hall.close()
-        hall.accounts.close()
+        hall.close()
 
 
 def test_the_kiosk_reports_its_devices_to_the_halls_admin(hall_and_kiosk):
@@ -271,13 +259,9 @@ def test_appointment_codes_check_in_offline_and_a_code_used_at_two_kiosks_is_fla
     secret = base64.urlsafe_b64encode(b"the hall's own appointment key!!").decode().rstrip("=")
     signer = Signer("hk1", "hmac-sha256", base64.urlsafe_b64decode(secret + "="))
     at = lambda hhmm: datetime(2026, 11, 23, *map(int, hhmm.split(":")))      # noqa: E731 (a Monday)
-    hall = Hall(tmp_path)
-    hall.clock.now = at("09:50")
     rules = AppointmentRules(keys=[AppointmentKey(id="hk1", algorithm="hmac-sha256", key=secret)])
-    hall.settings = hall.settings.model_copy(update={"appointments": rules})
-    hall.hall.close()
-    hall.hall = SqliteHall(hall.settings, tmp_path / "appointments.sqlite", clock=hall.clock)
-    hall.app = create_app(hall.hall, hall.accounts, clock=hall.clock)
+    hall = Hall(tmp_path, small_config(tmp_path / "config").model_copy(update={"appointments": rules}))
+    hall.clock.now = at("09:50")
     hall.start()
     booked = hall.hall.book_appointment(AppointmentRequest("a" * 32, "GA01", at("10:00"), at("10:30")))
     code = signer.token_for(booked, hall.clock()).encode()
@@ -311,6 +295,4 @@ def test_appointment_codes_check_in_offline_and_a_code_used_at_two_kiosks_is_fla
     finally:
         for kiosk in kiosks:
             kiosk.close()
-        hall.stop()
-        hall.hall.close()
-        hall.accounts.close()
+        hall.close()
