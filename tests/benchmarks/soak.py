@@ -280,7 +280,7 @@ class SlipRecorder:
     def __init__(self, printer, path: Path):
         self.printer = printer
         self.path = path
-        self._file = path.open("a", encoding="utf-8")
+        self._file = path.open("w", encoding="utf-8")
         self._count = 0
         self._recent: list[Slip] = []
         self._lock = threading.Lock()
@@ -460,6 +460,9 @@ class Soak:
         self.rng = random.Random(settings.seed)
         self.out = settings.out_dir
         self.out.mkdir(parents=True, exist_ok=True)
+        # A run checks the hall against its own slips only: a previous run's hall (and its
+        # records, rewritten below) in the same --out would show as numbers nobody held.
+        shutil.rmtree(self.out / "kiosk", ignore_errors=True)
         self.problems = Problems()
         self.report: SoakReport | None = None
         self.journeys_done = 0
