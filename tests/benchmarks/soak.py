@@ -29,6 +29,7 @@ import json  # noqa: E402
 import logging  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
+import shutil  # noqa: E402
 import sqlite3  # noqa: E402
 import sys  # noqa: E402
 import threading  # noqa: E402
