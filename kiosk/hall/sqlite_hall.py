@@ -110,6 +110,7 @@ class SqliteHall(HallService):
         self.keyring = keyring if keyring is not None else KeyRing.from_config(settings)
         self.clock = clock
         self.reservation_timeout = reservation_timeout
+        self._last_sweep: datetime | None = None
         self._windows = {w.id: w for w in settings.windows}
         self._window_count = windows_per_group(settings.windows)
         self._group_names = {g.id: group_display_name(g, settings.windows) for g in settings.window_groups.values()}
@@ -189,8 +190,9 @@ class SqliteHall(HallService):
         return HallUnavailable(f"hall database {self.path}: {e}" + (f" ({code})" if code else ""))
 
     @contextmanager
-    def transaction(self, write: bool) -> Iterator[sqlite3.Connection]:
-        """All or nothing: a refusal or an SQLite error rolls everything back."""
+    def transaction(self, write: bool, whole_hall: bool = True) -> Iterator[sqlite3.Connection]:
+        """All or nothing: a refusal or an SQLite error rolls everything back. (`whole_hall`
+        matters to PgHall; here every write holds the whole file.)"""
         with self._mutex, (self._write_lock if write else _NO_LOCK):
             conn = self._conn
             if conn is None:
@@ -216,6 +218,10 @@ class SqliteHall(HallService):
         now = now or self.clock()
         item = offered_item(self.settings, request.item_code, request.kind)
         day = now.date().isoformat()
+        # Worked out before the write lock is taken, which every other kiosk is waiting for.
+        status = opening_status(self.settings.hall, now)
+        priority = is_priority(request.citizen.birth_date, now.date(), self.settings.hall.priority_age)
+        candidates = serving_groups(item.department, self.settings.window_groups)
         with self.transaction(write=True) as conn:
             self.void_stale(conn, now)
             existing = self.existing_reservation(conn, request.kiosk_id, request.idempotency_key)
@@ -229,7 +235,6 @@ class SqliteHall(HallService):
                 if held:
                     return self._reserve_reprint(conn, request, held, now)
 
-            status = opening_status(self.settings.hall, now)
             if not status.is_open:
                 raise HallRefusal(RefusalReason.CLOSED, status.detail)
             if request.kind is TicketKind.ACCEPT and item.daily_cap is not None:
@@ -241,8 +246,6 @@ class SqliteHall(HallService):
                 if issued >= item.daily_cap:
                     raise HallRefusal(RefusalReason.DAILY_CAP)
 
-            priority = is_priority(request.citizen.birth_date, now.date(), self.settings.hall.priority_age)
-            candidates = serving_groups(item.department, self.settings.window_groups)
             group = choose_window_group(self.group_queues(conn, day, candidates), priority)
             if group is None:
                 raise HallRefusal(RefusalReason.NO_WINDOW)
@@ -271,23 +274,28 @@ class SqliteHall(HallService):
         seq = self._take_number(conn, day, request.kind.prefix)
         ticket_id, reservation_id = uuid.uuid4().hex, uuid.uuid4().hex
         appointment_id, start, end = slot or (None, None, None)
-        conn.execute("INSERT INTO tickets (position, ticket_id, day, series, seq, number, kind, item_code, department, "
-                     "window_group, person_key, priority, state, issued_at, appointment_id, slot_start, slot_end) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?)",
-                     (self._next_position(conn), ticket_id, day, request.kind.prefix, seq,
-                      format_number(request.kind, seq), request.kind.value,
-                      request.item_code, department, group_id, request.citizen.person_key, int(priority), _iso(now),
-                      appointment_id, start and _iso(start), end and _iso(end)))
+        # The place, the row and what it holds in one statement: on the hall server each is a
+        # round trip made while every other kiosk waits for the hall's write lock.
+        row = conn.execute(f"INSERT INTO tickets (position, ticket_id, day, series, seq, number, kind, item_code, "
+                           f"department, window_group, person_key, priority, state, issued_at, appointment_id, "
+                           f"slot_start, slot_end) VALUES (({self._NEXT_POSITION}), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                           f"'reserved', ?, ?, ?, ?) RETURNING *",
+                           (ticket_id, day, request.kind.prefix, seq, format_number(request.kind, seq),
+                            request.kind.value, request.item_code, department, group_id, request.citizen.person_key,
+                            int(priority), _iso(now), appointment_id, start and _iso(start),
+                            end and _iso(end))).fetchone()
         self._count(conn, day, group_id, priority, request.kind.value, +1)
         conn.execute("INSERT INTO reservations VALUES (?, ?, ?, ?, 0, 'pending', ?)",
                      (reservation_id, ticket_id, request.kiosk_id, request.idempotency_key, _iso(now)))
-        return reservation_id, conn.execute("SELECT * FROM tickets WHERE ticket_id=?", (ticket_id,)).fetchone()
+        return reservation_id, row
 
-    @staticmethod
-    def _next_position(conn) -> int:
-        """Places in the queue are POSITION_GAP apart, so a ticket a kiosk printed while it could
-        not reach the hall (accept_offline) can later be placed between two by its issue time."""
-        return conn.execute("SELECT COALESCE(MAX(position), 0) FROM tickets").fetchone()[0] + POSITION_GAP
+    # Places in the queue are POSITION_GAP apart, so a ticket a kiosk printed while it could not
+    # reach the hall (accept_offline) can later be placed between two by its issue time.
+    _NEXT_POSITION = f"SELECT COALESCE(MAX(position), 0) + {POSITION_GAP} FROM tickets"
+
+    @classmethod
+    def _next_position(cls, conn) -> int:
+        return conn.execute(cls._NEXT_POSITION).fetchone()[0]
 
     def _reserve_reprint(self, conn, request: TicketRequest, held: sqlite3.Row, now: datetime) -> Reservation:
         reservation_id = uuid.uuid4().hex
@@ -298,24 +306,29 @@ class SqliteHall(HallService):
         return Reservation(reservation_id, replace(self.live_ticket(conn, held), reprint=True))
 
     def confirm_ticket(self, reservation_id: str) -> Ticket:
+        """A confirm changes only its own rows (the ticket's place and count were settled at
+        reserve), so it locks just its reservation, not the whole hall: on the hall server it
+        then runs beside other kiosks' reservations instead of queueing behind them."""
         now = self.clock()
-        with self.transaction(write=True) as conn:
+        with self.transaction(write=True, whole_hall=False) as conn:
             res = self._reservation(conn, reservation_id)
             if res["state"] == "spoiled" and not res["reprint"] and self._swept(conn, reservation_id):
+                self.lock_hall(conn)                   # a late confirm counts the ticket back in
                 self._confirm_late(conn, res, now)     # printed whole after all (the kiosk was cut off)
             elif res["state"] in ("voided", "spoiled"):
                 raise HallRefusal(RefusalReason.RESERVATION_VOIDED)
+            row = None
             if res["state"] in ("pending", "printing"):
                 if not res["reprint"]:
-                    conn.execute("UPDATE tickets SET state='waiting' WHERE ticket_id=? AND state='reserved'",
-                                 (res["ticket_id"],))
+                    row = conn.execute("UPDATE tickets SET state='waiting' WHERE ticket_id=? AND state='reserved' "
+                                       "RETURNING *", (res["ticket_id"],)).fetchone()
                 conn.execute("UPDATE reservations SET state='confirmed' WHERE reservation_id=?", (reservation_id,))
-                row = self._ticket_row(conn, res["ticket_id"])
+                row = row or self._ticket_row(conn, res["ticket_id"])
                 self._journal(conn, now, "confirm", reservation_id, row["ticket_id"], row["number"], res["kiosk_id"],
                               "reprint printed" if res["reprint"] else "printed")
                 if row["appointment_id"] and not res["reprint"]:
                     self.appointments.printed(conn, row, now)
-            return self._reservation_ticket(conn, res)
+            return self._reservation_ticket(conn, res, row)
 
     def start_printing(self, reservation_id: str) -> None:
         with self.transaction(write=True) as conn:
@@ -404,10 +417,18 @@ class SqliteHall(HallService):
     def void_stale(self, conn, now: datetime) -> None:
         """A kiosk that crashed (or lost power) before confirming never confirms nor voids. A
         number it never started printing goes back; one it had started printing is spoiled,
-        because its slip may already be in a citizen's hand."""
+        because its slip may already be in a citizen's hand.
+
+        At most once a second (of the hall's clock): timeouts are minutes long, and under a rush
+        the sweep's query was one more round trip inside every reservation's write lock."""
+        last = self._last_sweep
+        if last is not None and last <= now < last + timedelta(seconds=1):
+            return
+        self._last_sweep = now
         cutoff = _iso(now - self.reservation_timeout)
-        stale = conn.execute("SELECT * FROM reservations WHERE state IN ('pending', 'printing') AND created_at < ?",
-                             (cutoff,)).fetchall()
+        # (one being confirmed right now is skipped: it is not stale)
+        stale = conn.execute("SELECT * FROM reservations WHERE state IN ('pending', 'printing') AND created_at < ?"
+                             + self._LOCK_ROWS_SKIPPING, (cutoff,)).fetchall()
         reason = f"stale: not confirmed within {self.reservation_timeout.total_seconds():.0f} s"
         for res in stale:
             if res["state"] == "printing":
@@ -623,16 +644,13 @@ class SqliteHall(HallService):
         if ahead is not None:
             return self._ticket(row, *ahead)
         day, group, priority = row["day"], row["window_group"], row["priority"]
-        by_kind: dict[str, int] = {}
-        for p, kind, n in conn.execute("SELECT priority, kind, queued FROM queue_load WHERE day=? AND window_group=?",
-                                       (day, group)):
-            if p or not priority:
-                by_kind[kind] = by_kind.get(kind, 0) + n
-        later = conn.execute("SELECT kind, COUNT(*) FROM tickets WHERE day=? AND window_group=? AND state IN "
-                             "('reserved', 'waiting') AND priority=? AND position >= ? GROUP BY kind",
-                             (day, group, priority, row["position"])).fetchall()
-        for kind, n in later:       # includes the ticket itself
-            by_kind[kind] = by_kind.get(kind, 0) - n
+        by_kind = dict(conn.execute(
+            "SELECT kind, CAST(SUM(n) AS INTEGER) FROM ("
+            "  SELECT kind, queued AS n FROM queue_load WHERE day=? AND window_group=? AND (priority != 0 OR ? = 0)"
+            "  UNION ALL"       # minus the later ones (and the ticket itself):
+            "  SELECT kind, -COUNT(*) FROM tickets WHERE day=? AND window_group=? AND state IN ('reserved', 'waiting')"
+            "    AND priority=? AND position >= ? GROUP BY kind"
+            ") AS counted GROUP BY kind", (day, group, priority, day, group, priority, row["position"])).fetchall())
         ahead = sum(by_kind.values())
         work = sum(n * minutes_per_ticket(self.settings.hall, TicketKind(k)) for k, n in by_kind.items())
         return self._ticket(row, ahead, work)
@@ -646,8 +664,8 @@ class SqliteHall(HallService):
         queue = [self._queued(r) for r in queued_with_slots(conn, day, group)]
         return ahead_of_each(queue, now, self._window_count.get(group, 0))[row["ticket_id"]]
 
-    def _reservation_ticket(self, conn, res: sqlite3.Row) -> Ticket:
-        ticket = self.live_ticket(conn, self._ticket_row(conn, res["ticket_id"]))
+    def _reservation_ticket(self, conn, res: sqlite3.Row, row: sqlite3.Row | None = None) -> Ticket:
+        ticket = self.live_ticket(conn, row or self._ticket_row(conn, res["ticket_id"]))
         return replace(ticket, reprint=bool(res["reprint"]))
 
     def _ticket(self, row: sqlite3.Row, ahead: int, work_min: float) -> Ticket:
@@ -670,9 +688,16 @@ class SqliteHall(HallService):
             raise KeyError(f"no ticket {ticket_id!r}")
         return row
 
-    @staticmethod
-    def _reservation(conn, reservation_id: str) -> sqlite3.Row:
-        row = conn.execute("SELECT * FROM reservations WHERE reservation_id=?", (reservation_id,)).fetchone()
+    # Row locks, for a store where writers do not all queue on one lock (PgHall); the embedded
+    # hall's BEGIN IMMEDIATE already makes every write transaction wait for the one before.
+    _LOCK_ROW = _LOCK_ROWS_SKIPPING = ""
+
+    def lock_hall(self, conn) -> None:
+        """The whole hall's write lock, for a transaction begun with whole_hall=False."""
+
+    def _reservation(self, conn, reservation_id: str) -> sqlite3.Row:
+        row = conn.execute("SELECT * FROM reservations WHERE reservation_id=?" + self._LOCK_ROW,
+                           (reservation_id,)).fetchone()
         if row is None:
             raise KeyError(f"no reservation {reservation_id!r}")
         return row

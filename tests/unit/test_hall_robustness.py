@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.hall.model import (Citizen, HallLocked, HallRefusal, HallUnavailable, RefusalReason, TicketKind,
-                              TicketRequest)
+                              TicketRequest, TicketState)
 from kiosk.hall.numbering import parse_number
 from kiosk.hall.sqlite_hall import SqliteHall
 from kiosk.wording import say
@@ -280,5 +281,43 @@ def test_refusal_inside_a_transaction_leaves_nothing_behind(config, tmp_path):
             hall.reserve_ticket(request(item="SW01"))       # no window: refused after the checks began
         assert refused.value.reason is RefusalReason.NO_WINDOW
         assert hall.journal() == [] and hall.tickets_today() == []
+    finally:
+        hall.close()
+
+
+def test_a_confirm_under_way_on_the_hall_server_is_not_swept_by_another_kiosk(config, tmp_path, postgres):
+    """On PostgreSQL a confirm locks only its own reservation, so another kiosk's reservation
+    (and its stale sweep) runs beside it: the sweep must pass over a reservation being confirmed
+    that moment, not spoil the ticket the citizen is holding, and must not wait for it either."""
+    import psycopg
+    from kiosk.hall.pg_hall import PgHall
+    clock, url = Clock(), postgres.fresh_url()
+    hall = PgHall(config, url, clock=clock, audit_anchor=tmp_path / "audit-head")
+    try:
+        slow = hall.reserve_ticket(request())
+        hall.start_printing(slow.reservation_id)
+        clock.advance(minutes=2, seconds=30)        # its confirm comes late: a slow network
+        with psycopg.connect(url) as holder:         # holds the ticket row: the confirm stops half-way
+            holder.execute("SELECT 1 FROM tickets WHERE ticket_id=%s FOR UPDATE", (slow.ticket.ticket_id,))
+            outcome = {}
+            confirming = threading.Thread(target=lambda: outcome.update(
+                ticket=hall.confirm_ticket(slow.reservation_id)))
+            confirming.start()
+            deadline = time.monotonic() + 5          # until the confirm holds its reservation
+            while not holder.execute("SELECT 1 FROM pg_locks WHERE NOT granted").fetchone():
+                assert time.monotonic() < deadline, "the confirm never reached the ticket row"
+                time.sleep(0.02)
+            other = {}                                # another kiosk; its sweep looks at `slow`
+            kiosk = threading.Thread(target=lambda: other.update(reservation=hall.reserve_ticket(request())))
+            kiosk.start()
+            kiosk.join(3)
+            waited = kiosk.is_alive()
+            holder.rollback()
+        kiosk.join(10)
+        confirming.join(10)
+        assert not waited, "another kiosk's reservation waited for this confirm"
+        assert other["reservation"].ticket.number == "A002"
+        assert outcome["ticket"].number == "A001" and outcome["ticket"].state is TicketState.WAITING
+        assert hall.spoiled_today() == []
     finally:
         hall.close()
