@@ -52,21 +52,31 @@ def build_core(config: KioskConfig, sim: bool = False, scenario: str | Path | No
                           read_timeout_s=server.read_timeout_s)
         hall = OfflineHall(remote, config.hall_settings(), db_path.parent / "offline.sqlite", config.kiosk.id,
                            server.kiosk_number, clock=clock)
+        # The locker orders and the doors' exactly-once journal stay beside the boards, in this
+        # kiosk's own database: the journal is written before every command, so a door opens
+        # (once) whether or not the server answers, and a citizen collects during an outage.
+        lockers = SqliteHall(config.hall_settings(), db_path, clock=clock) if config.devices_of("locker_bus") else None
     else:
-        hall = SqliteHall(config.hall_settings(), db_path, clock=clock)
-    core = KioskCore(config, hall, build_roles(config.devices), clock=clock, state_dir=db_path.parent)
+        hall = lockers = SqliteHall(config.hall_settings(), db_path, clock=clock)
+    core = KioskCore(config, hall, build_roles(config.devices), clock=clock, state_dir=db_path.parent,
+                     pickups=lockers.pickups if lockers is not None else None)
+    if lockers is not None and lockers is not hall:
+        core.add_closer(lockers.close)
     if simulators:
-        if server is None:              # a shared hall's demo data is the server's business
+        if server is None:              # a shared hall's demo appointments are the server's business
             simulators.book_demo_appointments(hall)
-            simulators.load_demo_pickups(hall, len(core.lockers.cells) if core.lockers else 0)
+        if lockers is not None:
+            simulators.load_demo_pickups(lockers, len(core.lockers.cells) if core.lockers else 0)
         core.simulators = simulators
         core.add_closer(simulators.stop)
     if start:
         core.start()
-    if server is not None:          # what the hall server pushes: a lock from /admin
+    if server is not None:          # what the hall server pushes: a lock from /admin, a new catalogue
         from kiosk.hall.hall_events import HallEvents
+        from kiosk.hall.hall_catalogue import follower, public_part
         events = HallEvents(server.url, server.token, config.kiosk.id, ca or True, core.set_hall_lock,
-                            core.set_group_loads)
+                            core.set_group_loads,
+                            follower(remote.catalogue, core.take_hall_catalogue, public_part(config)["version"]))
         events.start()
         core.add_closer(events.stop)
     return core

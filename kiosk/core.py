@@ -21,9 +21,10 @@ from drivers.printer.ticket_layout import PaperProfile, compose_ticket, example_
 from drivers.laser.form_pdf import Calibration, draw_calibration
 from kiosk import calibration
 from kiosk.catalogue import Catalogue
+from kiosk.hall.hall_catalogue import take_over
 from kiosk.config import KioskConfig, check_pin
 from kiosk.devices import DeviceHealth
-from kiosk.events import (AgentIdentified, Announcer, AppointmentFound, DoorChanged, DoorLeftOpen, AppointmentRefused, AvailabilityChanged, CardFailed, CardRead,
+from kiosk.events import (AgentIdentified, Announcer, AppointmentFound, DoorChanged, DoorLeftOpen, AppointmentRefused, AvailabilityChanged, CardFailed, CardRead, CatalogueChanged,
                           CardRemoved, CodeSeen, DevicesChanged, Event, HealthChanged, Identified, SessionEnded,
                           dispatch)
 from kiosk.flows.check_in import check_in, find_by_card, find_by_token
@@ -82,7 +83,9 @@ TECHNICIAN = "technician"       # the actor named in journals for whoever holds 
 
 class KioskCore(Announcer):
     def __init__(self, config: KioskConfig, hall: KioskHall, roles: Roles,
-                 clock: Callable[[], datetime] = datetime.now, state_dir: Path | None = None):
+                 clock: Callable[[], datetime] = datetime.now, state_dir: Path | None = None, pickups=None):
+        """`pickups`: where this kiosk's locker orders and door journal are kept, if not in `hall`
+        (a kiosk on a hall server keeps them beside its boards: kiosk.app.build_core)."""
         super().__init__()
         self.config = config
         self.hall = hall
@@ -103,11 +106,9 @@ class KioskCore(Announcer):
         self.form_desk = FormDesk(load_forms(config), self.form_printer, self._form_data)
         self._loop = asyncio.new_event_loop()
         buses = [r for r in roles if isinstance(r, LockerBusRole)]
-        self.lockers = LockerService(hall.pickups, buses, self._loop, clock, lambda: self.session.citizen().person_key,
-                                     config.kiosk.id, config.hall.id) if buses and hasattr(hall, "pickups") else None
-        if buses and self.lockers is None:      # a shared hall keeps no pickup orders yet (issue 12)
-            log.warning("lockers are configured but this kiosk's hall server keeps no pickup orders yet: "
-                        "自助取件 is off on this kiosk")
+        pickups = pickups if pickups is not None else getattr(hall, "pickups", None)
+        self.lockers = LockerService(pickups, buses, self._loop, clock, lambda: self.session.citizen().person_key,
+                                     config.kiosk.id, config.hall.id) if buses and pickups is not None else None
         template = localised(load_template("ticket"), ticket_language(config))
         profile = PaperProfile(**config.profile_for_printer().model_dump())
         self.flow_context = FlowContext(config, hall, self.printer, self.session,
@@ -256,6 +257,18 @@ class KioskCore(Announcer):
         known = [self._loads[g] for g in serving_groups(item.department, self.config.window_groups)
                  if g in self._loads] if item else []
         return min(known, key=lambda load: load[1]) if known else None
+
+    def take_hall_catalogue(self, part: dict) -> None:
+        """The hall server's catalogue and windows from now on (kiosk.hall.hall_catalogue), taken
+        off the Qt thread; CatalogueRefused leaves everything as it was. A visit under way keeps
+        the item it chose: the server refuses one it no longer serves, and the citizen is told."""
+        config = take_over(self.config, part)
+        catalogue = Catalogue(config.categories)
+        catalogue.prepare()                     # the search index, built here rather than at a keystroke
+        self.config, self.catalogue, self.flow_context.config = config, catalogue, config
+        if hasattr(self.hall, "apply_settings"):
+            self.hall.apply_settings(take_over(self.hall.settings, part))
+        self._emit(CatalogueChanged(part["version"]))
 
     def set_hall_lock(self, locked: bool, reason: str = "") -> None:
         """Staff took this kiosk out of use from the hall server's /admin (or put it back)."""

@@ -98,6 +98,12 @@ class DevicesChanged(Event):
 
 
 @dataclass(frozen=True)
+class CatalogueChanged(Event):
+    """The hall server's catalogue was taken over: the screens list its categories and items."""
+    version: str
+
+
+@dataclass(frozen=True)
 class AvailabilityChanged(Event):
     """Whether a number can be taken now, and if not the sentence that says why."""
     availability: object        # kiosk.core.Availability

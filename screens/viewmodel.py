@@ -13,7 +13,8 @@ from datetime import datetime
 from PySide6.QtCore import QObject, Property, Qt, QTimer, Signal, Slot
 
 from kiosk import wording
-from kiosk.events import AvailabilityChanged, CardFailed, DevicesChanged, Event, Identified, SessionEnded, dispatch
+from kiosk.events import (AvailabilityChanged, CardFailed, CatalogueChanged, DevicesChanged, Event, Identified,
+                          SessionEnded, dispatch)
 from kiosk.core import TECHNICIAN
 from kiosk.flows.visit import Visit
 from kiosk.wording import Sentence, say
@@ -55,7 +56,6 @@ class KioskViewModel(QObject):
                  parent: QObject | None = None):
         super().__init__(parent)
         self.core = core
-        self.config = core.config
         self._default_language = self.config.kiosk.language
         # The Chinese the language button comes back to (the hall's own: zh_CN, or zh_HK).
         self._chinese = self._default_language if wording.is_chinese(self._default_language) else wording.SOURCE
@@ -392,6 +392,15 @@ class KioskViewModel(QObject):
         availability = event.availability
         log.info("ticket service %s", "available" if availability.available
                  else f"unavailable: {say(availability.reason, 'en')}")
+
+    @property
+    def config(self):
+        """The core's, read each time: a hall server's new catalogue replaces it (take_hall_catalogue)."""
+        return self.core.config
+
+    def on_catalogue_changed(self, event: CatalogueChanged) -> None:
+        self.categoriesChanged.emit()
+        self.itemsChanged.emit()
 
     def on_devices_changed(self, event: DevicesChanged) -> None:
         self._tech.set_health(event.healths)

@@ -1,9 +1,12 @@
 """What the hall server pushes to a kiosk (server-sent events on /v1/events), and what the kiosk
 does about it: a lock from /admin takes the kiosk out of use until it is unlocked; the queues'
-lengths after every change become the waits the kiosk shows before a number is taken.
+lengths after every change become the waits the kiosk shows before a number is taken; a new
+catalogue version (the operator reloaded the hall's files) is fetched and taken over.
 
 Push is a hint, never the only source: on every (re)connect the kiosk reads its state
-(GET /v1/kiosks/{id}/state) before listening, so a lock set while it was away still holds. The
+(GET /v1/kiosks/{id}/state), so a lock set or a catalogue reloaded while it was away still
+holds. It reads it once the stream has begun (its first event), not before: a change made
+between the read and the subscription would otherwise reach neither. The
 stream is read on a thread of its own with a read timeout longer than the server's heartbeat;
 a stream that goes quiet or breaks is opened again after a pause.
 """
@@ -26,9 +29,10 @@ QUIET_S = 35.0               # three missed heartbeats (the server beats every 1
 
 class HallEvents:
     def __init__(self, url: str, token: str, kiosk_id: str, verify, on_lock: Callable[[bool, str], None],
-                 on_loads: Callable[[list[WindowGroupLoad]], None] = lambda loads: None):
+                 on_loads: Callable[[list[WindowGroupLoad]], None] = lambda loads: None,
+                 on_catalogue: Callable[[str], None] = lambda version: None):
         self._url, self._kiosk, self._verify, self._on_lock = url.rstrip("/"), kiosk_id, verify, on_lock
-        self._on_loads = on_loads
+        self._on_loads, self._on_catalogue = on_loads, on_catalogue
         self._headers = {"Authorization": f"Bearer {token}"}
         self._stop = threading.Event()
         self._response = None
@@ -47,10 +51,6 @@ class HallEvents:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                state = requests.get(f"{self._url}/v1/kiosks/{self._kiosk}/state", headers=self._headers,
-                                     verify=self._verify, timeout=(2, 5))
-                if state.ok:
-                    self._on_lock(bool(state.json()["locked"]), state.json()["reason"])
                 self._listen()
             except Exception as e:      # a broken stream (or stop() closing it under the read)
                 if self._stop.is_set():
@@ -58,19 +58,32 @@ class HallEvents:
                 log.debug("hall events: %s: %s", type(e).__name__, e)
             self._stop.wait(RECONNECT_S)
 
+    def _read_state(self) -> None:
+        state = requests.get(f"{self._url}/v1/kiosks/{self._kiosk}/state", headers=self._headers,
+                             verify=self._verify, timeout=(2, 5))
+        if state.ok:
+            self._on_lock(bool(state.json()["locked"]), state.json()["reason"])
+            self._on_catalogue(state.json().get("catalogue_version") or "")
+
     def _listen(self) -> None:
         with requests.get(f"{self._url}/v1/events", headers=self._headers, verify=self._verify, stream=True,
                           timeout=(2, QUIET_S)) as response:
             self._response = response
             event = None
-            for line in response.iter_lines(decode_unicode=True):
+            # chunk_size=None: each event as it arrives (the default waits for 512 bytes, which
+            # held a short event back until the next heartbeat came to fill the chunk).
+            for line in response.iter_lines(chunk_size=None, decode_unicode=True):
                 if self._stop.is_set():
                     return
                 if line.startswith("event: "):
                     event = line[len("event: "):]
-                elif line.startswith("data: ") and event in ("kiosk_lock", "loads", "state"):
+                elif line.startswith("data: ") and event in ("kiosk_lock", "loads", "state", "catalogue"):
                     data = json.loads(line[len("data: "):])
-                    if event == "kiosk_lock" and data.get("kiosk_id") == self._kiosk:
+                    if event == "state":                # the stream's first event: subscribed now
+                        self._read_state()
+                    if event == "catalogue":
+                        self._on_catalogue(data.get("version", ""))
+                    elif event == "kiosk_lock" and data.get("kiosk_id") == self._kiosk:
                         self._on_lock(bool(data["locked"]), data.get("reason", ""))
                     elif event == "loads" or event == "state":      # the queues: the kiosk shows live waits
                         self._on_loads(from_json(data if event == "loads" else data.get("loads", []),

@@ -106,6 +106,10 @@ class HttpHall(KioskHall):
         self._call("POST", f"/v1/kiosks/{kiosk_id}/health", {"devices": [
             {"role": h.role, "name": h.name, "state": h.state, "reason_zh": str(h.reason)} for h in devices]}, tries=1)
 
+    def catalogue(self) -> dict:
+        """The hall's public settings and their version (kiosk.hall.hall_catalogue)."""
+        return self._call("GET", "/v1/catalogue", tries=1)
+
     def server_time(self) -> datetime:
         """The hall's clock now (the server's, from /v1/health), for the kiosk's offset."""
         return datetime.fromisoformat(self._call("GET", "/v1/health", tries=1)["time"])

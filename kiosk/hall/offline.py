@@ -317,6 +317,11 @@ class OfflineHall(KioskHall):
                              (state, reservation_id, *allowed))
 
     # ---------------------------------------------------------------- the kiosk's health, for /admin
+    def apply_settings(self, settings: HallSettings) -> None:
+        """The hall server's catalogue and windows, from now on, for numbers issued offline too
+        (the appointment keys stay the kiosk's own)."""
+        self.settings = settings
+
     def report_health(self, devices: list) -> None:
         """The kiosk's devices now (any thread): sent with the next sync, and again every
         HEALTH_EVERY_S so /admin sees the kiosk is alive."""

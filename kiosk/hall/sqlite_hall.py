@@ -106,16 +106,21 @@ class SqliteHall(HallService):
     def _setup(self, settings: HallSettings, clock: Callable[[], datetime], reservation_timeout: timedelta,
                keyring: KeyRing | None, audit_anchor: Path) -> None:
         """What the hall's rules need, whatever stores it (this file, or PostgreSQL: pg_hall.py)."""
-        self.settings = settings
-        self.keyring = keyring if keyring is not None else KeyRing.from_config(settings)
         self.clock = clock
         self.reservation_timeout = reservation_timeout
         self._last_sweep: datetime | None = None
+        self.apply_settings(settings, keyring)
+        self.appointments = SqliteAppointments(self)
+        self.pickups = SqlitePickups(self, settings, anchor=audit_anchor)
+
+    def apply_settings(self, settings: HallSettings, keyring: KeyRing | None = None) -> None:
+        """The hall's rules from now on (at open, and when a hall server reloads its files).
+        Tickets already issued keep their group; the next call and reservation use the new rules."""
         self._windows = {w.id: w for w in settings.windows}
         self._window_count = windows_per_group(settings.windows)
         self._group_names = {g.id: group_display_name(g, settings.windows) for g in settings.window_groups.values()}
-        self.appointments = SqliteAppointments(self)
-        self.pickups = SqlitePickups(self, settings, anchor=audit_anchor)
+        self.keyring = keyring if keyring is not None else KeyRing.from_config(settings)
+        self.settings = settings
 
     def _open(self, busy_timeout_s: float) -> sqlite3.Connection:
         conn = None

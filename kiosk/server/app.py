@@ -30,6 +30,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 
+from kiosk.config import ConfigError, load_hall_settings
+from kiosk.hall.hall_catalogue import public_part
 from kiosk.hall.model import (Appointment, HallRefusal, HallUnavailable, OfflineTicket, Reservation, Ticket,
                               TicketRequest, TicketState, WindowGroupLoad)
 from kiosk.hall.offline_tickets import conflict_zh
@@ -80,8 +82,38 @@ def create_app(hall: HallService, accounts: Accounts, clock: Callable = None, se
     app = FastAPI(title="kiosk-hall", version="1", description=__doc__)
     hub = app.state.push = Hub()
     end_streams_on_shutdown()
-    windows = {w.id: w for w in settings.windows} if settings is not None else {}
-    groups = dict(settings.window_groups) if settings is not None else {}
+    windows: dict = {}                          # (filled by take_settings, again at every reload)
+    groups: dict = {}
+    public: dict = {}                           # the hall's public part, as kiosks take it over (version first)
+
+    def take_settings(new) -> None:
+        """The hall's files read again: the core, the pages and the kiosks follow."""
+        nonlocal settings
+        settings = new
+        if hasattr(hall, "apply_settings") and new is not getattr(hall, "settings", None):
+            hall.apply_settings(new)
+        windows.clear(), windows.update({w.id: w for w in new.windows})
+        groups.clear(), groups.update(new.window_groups)
+        public.clear(), public.update(public_part(new))
+    if settings is not None:
+        take_settings(settings)
+
+    def reload_settings() -> bool:
+        """hall.yaml and catalogue.yaml from disk; True if they changed. ConfigError (naming the
+        file and key) leaves everything as it was."""
+        new = load_hall_settings(settings.directory)
+        if public_part(new)["version"] == public.get("version"):
+            return False
+        take_settings(new)
+        return True
+
+    def follow_reload(event: str, data: dict) -> None:          # another server process reloaded
+        if event == "catalogue" and settings is not None and data.get("version") != public.get("version"):
+            try:
+                reload_settings()
+            except ConfigError as e:
+                log.error("the hall's files changed again and cannot be read: %s", e)
+    hub.observe(follow_reload)
     last_calls: dict[str, dict] = {}            # window id → the number it called last, and when (a sequence)
     call_order = itertools.count(1)
     health_reports: dict[str, dict] = {}        # kiosk id → its devices as it last reported them
@@ -102,6 +134,11 @@ def create_app(hall: HallService, accounts: Accounts, clock: Callable = None, se
             if status >= 500:
                 log.error("%s %s: %s", request.method, request.url.path, error)
             return JSONResponse(body, status_code=status)
+
+    @app.exception_handler(ConfigError)
+    async def bad_config(request: Request, error: ConfigError):
+        return JSONResponse({"error": "config", "detail": str(error), "file": error.file, "key": error.key},
+                            status_code=422)
 
     @app.exception_handler(KeyError)
     async def not_found(request: Request, error: KeyError):
@@ -420,9 +457,31 @@ def create_app(hall: HallService, accounts: Accounts, clock: Callable = None, se
         if who.id != kiosk_id:
             raise HTTPException(403, {"error": "forbidden", "detail": "a kiosk reads its own state only"})
         lock = accounts.kiosk_locks().get(kiosk_id)
-        return {"locked": lock is not None, "reason": lock["reason"] if lock else ""}
+        return {"locked": lock is not None, "reason": lock["reason"] if lock else "",
+                "catalogue_version": public.get("version")}
+
+    @app.get("/v1/catalogue")
+    def catalogue(who: Annotated[Caller, Depends(caller)]) -> dict:
+        """The hall, its departments, window groups, windows and catalogue (nothing secret), with
+        the version a kiosk compares against the one pushed."""
+        if not public:
+            raise HTTPException(404, {"error": "not_found", "detail": "this server has no catalogue"})
+        return public
 
     # ---------------------------------------------------------------- the hall's administrator
+    @app.post("/v1/admin/reload")
+    def reload(who: Staff) -> dict:
+        """The operator changed hall.yaml or catalogue.yaml: every server process and every kiosk
+        takes the new files, without a restart. A file with a mistake is refused (422, naming
+        the file and the key) and the hall goes on as it was."""
+        if settings is None:
+            raise HTTPException(404, {"error": "not_found", "detail": "this server has no configuration files"})
+        changed = reload_settings()
+        if changed:
+            log.warning("hall files reloaded by %s: catalogue version %s", who, public["version"])
+            hub.publish("catalogue", {"version": public["version"]}, public=False)
+        return {"version": public["version"], "changed": changed, "items": len(settings.items)}
+
     @app.get("/v1/admin/kiosks")
     def admin_kiosks(who: Staff) -> list:
         """Every kiosk that has had a token: how many (and how many still work), when made and

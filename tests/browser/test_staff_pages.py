@@ -256,11 +256,28 @@ def test_admin_takes_a_kiosk_out_of_use_and_puts_it_back(staff_browser, live_hal
     wait_until(staff_browser, lambda d: d.find_element(By.CSS_SELECTOR, "[data-kiosk=kiosk-9] [data-lock=on]"),
                what="shown as out of use")
     state = live_hall.get("/v1/kiosks/kiosk-9/state", token).json()
-    assert state == {"locked": True, "reason": "打印机换纸"}
+    assert (state["locked"], state["reason"]) == (True, "打印机换纸")
     wait_until(staff_browser, click("[data-kiosk=kiosk-9] [data-lock=on] button"))
     wait_until(staff_browser, lambda d: d.find_element(By.CSS_SELECTOR, "[data-kiosk=kiosk-9] [data-lock=off]"),
                what="back in use")
     assert live_hall.get("/v1/kiosks/kiosk-9/state", token).json()["locked"] is False
+
+
+def test_admin_reloads_the_halls_files_and_says_which_key_is_wrong(staff_browser, live_hall):
+    catalogue = live_hall.hall.settings.directory / "catalogue.yaml"
+    good = catalogue.read_text(encoding="utf-8")
+    live_hall.accounts.add_staff(STAFF, PASSWORD)
+    staff_browser.get(f"{live_hall.url}/admin")
+    staff_browser.find_element(By.ID, "staff-id").send_keys(STAFF)
+    staff_browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    staff_browser.find_element(By.ID, "login-button").click()
+    wait_until(staff_browser, shows("catalogue-now", "个事项"), what="the catalogue in use")
+    catalogue.write_text(good.replace("department:", "department: [", 1), encoding="utf-8")
+    press(staff_browser, "reload")
+    wait_until(staff_browser, shows("reload-message", "文件有误", "catalogue.yaml", "照旧"), what="the mistake named")
+    catalogue.write_text(good, encoding="utf-8")
+    press(staff_browser, "reload")
+    wait_until(staff_browser, shows("reload-message", "文件没有改动"), what="nothing changed")
 
 
 def test_the_tour_photographs_the_window_and_display_pages(tmp_path):

@@ -296,3 +296,85 @@ def test_appointment_codes_check_in_offline_and_a_code_used_at_two_kiosks_is_fla
         for kiosk in kiosks:
             kiosk.close()
         hall.close()
+
+
+def test_the_operator_reloads_the_catalogue_and_every_kiosk_takes_it_without_a_restart(tmp_path, config_dir):
+    """The operator adds an item to the server's catalogue.yaml and reloads from /admin: a running
+    kiosk lists it by push within 2 s and issues a number for it; a kiosk started later takes it
+    when it connects; a file with a mistake is refused naming the file and the key, and the hall
+    goes on with the catalogue it had."""
+    import requests
+    from kiosk.app import build_core
+    from kiosk.config import HallServer, load_config, load_hall_settings
+    config = load_config().with_devices(ssc_reader=None)          # the kiosk's own files: the shipped ones
+    hall = Hall(tmp_path, load_hall_settings(config_dir))           # the server's: a copy the operator edits
+    hall.start()
+    hall.accounts.add_staff("admin", "a long password")
+    staff = {"Authorization": "Bearer " + requests.post(f"{hall.url}/v1/staff/login", timeout=10, json={
+        "staff_id": "admin", "password": "a long password"}).json()["token"]}
+    cores = []
+
+    def kiosk(number: int):
+        server = HallServer(url=hall.url, token=hall.accounts.create_kiosk_token(f"kiosk-{number}", hall.clock()),
+                            kiosk_number=number)
+        kiosk_config = config.model_copy(update={"kiosk": config.kiosk.model_copy(
+            update={"id": f"kiosk-{number}", "hall_server": server})})
+        cores.append(build_core(kiosk_config, sim=True, out_dir=tmp_path / f"kiosk-{number}", clock=hall.clock))
+        return cores[-1]
+
+    catalogue = config_dir / "catalogue.yaml"
+    shipped = catalogue.read_text(encoding="utf-8")
+    try:
+        running = kiosk(1)
+        assert "SM099" not in running.config.items
+        catalogue.write_text(shipped.replace("      - code: SM002\n", "      - code: SM099\n        name: 社保卡临时挂失\n"
+                                             "        department: rsj\n        kinds: [accept]\n"
+                                             "      - code: SM002\n", 1), encoding="utf-8")
+        reply = requests.post(f"{hall.url}/v1/admin/reload", headers=staff, timeout=10)
+        assert reply.status_code == 200 and reply.json()["changed"], reply.text
+        took = wait_until(lambda: "SM099" in running.config.items, 5, "the running kiosk took the new catalogue")
+        assert took < 2
+        assert [i.code for i in running.catalogue.search("临时挂失")] == ["SM099"]
+        ticket = issue(running.hall, item="SM099")
+        assert ticket.number.startswith("A") and ticket.item_name == "社保卡临时挂失"
+
+        later = kiosk(2)                                       # push is a hint: the connect reads the version
+        wait_until(lambda: "SM099" in later.config.items, 5, "a kiosk started later took it at connect")
+
+        catalogue.write_text(shipped.replace("department: rsj", "department: nowhere", 1), encoding="utf-8")
+        refused = requests.post(f"{hall.url}/v1/admin/reload", headers=staff, timeout=10)
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["file"].endswith("catalogue.yaml") and refused.json()["key"].endswith(".department")
+        assert "SM099" in {i["code"] for c in requests.get(f"{hall.url}/v1/catalogue", timeout=5, headers={
+            "Authorization": f"Bearer {hall.accounts.create_kiosk_token('kiosk-9', hall.clock())}"}).json()[
+            "categories"] for i in c["items"]}
+        kiosk_token = {"Authorization": f"Bearer {hall.accounts.create_kiosk_token('kiosk-8', hall.clock())}"}
+        assert requests.post(f"{hall.url}/v1/admin/reload", headers=kiosk_token, timeout=10).status_code == 403
+        time.sleep(0.5)
+        assert "SM099" in running.config.items and issue(running.hall, item="SM099").number
+    finally:
+        for core in cores:
+            core.stop()
+        hall.close()
+
+
+def test_a_kiosk_on_the_hall_server_hands_out_locker_documents_even_while_the_server_is_gone(tmp_path):
+    """The locker orders and the doors' journal stay in the kiosk's own database, beside its
+    boards: 自助取件 works on a kiosk of a shared hall, and goes on while the server is away."""
+    from kiosk.app import build_core
+    from kiosk.config import HallServer, load_config
+    config = load_config().with_devices(ssc_reader=None)
+    hall = Hall(tmp_path, config.hall_settings())
+    hall.start()
+    server = HallServer(url=hall.url, token=hall.accounts.create_kiosk_token("kiosk-3", hall.clock()), kiosk_number=3)
+    config = config.model_copy(update={"kiosk": config.kiosk.model_copy(update={"id": "kiosk-3", "hall_server": server})})
+    core = build_core(config, sim=True, out_dir=tmp_path / "kiosk", clock=hall.clock)
+    try:
+        assert core.lockers is not None, "自助取件 is off on a kiosk of a shared hall"
+        hall.stop()
+        [door] = core.lockers.by_code(core.simulators.pickup_codes["elder_chen"]).result(timeout=10)
+        assert door.opened, door
+        assert core.lockers.desk.pickups.verify_audit() == []
+    finally:
+        core.stop()
+        hall.close()

@@ -37,7 +37,7 @@
     $("logout").hidden = false;
     if (stopListening) stopListening();
     stopListening = listen("/v1/events", {
-      state: soon, loads: soon, call: soon, window: soon, kiosk_health: soon,
+      state: soon, loads: soon, call: soon, window: soon, kiosk_health: soon, catalogue: reloaded,
       connected: on => {
         $("live").dataset.on = on;
         $("live").replaceChildren(on ? both("● 实时更新", "live") : both("正在重新连接……", "reconnecting…"));
@@ -49,6 +49,26 @@
     refresh();
   }
 
+  // The hall's files were reloaded (here or from another admin page): its windows and groups anew.
+  async function reloaded() {
+    const reply = await api("/v1/hall");
+    if (reply.ok) hall = reply.data;
+    soon();
+  }
+
+  async function reload() {
+    $("reload").disabled = true;
+    const reply = await api("/v1/admin/reload", {method: "POST"});
+    $("reload").disabled = false;
+    if (reply.status === 401 || reply.status === 403) return sessionEnded();
+    if (reply.status === 422) return say($("reload-message"), `文件有误，没有载入，大厅照旧使用原来的配置：${reply.data.detail}`,
+                                         `Not loaded: the file has a mistake; the hall goes on as before. ${reply.data.detail}`, "warn");
+    if (!reply.ok) return say($("reload-message"), "连不上叫号服务器，请稍后再试。", "Cannot reach the hall server. Please try again.", "warn");
+    say($("reload-message"), reply.data.changed ? `已载入：共 ${reply.data.items} 个事项，各自助机马上更新。` : "文件没有改动，配置照旧。",
+        reply.data.changed ? `Loaded: ${reply.data.items} items; every kiosk updates now.` : "The files have not changed.");
+    reloaded();
+  }
+
   function soon() {
     clearTimeout(timer);
     timer = setTimeout(refresh, 150);
@@ -57,9 +77,14 @@
   const when = iso => iso ? iso.replace("T", " ").slice(0, 16) : "—";
 
   async function refresh() {
-    const [loads, tickets, kiosks, conflicts] = await Promise.all(
-      [api("/v1/group-loads"), api("/v1/tickets"), api("/v1/admin/kiosks"), api("/v1/conflicts")]);
+    const [loads, tickets, kiosks, conflicts, catalogue] = await Promise.all(
+      [api("/v1/group-loads"), api("/v1/tickets"), api("/v1/admin/kiosks"), api("/v1/conflicts"), api("/v1/catalogue")]);
     if ([loads, tickets, kiosks, conflicts].some(r => r.status === 401 || r.status === 403)) return sessionEnded();
+    if (catalogue.ok) {
+      const items = catalogue.data.categories.reduce((n, c) => n + c.items.length, 0);
+      $("catalogue-now").replaceChildren(both(`现用配置 ${catalogue.data.version}：${catalogue.data.categories.length} 类 ${items} 个事项，${catalogue.data.windows.length} 个窗口`,
+                                              `in use: ${items} items, ${catalogue.data.windows.length} windows`));
+    }
     if (loads.ok) showGroups(loads.data);
     if (tickets.ok) showWindows(tickets.data);
     if (kiosks.ok) showKiosks(kiosks.data);
@@ -126,6 +151,7 @@
   }
 
   $("logout").addEventListener("click", () => loggedOut());
+  $("reload").addEventListener("click", reload);
   loginForm({form: $("login-form"), staffInput: $("staff-id"), passwordInput: $("password"),
              message: $("login-message"), onLoggedIn: start});
   start();
