@@ -12,7 +12,8 @@ cd "$(dirname "$0")"
 # against libcups2-dev),
 # the libraries Qt needs for offscreen and xcb rendering, the virtual keyboard's libpulse, and
 # PostgreSQL (the hall server's store; the tests start a private cluster of their own), and
-# chromium with its driver (the tests of kiosk-hall's staff pages, tests/browser).
+# chromium with its driver (the tests of kiosk-hall's staff pages, tests/browser), and espeak-ng
+# (the kiosk's offline voice: kiosk/speech).
 APT_PACKAGES=(
   python3-venv python3-dev gcc swig pkg-config
   pcscd vsmartcard-vpcd libpcsclite-dev
@@ -22,6 +23,7 @@ APT_PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libpulse0
   postgresql
   chromium chromium-driver
+  espeak-ng
 )
 
 log() { printf '\033[1m[quickstart]\033[0m %s\n' "$*" >&2; }

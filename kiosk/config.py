@@ -176,12 +176,23 @@ class HallServer(Strict):
     read_timeout_s: float = Field(default=5.0, gt=0, le=60)
 
 
+class VoiceSettings(Strict):
+    """Spoken guidance (kiosk.speech): on by itself in 长辈模式, on the 读给我听 button elsewhere."""
+    enabled: bool = Field(default=True, description="false: the kiosk never speaks (a quiet hall)")
+    rate_wpm: int = Field(default=150, ge=80, le=300, description="speaking speed, words a minute "
+                                                                  "(espeak-ng's own is 175; older citizens hear 140-160 best)")
+    volume: int = Field(default=100, ge=0, le=200, description="espeak-ng's amplitude: 100 normal, 200 loudest")
+
+
 class KioskInfo(Strict):
     id: str = "kiosk-1"
     database: str = "var/hall.sqlite"     # relative paths are relative to the config directory's parent
     hall_server: HallServer | None = None  # a shared hall (kiosk-hall); None: the embedded one in `database`
     idle_timeout_s: int = Field(default=60, ge=15)
     idle_warning_s: int = Field(default=10, ge=3)
+    # 长辈模式 gives more time before the countdown home, and a longer warning to read it.
+    elder_idle_timeout_s: int = Field(default=180, ge=30)
+    elder_idle_warning_s: int = Field(default=30, ge=5)
     orientation: Literal["portrait", "landscape"] = "portrait"
     language: str = Field(default="zh_CN", description="the screens' language at rest: zh_CN, or one with a "
                                                        "catalogue in kiosk/wording/ (en, zh_HK)")
@@ -189,6 +200,7 @@ class KioskInfo(Strict):
     # Hall staff who load the pickup lockers: staff id → hashed PIN (give each a PIN of their own:
     # the PIN says who deposited, opened or took a cell out of service in the locker audit).
     staff_pins: dict[str, str] = Field(default_factory=dict)
+    voice: VoiceSettings = Field(default_factory=VoiceSettings)
 
     @field_validator("language")
     @classmethod

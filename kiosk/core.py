@@ -22,6 +22,7 @@ from drivers.laser.form_pdf import Calibration, draw_calibration
 from kiosk import calibration
 from kiosk.catalogue import Catalogue
 from kiosk.hall.hall_catalogue import take_over
+from kiosk.speech.voice import Voice
 from kiosk.config import KioskConfig, check_pin
 from kiosk.devices import DeviceHealth
 from kiosk.events import (AgentIdentified, Announcer, AppointmentFound, DoorChanged, DoorLeftOpen, AppointmentRefused, AvailabilityChanged, CardFailed, CardRead, CatalogueChanged,
@@ -102,6 +103,7 @@ class KioskCore(Announcer):
             calibration.load(self.state_dir, self.form_printer)
         self.clock = clock
         self.catalogue = Catalogue(config.categories)
+        self.voice = Voice(config.kiosk.voice)     # silent (NullSink) until the screens give it a speaker
         self.session = Session(hall_id=config.hall.id)
         self.form_desk = FormDesk(load_forms(config), self.form_printer, self._form_data)
         self._loop = asyncio.new_event_loop()
@@ -153,6 +155,7 @@ class KioskCore(Announcer):
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._loop_thread.join(timeout=5)
         self.hall.close()
+        self.voice.close()
         for close in self._closers:
             close()
 
@@ -164,7 +167,7 @@ class KioskCore(Announcer):
     def health(self) -> list[DeviceHealth]:
         """Every device, and the hall server's connection when the hall is shared."""
         hall = [self.hall.health()] if hasattr(self.hall, "health") else []
-        return [role.health for role in self.roles] + hall
+        return [role.health for role in self.roles] + hall + [self.voice.health()]
 
     def identity(self) -> dict | None:
         """The citizen identified in this session, masked for the screen (None: anonymous)."""

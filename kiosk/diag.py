@@ -16,6 +16,8 @@
                                  journalled like any opening in the hall database of --config
                                  (actor "technician (kiosk-diag)"); a port in use journals nothing
     kiosk-diag locker audit --verify --json             the hall's locker audit chain, whole or not
+    kiosk-diag say "请 A012 号到 3 号窗口" --wav OUT.wav  what the kiosk would say, as a WAV file
+                                 (prints the words as spoken, the pinyin and the time it took)
 The same health model feeds the in-app technician screen.
 """
 from __future__ import annotations
@@ -183,14 +185,53 @@ def _print_form(p: argparse.ArgumentParser, args) -> int:
     return code
 
 
+def _say(p: argparse.ArgumentParser, args) -> int:
+    """What the kiosk would say for a text: the words as spoken, the pinyin, a WAV to listen to."""
+    import io
+    import time
+    import wave
+    from drivers.speech.espeak import SpeechUnavailable
+    from kiosk.config import ConfigError, VoiceSettings, load_config
+    from kiosk.speech.voice import Voice
+    if not args.files:
+        p.error('say needs the text: kiosk-diag say "请 A012 号到 3 号窗口" --wav OUT.wav')
+    try:
+        settings = load_config(args.config).kiosk.voice
+    except ConfigError:
+        settings = VoiceSettings()          # the defaults: a broken kiosk.yaml must not silence the test
+    voice = Voice(settings.model_copy(update={"enabled": True}))
+    try:
+        started = time.perf_counter()
+        said = voice.utterance(" ".join(args.files))
+        took_ms = (time.perf_counter() - started) * 1000
+    except SpeechUnavailable as e:
+        print(json.dumps({"error": "speech", "message": str(e)}) if args.json else f"Cannot speak: {e}",
+              file=sys.stdout if args.json else sys.stderr)
+        return 1
+    finally:
+        voice.close()
+    with wave.open(io.BytesIO(said.wav)) as w:
+        seconds = w.getnframes() / w.getframerate()
+    if args.wav:
+        Path(args.wav).write_bytes(said.wav)
+    result = {"spoken": said.spoken, "pinyin": said.pinyin, "seconds": round(seconds, 2),
+              "render_ms": round(took_ms, 1), "not_spoken": "".join(said.skipped), "wav": args.wav}
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        for key, value in result.items():
+            print(f"{key:11} {value}")
+    return 0
+
+
 def main(argv=None) -> int:
     from drivers.printer.escpos_cache import use_capabilities_cache
     use_capabilities_cache()
     p = argparse.ArgumentParser(prog="kiosk-diag", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("command", nargs="?", default="devices", choices=["devices", "hash-pin", "read-card", "scan-image", "print-form", "locker"])
+    p.add_argument("command", nargs="?", default="devices", choices=["devices", "hash-pin", "read-card", "scan-image", "print-form", "locker", "say"])
     p.add_argument("files", nargs="*", metavar="FILE",
                    help="scan-image: still images (PNG, JPEG, ...); print-form: the form's name; "
-                        "locker: status | open")
+                        "locker: status | open; say: the text")
     p.add_argument("--sim", action="store_true", help="check the simulators instead of real hardware")
     p.add_argument("--scenario", help="simulator scenario file (with --sim)")
     p.add_argument("--config", help="configuration directory")
@@ -207,12 +248,15 @@ def main(argv=None) -> int:
     p.add_argument("--board", type=int, help="locker: the board's address")
     p.add_argument("--lock", type=int, help="locker open: the lock (1-24 generic, 1-16 Kerong)")
     p.add_argument("--verify", action="store_true", help="locker audit: check the hash chain")
+    p.add_argument("--wav", metavar="OUT", help="say: write the speech to this WAV file")
     args = p.parse_args(argv)
 
     if args.command == "locker":
         return _locker(p, args)
     if args.command == "print-form":
         return _print_form(p, args)
+    if args.command == "say":
+        return _say(p, args)
     if args.files and args.command != "scan-image":
         p.error(f"unexpected arguments: {' '.join(args.files)}")
     if args.command == "scan-image":

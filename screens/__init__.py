@@ -101,6 +101,12 @@ def load_ui(app, core, fullscreen: bool = True, orientation: str | None = None,
     font.setPixelSize(40)
     app.setFont(font)
 
+    from screens.audio_out import speaker
+    sink = speaker()
+    if sink is not None:
+        core.voice.sink = sink
+        core.add_closer(sink.close)
+
     engine = QQmlApplicationEngine()
     viewmodel = KioskViewModel(core, done_return_s=done_return_s, parent=engine)
     viewmodel.quitRequested.connect(on_quit or app.quit)

@@ -53,3 +53,26 @@ def check_screen(name: str) -> Screen:
         return SCREENS[name]
     except KeyError:
         raise UnknownScreen(f"no screen {name!r}; registered: {', '.join(SCREENS)}") from None
+
+
+# What 读给我听 says on a citizen's screen (the view-model says the ticket on "done" and the
+# message itself on "message"). Said in Chinese: the voice is Mandarin.
+PROMPTS: dict[str, str] = {
+    "home": "您好，欢迎来办事。请刷身份证或社保卡，没有带卡也可以直接点“取号”。在微信上预约过的，请点“预约取号”；"
+            "要打印申请表，请点“表单打印”；来拿证件，请点“自助取件”。",
+    "categories": "请选择您要办理的事项属于哪一类。",
+    "items": "请选择您要办理的事项。找不到的话，可以在上面输入事项名称或拼音首字母查找。",
+    "kind": "请选择：办理业务点“受理”，只想问问点“咨询”，来拿证件点“取件”。",
+    "printing": "正在打印您的号票，请稍候。",
+    "checkin": "请把微信预约的二维码对准下方的摄像头，或者刷身份证签到。",
+    "appointments": "这是您今天的预约，请点要签到的那一个。",
+    "appointment": "请核对预约信息，没有问题请点“签到取号”。",
+    "forms": "请选择要打印的表格，表格会用您的证件信息自动填好。",
+    "form": "请核对表格上的信息，没有问题请点“打印”。",
+    "form_printing": "正在打印表格，请稍候。",
+    "form_done": "表格打印好了，请在下方出纸口取表。",
+    "pickup": "请输入短信里的取件码，或者刷身份证取件。",
+    "pickup_opening": "正在打开柜门，请稍候。",
+    "pickup_open": "柜门已经打开，请取走您的证件，再把柜门关好。",
+    "pickup_done": "取件完成，请带好您的证件。",
+}

@@ -26,7 +26,8 @@ from screens.locker_staff import LockerStaffModel
 from screens.i18n import pick
 from screens.idle import IdleWatcher
 from screens.qt_thread import qt_thread
-from screens.registry import SCREENS, check_screen
+from screens.elder import ElderMode
+from screens.registry import PROMPTS, SCREENS, check_screen
 from screens.technician import TechnicianModel
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,9 @@ class KioskViewModel(QObject):
 
         self._idle = IdleWatcher(self.config.kiosk.idle_timeout_s, self.config.kiosk.idle_warning_s, parent=self)
         self._idle.timedOut.connect(self._on_idle_timeout)
+        kiosk = self.config.kiosk
+        self._elder = ElderMode(self._idle, (kiosk.idle_timeout_s, kiosk.idle_warning_s),
+                                (kiosk.elder_idle_timeout_s, kiosk.elder_idle_warning_s), self.readAloud, parent=self)
         self._tech = TechnicianModel(core, lambda: self._language, parent=self)
         self._tech.gestureDone.connect(self._on_gesture)
         self._tech.unlocked.connect(self._on_unlocked)
@@ -122,6 +126,7 @@ class KioskViewModel(QObject):
     printProblem = Property(str, lambda self: self._say(self.visit.print_problem), notify=printProblemChanged)
     mayClose = Property(bool, lambda self: self.may_close, notify=screenChanged)
     idle = Property(QObject, lambda self: self._idle, constant=True)
+    elder = Property(QObject, lambda self: self._elder, constant=True)
     tech = Property(QObject, lambda self: self._tech, constant=True)
     citizen = Property(QObject, lambda self: self._citizen, constant=True)
     appointments = Property(QObject, lambda self: self._appointments, constant=True)
@@ -227,6 +232,10 @@ class KioskViewModel(QObject):
         self._appointments.screen_changed(name)
         log.debug("screen: %s", name)
         self.screenChanged.emit()
+        if name in TECHNICIAN_SCREENS or name == "home" and self.core.identity() is None:
+            self._elder.visit_ended()            # the next citizen (or the technician) starts standard
+        else:
+            self._elder.screen_shown()
 
     @qt_thread
     def _set_screen(self, name: str) -> None:
@@ -393,6 +402,25 @@ class KioskViewModel(QObject):
         log.info("ticket service %s", "available" if availability.available
                  else f"unavailable: {say(availability.reason, 'en')}")
 
+    @Slot()
+    def readAloud(self) -> None:
+        """读给我听: what this screen asks of the citizen (their ticket, on the done screen), said
+        by the voice's own thread; the number goes digit by digit, as the hall calls it."""
+        t = self.visit.ticket
+        if self.screen == "done" and t is not None:
+            text = (f"您的号码是 {t.number}，请到 {t.window_group_name} 等候叫号。"
+                    + (f"您前面还有 {t.people_ahead} 人。" if t.people_ahead else "马上就到您了。"))
+        elif self.screen == "message":
+            text = say(self.visit.message, "zh_CN") if self.visit.message else ""
+        else:
+            text = PROMPTS.get(self.screen, "")
+        self.core.voice.say(text)
+
+    # The 读给我听 button is offered where there is something to read and a voice to read it (on
+    # the Chinese screens only, TopBar.qml: the voice speaks Mandarin).
+    canReadAloud = Property(bool, lambda self: self.core.voice.settings.enabled and (
+        self.screen in PROMPTS or self.screen in ("done", "message")), notify=screenChanged)
+
     @property
     def config(self):
         """The core's, read each time: a hall server's new catalogue replaces it (take_hall_catalogue)."""
@@ -416,6 +444,7 @@ class KioskViewModel(QObject):
         # person's card was read. Nothing of this citizen stays on screen.
         self._citizen.clear()
         self._lockers.identity_changed()
+        self._elder.visit_ended()
         self._watch_idle()
 
     def on_identified(self, event: Identified) -> None:
@@ -427,6 +456,8 @@ class KioskViewModel(QObject):
         self._idle.touch()
         self._citizen.set_identity(identity)
         self._lockers.identity_changed()
+        if not self._technician:             # (a card staff read to deposit a document is not a visit)
+            self._elder.card_read(identity)
         self._watch_idle()
 
     # ---------------------------------------------------------------- technician

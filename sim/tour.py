@@ -143,7 +143,7 @@ def _walk(ui, core, out_dir: Path, probe) -> list[dict]:
     core.simulators.place_id_card("elder_zhang")
     probe.wait_for(w, "identityGreeting", timeout=10)
     shot("identified")
-    for name in ("categoryTile_social", "itemRow_SM003", "kindButton_accept"):
+    for name in ("categoryTile_social", "itemRow_SM001", "kindButton_accept"):
         probe.tap(w, name)
     probe.wait_for(w, "priorityNote", timeout=20)
     number = probe.text_of(probe.find(w, "ticketNumber"))
@@ -151,7 +151,7 @@ def _walk(ui, core, out_dir: Path, probe) -> list[dict]:
     probe.tap(w, "doneTapArea")
     home()
     replace_card("elder_zhang")
-    for name in ("categoryTile_social", "itemRow_SM003", "kindButton_accept"):
+    for name in ("categoryTile_social", "itemRow_SM001", "kindButton_accept"):
         probe.tap(w, name, timeout=10)
     probe.wait_for(w, "reprintNote", timeout=20)
     shot("done_reprint", ticket_number=number)
@@ -276,6 +276,20 @@ def _walk(ui, core, out_dir: Path, probe) -> list[dict]:
         probe.tap(w, "backButton")
         probe.wait_for(w, "techScreen")
     probe.tap(w, "techBackButton")
+    home()
+
+    # 长辈模式 by one tap: bigger text and targets, each screen said aloud; Home ends it.
+    probe.tap(w, "elderButton")
+    shot("home_elder")
+    probe.tap(w, "takeNumberButton")
+    shot("categories_elder")
+    probe.tap(w, "categoryTile_social")
+    probe.wait_for(w, "itemRow_SM001")
+    shot("items_elder")
+    probe.tap(w, "itemRow_SM001")
+    probe.wait_for(w, "kindButton_accept")
+    shot("kind_elder")
+    probe.tap(w, "homeButton")
     home()
 
     # The same kiosk in English.

@@ -11,8 +11,12 @@ Item {
     readonly property int rows: Math.ceil(vm.categories.length / columns)
     readonly property real headWidth: portrait ? width - 2 * Theme.margin : (width - 3 * Theme.margin) / 2
 
+    // Landscape in 长辈模式 is too short for the title and big tiles both: the voice says the title.
+    readonly property bool roomy: portrait || !Theme.elder
+
     Text {
         id: title
+        visible: page.roomy
         x: Theme.margin
         y: page.portrait ? Theme.margin : Theme.spacing + Math.max(0, (searchEntry.height - height) / 2)
         width: page.headWidth
@@ -31,21 +35,31 @@ Item {
         width: page.headWidth
         primary: false
         text: qsTr("搜索事项名称")
-        detail: qsTr("可以输入拼音首字母，例如 sbk 找社保卡")
+        detail: page.roomy ? qsTr("可以输入拼音首字母，例如 sbk 找社保卡") : ""
         fontSize: Theme.fontBody
         onClicked: vm.openSearch()
     }
 
-    Grid {
-        id: tiles
-        y: Math.max(title.y + title.height, searchEntry.y + searchEntry.height) + spacing
-        height: nav.y - spacing - y
+    // The tiles share the room above the navigation bar; where even that is too little for a
+    // tile's words (landscape in 长辈模式, under a citizen's greeting) they keep their size and scroll.
+    Flickable {
+        id: tilesArea
+        y: Math.max(title.visible ? title.y + title.height : 0, searchEntry.y + searchEntry.height) + tiles.spacing
+        height: nav.y - tiles.spacing - y
         x: Theme.margin
         width: parent.width - 2 * Theme.margin
+        contentHeight: tiles.height
+        clip: true
+        boundsBehavior: Flickable.StopAtBounds
+
+    Grid {
+        id: tiles
+        width: parent.width
         columns: page.columns
         spacing: page.portrait ? Theme.spacing : 24     // landscape is short: every pixel to the tiles
         readonly property real tileWidth: (width - (columns - 1) * spacing) / columns
-        readonly property real tileHeight: Math.min(360, (height - (page.rows - 1) * spacing) / Math.max(1, page.rows))
+        readonly property real tileHeight: Math.max(Theme.touchMin, Math.min(360,
+            (tilesArea.height - (page.rows - 1) * spacing) / Math.max(1, page.rows)))
 
         Repeater {
             model: vm.categories
@@ -57,10 +71,11 @@ Item {
                 primary: false
                 text: vm.english && modelData.nameEn ? modelData.nameEn : modelData.name
                 fontSize: vm.english ? Theme.fontBody : Theme.fontLarge
-                detail: qsTr("%n 个事项", "", modelData.count)
+                detail: page.roomy ? qsTr("%n 个事项", "", modelData.count) : ""
                 onClicked: vm.openCategory(modelData.code)
             }
         }
+    }
     }
 
     NavBar {

@@ -36,7 +36,8 @@ Item {
                 horizontalAlignment: Text.AlignHCenter
                 text: page.ticket.number
                 color: Theme.accent
-                font.pixelSize: Theme.fontNumber
+                // 长辈模式: the number a little smaller, so the bigger words around it still fit
+                font.pixelSize: Theme.elder ? 180 : Theme.fontNumber
                 font.bold: true
             }
             Row {
@@ -161,11 +162,12 @@ Item {
             }
             BigButton {
                 objectName: "formsAfterTicketButton"
-                visible: page.ticket.hasForms
+                // (not in landscape 长辈模式, which has no room for it: 表单打印 is on the home screen)
+                visible: page.ticket.hasForms && (page.portrait || !Theme.elder)
                 width: parent.width
                 primary: false
                 text: qsTr("打印这项业务的申请表")
-                detail: qsTr("刷身份证自动填好，省得手写")
+                detail: Theme.elder ? "" : qsTr("刷身份证自动填好，省得手写")
                 onClicked: vm.openForms()
             }
             Text {

@@ -28,6 +28,7 @@ Item {
 
             Column {
                 id: welcome
+                visible: !Theme.elder       // 长辈模式: the voice says the welcome, the room goes to the buttons
                 width: parent.width
                 spacing: 0
                 Text {
@@ -60,7 +61,7 @@ Item {
 
             CardPrompt {
                 width: parent.width
-                pictureScale: home.portrait ? 1.05 : 1.0
+                pictureScale: Theme.elder ? 0.7 : home.portrait ? 1.05 : 1.0
                 visible: vm.ticketAvailable
             }
         }
@@ -91,26 +92,30 @@ Item {
                 objectName: "takeNumberButton"
                 width: parent.width
                 // Landscape has the height of the glass only: with 预约取号, 表单打印 and 自助取件 below, less.
-                height: Math.max(home.portrait ? 260 : (secondary.count > 1 ? 240 : 360), implicitHeight)
+                height: Theme.elder ? implicitHeight
+                        : Math.max(home.portrait ? 260 : (secondary.count > 1 ? 240 : 360), implicitHeight)
                 enabled: vm.ticketAvailable
                 text: qsTr("取号")
                 fontSize: vm.english ? Theme.fontTitle + 16 : Theme.fontHuge
-                detail: qsTr("选择要办的事，打印排队号票")
+                detail: Theme.elder ? "" : qsTr("选择要办的事，打印排队号票")
                 detailSize: Theme.fontBody
                 onClicked: vm.openCategories()
             }
 
             // 预约取号 and 表单打印 side by side: the screen keeps room for the clock and the card prompt.
-            Row {
+            // 长辈模式: their titles alone and big; in portrait one under the other, each the full width.
+            Grid {
                 id: secondary
                 width: parent.width
                 spacing: Theme.spacing
+                readonly property bool stacked: Theme.elder && home.portrait
+                columns: stacked ? 1 : count
                 readonly property int count: 1 + (vm.formsOffered ? 1 : 0) + (vm.lockersOffered ? 1 : 0)
-                readonly property real half: (width - (count - 1) * spacing) / count
+                readonly property real half: stacked ? width : (width - (count - 1) * spacing) / count
                 // Both as tall as the taller one: two buttons of one row, not two sizes.
-                readonly property real buttonHeight: Math.max(home.portrait ? 180 : 160, checkIn.implicitHeight,
-                                                              forms.visible ? forms.implicitHeight : 0,
-                                                              pickup.visible ? pickup.implicitHeight : 0)
+                readonly property real buttonHeight: Theme.elder ? Theme.touchMin
+                    : Math.max(home.portrait ? 180 : 160, checkIn.implicitHeight, forms.visible ? forms.implicitHeight : 0,
+                               pickup.visible ? pickup.implicitHeight : 0)
                 BigButton {
                     id: checkIn
                     objectName: "checkInButton"
@@ -119,9 +124,9 @@ Item {
                     enabled: vm.ticketAvailable
                     primary: false
                     text: qsTr("预约取号")
-                    fontSize: secondary.count > 2 && !home.portrait ? Theme.fontBody
+                    fontSize: secondary.stacked ? Theme.fontLarge : secondary.count > 2 && !home.portrait ? Theme.fontBody
                               : vm.english || secondary.count > 2 ? Theme.fontLarge : Theme.fontTitle
-                    detail: qsTr("在微信上预约过的，扫码或刷卡签到")
+                    detail: Theme.elder ? "" : qsTr("在微信上预约过的，扫码或刷卡签到")
                     detailSize: Theme.fontSmall
                     onClicked: vm.openCheckIn()
                 }
@@ -133,9 +138,9 @@ Item {
                     height: secondary.buttonHeight
                     primary: false
                     text: qsTr("表单打印")
-                    fontSize: secondary.count > 2 && !home.portrait ? Theme.fontBody
+                    fontSize: secondary.stacked ? Theme.fontLarge : secondary.count > 2 && !home.portrait ? Theme.fontBody
                               : vm.english || secondary.count > 2 ? Theme.fontLarge : Theme.fontTitle
-                    detail: qsTr("刷身份证，自动填好申请表")
+                    detail: Theme.elder ? "" : qsTr("刷身份证，自动填好申请表")
                     detailSize: Theme.fontSmall
                     onClicked: vm.openForms()
                 }
@@ -147,9 +152,9 @@ Item {
                     height: secondary.buttonHeight
                     primary: false
                     text: qsTr("自助取件")
-                    fontSize: secondary.count > 2 && !home.portrait ? Theme.fontBody
+                    fontSize: secondary.stacked ? Theme.fontLarge : secondary.count > 2 && !home.portrait ? Theme.fontBody
                               : vm.english || secondary.count > 2 ? Theme.fontLarge : Theme.fontTitle
-                    detail: qsTr("凭短信取件码或刷卡取证件")
+                    detail: Theme.elder ? "" : qsTr("凭短信取件码或刷卡取证件")
                     detailSize: Theme.fontSmall
                     onClicked: vm.openPickup()
                 }

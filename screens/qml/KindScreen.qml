@@ -17,6 +17,17 @@ Item {
 
     // Portrait: one column (item, kinds, materials). Landscape: the item and its materials on the
     // left, the kinds on the right, so everything fits above the navigation bar.
+    // In 长辈模式 the bigger words may not all fit above the navigation bar: then the page scrolls.
+    Flickable {
+        id: area
+        objectName: "kindArea"
+        anchors.top: parent.top
+        anchors.bottom: nav.top
+        width: parent.width
+        contentHeight: Math.max(left.y + left.height, right.y + right.height) + Theme.spacing
+        clip: true
+        boundsBehavior: Flickable.StopAtBounds
+
     Column {
         id: left
         x: Theme.margin; y: Theme.spacing
@@ -66,6 +77,7 @@ Item {
         width: page.columnWidth
         sourceComponent: kinds
     }
+    }
 
     Component {
         id: kinds
@@ -76,7 +88,7 @@ Item {
             readonly property real room: page.height - Theme.navBarHeight - Theme.spacing
                                          - (page.portrait ? 420 : 200) - (banner.visible ? banner.height : 0)
             readonly property real buttonHeight: Math.max(Theme.touchMin + 20,
-                Math.min(200, room / Math.max(1, page.item.kinds.length) - Theme.spacing))
+                Math.min(Theme.elder ? 280 : 200, room / Math.max(1, page.item.kinds.length) - Theme.spacing))
 
             Banner {
                 id: banner
@@ -87,6 +99,7 @@ Item {
             }
             Text {
                 width: parent.width
+                visible: page.portrait || !Theme.elder      // landscape 长辈模式: the voice asks it
                 text: qsTr("请选择取号类型")
                 color: Theme.text
                 font.pixelSize: Theme.fontLarge
@@ -98,11 +111,11 @@ Item {
                     required property var modelData
                     objectName: "kindButton_" + modelData.kind
                     width: kindColumn.width
-                    height: kindColumn.buttonHeight
+                    height: Math.max(kindColumn.buttonHeight, implicitHeight)     // never cut its words
                     enabled: vm.ticketAvailable
                     text: vm.english ? modelData.labelEn : modelData.label
                     fontSize: height >= 190 ? Theme.fontTitle : Theme.fontLarge
-                    detail: page.explanation(modelData.kind)
+                    detail: page.portrait || !Theme.elder ? page.explanation(modelData.kind) : ""
                     detailSize: height >= 190 ? Theme.fontBody - 4 : Theme.fontSmall
                     onClicked: vm.chooseKind(modelData.kind)
                 }
@@ -147,6 +160,7 @@ Item {
     }
 
     NavBar {
+        id: nav
         anchors.bottom: parent.bottom
         width: parent.width
         onBackClicked: vm.back()

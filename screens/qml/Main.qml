@@ -13,6 +13,9 @@ Window {
 
     onClosing: (close) => { close.accepted = vm.mayClose }
 
+    // 长辈模式 scales the whole theme (screens/elder.py).
+    Binding { target: Theme; property: "elder"; value: vm.elder.on }
+
     TopBar {
         id: topBar
         anchors.top: parent.top

@@ -30,17 +30,23 @@ QtObject {
     readonly property color stateFault: "#C62828"
     readonly property color stateAbsent: "#6B7280"
 
-    readonly property int fontSmall: 32
-    readonly property int fontBody: 40
-    readonly property int fontLarge: 52
-    readonly property int fontTitle: 64
-    readonly property int fontHuge: 110
-    readonly property int fontNumber: 240
+    // 长辈模式 (screens/elder.py, bound in Main.qml): text 1.4× and touch targets 1.5×, as the
+    // national age-friendly rules ask (≥ 60 dp targets; ours are 180 px then).
+    property bool elder: false
+    readonly property real textScale: elder ? 1.4 : 1.0
+    readonly property real targetScale: elder ? 1.5 : 1.0
 
-    readonly property int touchMin: 120
+    readonly property int fontSmall: Math.round(32 * textScale)
+    readonly property int fontBody: Math.round(40 * textScale)
+    readonly property int fontLarge: Math.round(52 * textScale)
+    readonly property int fontTitle: Math.round(64 * textScale)
+    readonly property int fontHuge: Math.round(110 * textScale)
+    readonly property int fontNumber: 240          // the ticket number fills the screen already
+
+    readonly property int touchMin: Math.round(120 * targetScale)
     readonly property int radius: 24
     readonly property int margin: 48
     readonly property int spacing: 32
-    readonly property int topBarHeight: 150
+    readonly property int topBarHeight: elder ? 200 : 150
     readonly property int navBarHeight: 180
 }

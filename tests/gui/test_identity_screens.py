@@ -111,6 +111,7 @@ def test_home_and_the_idle_timeout_forget_the_citizen(start_kiosk):
 
     replace_id_card(core, "elder_zhang")
     wait_until(lambda: greeting(w), timeout=5, what="the greeting again")
+    tap(w, "elderButton")                         # 标准模式: the short countdown (长辈模式 gives 3 minutes)
     tap(w, "categoryTile_social")
     wait_for(w, "homeScreen", timeout=6)          # nobody touches the screen: back home
     assert find(w, "identityGreeting") is None and core.identity() is None

@@ -45,10 +45,10 @@ def test_a_citizen_who_stops_waiting_leaves_a_spoiled_number_for_the_technician(
 
 
 def quick_idle_config():
-    """The demo kiosk with a 3 s idle timeout, so a test can watch a citizen walk away."""
+    """The demo kiosk with a 3 s idle timeout (长辈模式's too), so a test can watch a citizen walk away."""
     config = load_config()
-    return config.model_copy(update={"kiosk": config.kiosk.model_copy(update={"idle_timeout_s": 3,
-                                                                             "idle_warning_s": 1})})
+    return config.model_copy(update={"kiosk": config.kiosk.model_copy(update={
+        "idle_timeout_s": 3, "idle_warning_s": 1, "elder_idle_timeout_s": 3, "elder_idle_warning_s": 1})})
 
 
 def test_a_citizen_who_walks_away_from_a_torn_ticket_spoils_it_by_the_idle_timeout(start_kiosk, qapp):

@@ -1,0 +1,47 @@
+"""长辈模式 on the real screens: one tap makes the text 1.4× and the targets 1.5× bigger, gives
+three minutes before the countdown home, and says each screen aloud; a 70-year-old's card turns
+it on by itself, 标准模式 turns it off in one tap, and the next citizen starts standard."""
+from __future__ import annotations
+
+import pytest
+
+from screens.probe import find, tap, text_of, wait_for, wait_until
+
+pytestmark = pytest.mark.gui
+
+
+def said(core, count: int) -> str:
+    wait_until(lambda: len(core.voice.sink.played) >= count, timeout=5, what="the voice")
+    return core.voice.last_said.spoken
+
+
+def test_one_tap_makes_everything_bigger_slower_and_spoken(start_kiosk):
+    ui, core = start_kiosk()
+    w = ui.window
+    assert text_of(find(w, "elderButton").childItems()[0]) == "长辈模式"
+    assert ui.viewmodel.property("elder").property("on") is False
+    top = find(w, "readAloudButton").height()
+    tap(w, "elderButton")
+    assert ui.viewmodel.property("elder").property("on") is True
+    assert "欢迎来办事" in said(core, 1)                       # the home screen, said at once
+    assert find(w, "readAloudButton").height() >= top * 1.3
+    assert text_of(find(w, "elderButton").childItems()[0]) == "标准模式"
+    tap(w, "takeNumberButton")
+    wait_for(w, "categoryScreen")
+    assert "哪一类" in said(core, 2)                           # each screen says what it asks
+    assert ui.viewmodel.idle.timeout_s == 180 and ui.viewmodel.idle.warning_s == 30
+    tap(w, "elderButton")                                       # one tap back, from any screen
+    assert ui.viewmodel.property("elder").property("on") is False
+    assert ui.viewmodel.idle.timeout_s == core.config.kiosk.idle_timeout_s
+
+
+def test_a_seventy_year_olds_card_turns_it_on_and_the_next_citizen_starts_standard(start_kiosk):
+    ui, core = start_kiosk()
+    w = ui.window
+    core.simulators.place_id_card("elder_zhang")
+    wait_until(lambda: ui.viewmodel.property("elder").property("on"), timeout=5, what="长辈模式 by the card")
+    wait_for(w, "categoryScreen")
+    assert find(w, "elderButton") is not None                   # the way back is right there
+    tap(w, "homeButton")                                        # Home ends the visit and forgets the card
+    wait_until(lambda: not ui.viewmodel.property("elder").property("on"), timeout=5,
+               what="the standard mode for the next citizen")
