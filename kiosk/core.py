@@ -70,6 +70,10 @@ def citizen_printer_notice(printer: DeviceHealth) -> Sentence:
     return Sentence("取号机暂时不能出票")
 
 
+async def _false() -> bool:
+    return False
+
+
 def _appointment_event(found: Future, seen_at: float) -> Event:
     if found.cancelled():
         return AppointmentRefused(None)
@@ -231,6 +235,8 @@ class KioskCore(Announcer):
     def on_door_left_open(self, event: DoorLeftOpen) -> None:
         if self.lockers is not None:
             self.lockers.door_left_open(event)
+            # Said aloud whatever the mode: whoever walked off may still be within earshot.
+            self.voice.say("柜门还开着，请取走证件后把柜门关好。")
 
     def on_code_seen(self, event: CodeSeen) -> None:
         if not self.camera.scanning:      # decoded just as the scan screen closed
@@ -260,6 +266,12 @@ class KioskCore(Announcer):
         known = [self._loads[g] for g in serving_groups(item.department, self.config.window_groups)
                  if g in self._loads] if item else []
         return min(known, key=lambda load: load[1]) if known else None
+
+    def ask_for_help(self) -> Future:
+        """请工作人员帮忙: page the window staff when the hall is shared (off the Qt thread); the
+        future says whether the page went out (False: no hall server, or it cannot be reached)."""
+        page = getattr(self.hall, "ask_for_help", None)
+        return asyncio.run_coroutine_threadsafe(asyncio.to_thread(page) if page else _false(), self._loop)
 
     def take_hall_catalogue(self, part: dict) -> None:
         """The hall server's catalogue and windows from now on (kiosk.hall.hall_catalogue), taken

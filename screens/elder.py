@@ -16,8 +16,13 @@ from PySide6.QtCore import Property, QObject, Signal, Slot
 log = logging.getLogger(__name__)
 
 
+HELP_SAID = "请稍候，工作人员马上过来帮您。"
+
+
 class ElderMode(QObject):
     changed = Signal()
+    helpChanged = Signal()
+    _answered = Signal(str)           # from the flow thread: queued onto this object's (the Qt) thread
 
     def __init__(self, idle, standard: tuple[float, float], elder: tuple[float, float],
                  read_aloud: Callable[[], None], parent: QObject | None = None):
@@ -25,12 +30,41 @@ class ElderMode(QObject):
         self._idle, self._standard, self._elder, self._read_aloud = idle, standard, elder, read_aloud
         self._on = False
         self._by_card = False
+        self._help = ""            # "" | "asked" (on its way) | "paged" (the windows were told) | "local"
+        self.ask_hall: Callable[[], object] = lambda: None      # set by the view-model: core.ask_for_help
+        self.say: Callable[[str], None] = lambda text: None
+        self._answered.connect(self._set_help)
 
     def _get_on(self) -> bool:
         return self._on
 
     on = Property(bool, _get_on, notify=changed)
     byCard = Property(bool, lambda self: self._by_card, notify=changed)
+
+    help = Property(str, lambda self: self._help, notify=helpChanged)
+
+    @Slot()
+    def askForHelp(self) -> None:
+        """请工作人员帮忙: a big message for the staff to see, said aloud, and the windows paged
+        when the kiosk is on a hall server."""
+        self._help = "asked"
+        self.helpChanged.emit()
+        self.say(HELP_SAID)
+        future = self.ask_hall()
+        if future is not None:
+            future.add_done_callback(lambda f: self._answered.emit(
+                "paged" if not f.cancelled() and f.exception() is None and f.result() else "local"))
+
+    @Slot(str)
+    def _set_help(self, state: str) -> None:
+        if self._help:                    # (not if the citizen already dismissed it)
+            self._help = state
+            self.helpChanged.emit()
+
+    @Slot()
+    def dismissHelp(self) -> None:
+        self._help = ""
+        self.helpChanged.emit()
 
     @Slot()
     def toggle(self) -> None:
@@ -42,6 +76,8 @@ class ElderMode(QObject):
             self._set(True, by_card=True)
 
     def visit_ended(self) -> None:
+        if self._help:
+            self.dismissHelp()
         if self._on:
             self._set(False, by_card=False)
 

@@ -76,3 +76,7 @@ PROMPTS: dict[str, str] = {
     "pickup_open": "柜门已经打开，请取走您的证件，再把柜门关好。",
     "pickup_done": "取件完成，请带好您的证件。",
 }
+
+# Said as they appear in every mode, not only in 长辈模式: a document to take from the printer
+# or from an open locker door is easy to miss on the screen.
+SPOKEN_ALWAYS = ("form_done", "pickup_open")

@@ -27,7 +27,7 @@ from screens.i18n import pick
 from screens.idle import IdleWatcher
 from screens.qt_thread import qt_thread
 from screens.elder import ElderMode
-from screens.registry import PROMPTS, SCREENS, check_screen
+from screens.registry import PROMPTS, SCREENS, SPOKEN_ALWAYS, check_screen
 from screens.technician import TechnicianModel
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,7 @@ class KioskViewModel(QObject):
         kiosk = self.config.kiosk
         self._elder = ElderMode(self._idle, (kiosk.idle_timeout_s, kiosk.idle_warning_s),
                                 (kiosk.elder_idle_timeout_s, kiosk.elder_idle_warning_s), self.readAloud, parent=self)
+        self._elder.ask_hall, self._elder.say = core.ask_for_help, core.voice.say
         self._tech = TechnicianModel(core, lambda: self._language, parent=self)
         self._tech.gestureDone.connect(self._on_gesture)
         self._tech.unlocked.connect(self._on_unlocked)
@@ -234,6 +235,8 @@ class KioskViewModel(QObject):
         self.screenChanged.emit()
         if name in TECHNICIAN_SCREENS or name == "home" and self.core.identity() is None:
             self._elder.visit_ended()            # the next citizen (or the technician) starts standard
+        elif name in SPOKEN_ALWAYS and not self._elder.on:
+            self.readAloud()                     # 请取表, the open door: said in every mode
         else:
             self._elder.screen_shown()
 

@@ -103,20 +103,27 @@ def _walk(ui, core, out_dir: Path, probe) -> list[dict]:
         probe.settle(700)            # the reader looks every 0.5 s: let it see the empty pad
         core.simulators.place_id_card(citizen)
 
+    def to_kind(tag: str = "", on_items=lambda: None) -> None:
+        """Home → categories → 社会民生类 → SM001's kinds, a picture of each."""
+        probe.tap(w, "takeNumberButton")
+        shot("categories" + tag)
+        probe.tap(w, "categoryTile_social")
+        probe.wait_for(w, "itemRow_SM001")
+        shot("items" + tag)
+        on_items()
+        probe.tap(w, "itemRow_SM001")
+        probe.wait_for(w, "kindButton_accept")
+        shot("kind" + tag)
+
+    def search_sbk() -> None:
+        probe.tap(w, "searchField")
+        probe.type_on_keyboard(w, "sbk")
+        probe.wait_until(lambda: vm.searchText == "sbk", what="search for sbk")
+        shot("search_sbk", 600)
+
     # The citizen's journey without a card, with a search on the way.
     shot("home_card_prompt", 600)
-    probe.tap(w, "takeNumberButton")
-    shot("categories")
-    probe.tap(w, "categoryTile_social")
-    probe.wait_for(w, "itemRow_SM001")
-    shot("items")
-    probe.tap(w, "searchField")
-    probe.type_on_keyboard(w, "sbk")
-    probe.wait_until(lambda: vm.searchText == "sbk", what="search for sbk")
-    shot("search_sbk", 600)
-    probe.tap(w, "itemRow_SM001")
-    probe.wait_for(w, "kindButton_accept")
-    shot("kind")
+    to_kind(on_items=search_sbk)
     probe.tap(w, "kindButton_accept")
     shot("printing", 0)              # the answer cannot arrive before the event loop runs again
     number = probe.text_of(probe.wait_for(w, "ticketNumber", timeout=20))
@@ -281,26 +288,18 @@ def _walk(ui, core, out_dir: Path, probe) -> list[dict]:
     # 长辈模式 by one tap: bigger text and targets, each screen said aloud; Home ends it.
     probe.tap(w, "elderButton")
     shot("home_elder")
-    probe.tap(w, "takeNumberButton")
-    shot("categories_elder")
-    probe.tap(w, "categoryTile_social")
-    probe.wait_for(w, "itemRow_SM001")
-    shot("items_elder")
-    probe.tap(w, "itemRow_SM001")
-    probe.wait_for(w, "kindButton_accept")
-    shot("kind_elder")
+    probe.tap(w, "helpButton")
+    probe.wait_until(lambda: vm.elder.help == "local", what="请工作人员帮忙 answered")
+    shot("help_elder")
+    probe.tap(w, "helpDoneButton")
+    to_kind("_elder")
     probe.tap(w, "homeButton")
     home()
 
     # The same kiosk in English.
     probe.tap(w, "languageButton")
     shot("home_en")
-    probe.tap(w, "takeNumberButton")
-    shot("categories_en")
-    probe.tap(w, "categoryTile_social")
-    probe.tap(w, "itemRow_SM001")
-    probe.wait_for(w, "kindButton_accept")
-    shot("kind_en")
+    to_kind("_en")
     probe.tap(w, "homeButton")
     home()
     return entries

@@ -106,6 +106,10 @@ class HttpHall(KioskHall):
         self._call("POST", f"/v1/kiosks/{kiosk_id}/health", {"devices": [
             {"role": h.role, "name": h.name, "state": h.state, "reason_zh": str(h.reason)} for h in devices]}, tries=1)
 
+    def ask_for_help(self, kiosk_id: str) -> None:
+        """Page the hall's staff: a citizen at this kiosk needs someone (请工作人员帮忙)."""
+        self._call("POST", f"/v1/kiosks/{kiosk_id}/help", tries=1)
+
     def catalogue(self) -> dict:
         """The hall's public settings and their version (kiosk.hall.hall_catalogue)."""
         return self._call("GET", "/v1/catalogue", tries=1)

@@ -317,6 +317,15 @@ class OfflineHall(KioskHall):
                              (state, reservation_id, *allowed))
 
     # ---------------------------------------------------------------- the kiosk's health, for /admin
+    def ask_for_help(self) -> bool:
+        """Page the staff through the hall server; False when it cannot be reached."""
+        try:
+            self.server.ask_for_help(self.kiosk_id)
+            return True
+        except Exception as e:       # best effort: the kiosk's own big message stands anyway
+            log.warning("could not page the staff: %s: %s", type(e).__name__, e)
+            return False
+
     def apply_settings(self, settings: HallSettings) -> None:
         """The hall server's catalogue and windows, from now on, for numbers issued offline too
         (the appointment keys stay the kiosk's own)."""

@@ -460,6 +460,15 @@ def create_app(hall: HallService, accounts: Accounts, clock: Callable = None, se
         return {"locked": lock is not None, "reason": lock["reason"] if lock else "",
                 "catalogue_version": public.get("version")}
 
+    @app.post("/v1/kiosks/{kiosk_id}/help", status_code=204)
+    def kiosk_help(kiosk_id: str, who: Kiosk) -> Response:
+        """A citizen at this kiosk pressed 请工作人员帮忙 (长辈模式): every window page and /admin
+        shows which kiosk, until a member of staff says they are going."""
+        if who.id != kiosk_id:
+            raise HTTPException(403, {"error": "forbidden", "detail": "a kiosk asks for help for itself only"})
+        hub.publish("help", {"kiosk_id": kiosk_id, "at": clock().isoformat(timespec="seconds")}, public=False)
+        return Response(status_code=204)
+
     @app.get("/v1/catalogue")
     def catalogue(who: Annotated[Caller, Depends(caller)]) -> dict:
         """The hall, its departments, window groups, windows and catalogue (nothing secret), with

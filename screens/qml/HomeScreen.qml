@@ -160,7 +160,16 @@ Item {
                 }
             }
 
+            BigButton {
+                objectName: "helpButton"
+                visible: Theme.elder
+                width: parent.width
+                primary: false
+                text: qsTr("请工作人员帮忙")
+                onClicked: vm.elder.askForHelp()
+            }
             Text {
+                visible: !Theme.elder
                 width: parent.width
                 horizontalAlignment: Text.AlignHCenter
                 wrapMode: Text.Wrap

@@ -44,5 +44,6 @@ Window {
         anchors.horizontalCenter: parent.horizontalCenter
     }
 
+    HelpOverlay { anchors.fill: parent }
     IdleOverlay { anchors.fill: parent }
 }

@@ -17,7 +17,7 @@ QtObject {
     readonly property color textSecondary: "#4A5361"
     readonly property color line: "#CED6E2"
     readonly property color disabled: "#C3CAD4"
-    readonly property color textOnDisabled: "#5E6673"
+    readonly property color textOnDisabled: "#3F4652"     // 5.8:1 on `disabled`: readable, as 长辈模式 asks (≥ 4.5:1)
 
     // Problems are said calmly: warm amber, never alarm red, for anything a citizen sees.
     readonly property color noticeBackground: "#FFF5E1"
@@ -48,5 +48,5 @@ QtObject {
     readonly property int margin: 48
     readonly property int spacing: 32
     readonly property int topBarHeight: elder ? 200 : 150
-    readonly property int navBarHeight: 180
+    readonly property int navBarHeight: elder ? 200 : 180
 }

@@ -287,3 +287,11 @@ def test_the_tour_photographs_the_window_and_display_pages(tmp_path):
     for name in ("window", "display"):
         with Image.open(files[name]) as image:
             assert image.size == (1920, 1080) and len(image.getcolors(1 << 16) or range(300)) > 20, name
+
+
+def test_a_kiosk_asking_for_help_is_shown_on_the_window_page(staff_browser, live_hall):
+    open_window(staff_browser, live_hall)
+    from kiosk.hall.http_hall import HttpHall
+    HttpHall(live_hall.url, live_hall.kiosk_token("kiosk-3")).ask_for_help("kiosk-3")
+    wait_until(staff_browser, shows("help-message", "自助机 kiosk-3", "需要帮助", "kiosk-3 needs help"),
+               what="the help request on the window page")

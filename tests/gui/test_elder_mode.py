@@ -45,3 +45,19 @@ def test_a_seventy_year_olds_card_turns_it_on_and_the_next_citizen_starts_standa
     tap(w, "homeButton")                                        # Home ends the visit and forgets the card
     wait_until(lambda: not ui.viewmodel.property("elder").property("on"), timeout=5,
                what="the standard mode for the next citizen")
+
+
+def test_asking_for_help_shows_staff_a_big_message_until_someone_comes(start_kiosk):
+    """请工作人员帮忙: big enough to read across the hall, said aloud, and (with no hall server to
+    page) the citizen told they can also go to the desk."""
+    ui, core = start_kiosk()
+    w = ui.window
+    tap(w, "elderButton")
+    assert find(w, "helpOverlay") is None
+    tap(w, "helpButton")
+    wait_for(w, "helpOverlay")
+    assert text_of(find(w, "helpText")) == "这位市民需要帮助"
+    wait_until(lambda: "咨询台" in text_of(find(w, "helpStatus")), timeout=5, what="no hall server to page")
+    assert "工作人员马上过来" in said(core, 2)
+    tap(w, "helpDoneButton")
+    assert find(w, "helpOverlay") is None

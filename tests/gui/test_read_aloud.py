@@ -9,8 +9,9 @@ import wave
 
 import pytest
 
+from kiosk.config import load_config
 from kiosk.speech.spoken import spoken
-from screens.probe import find, tap, wait_for
+from screens.probe import find, tap, wait_for, wait_until
 
 pytestmark = pytest.mark.gui
 
@@ -51,3 +52,22 @@ def test_the_technician_sees_that_a_kiosk_without_speakers_is_silent(start_kiosk
     voice = next(h for h in core.health() if h.role == "voice")
     assert voice.state == "warning" and "不出声" in str(voice.reason.text)
     assert find(ui.window, "readAloudButton") is not None
+
+
+def test_an_open_locker_door_is_said_in_every_mode_and_so_is_one_left_open(start_kiosk):
+    """The door to take the document from, said as it opens (not only in 长辈模式); and a door
+    left open past the alert time, said to whoever may still be near."""
+    config = load_config()
+    bus = next(name for name, s in config.devices.items() if getattr(s, "door_open_alert_s", None))
+    config = config.with_devices(**{bus: config.devices[bus].model_copy(update={"door_open_alert_s": 1.0})})
+    ui, core = start_kiosk(config=config)
+    w = ui.window
+    tap(w, "pickupButton")
+    wait_for(w, "pickupScreen")
+    for digit in core.simulators.pickup_codes["elder_chen"]:
+        tap(w, f"pickupKey_{digit}")
+    tap(w, "pickupKey_取件")
+    wait_for(w, "pickupOpenScreen", timeout=10)
+    wait_until(lambda: core.voice.last_said and "柜门已经打开" in core.voice.last_said.spoken, timeout=5,
+               what="the open door said")
+    wait_until(lambda: "柜门还开着" in core.voice.last_said.spoken, timeout=8, what="the door left open said")

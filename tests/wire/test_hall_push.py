@@ -295,3 +295,16 @@ def test_a_kiosk_reports_its_devices_and_admin_lists_it_with_its_tokens(live_hal
     assert listed["kiosk-2"]["health"]["devices"][1]["reason_zh"] == ""
     assert listed["kiosk-5"]["active_tokens"] == 0 and listed["kiosk-5"]["revoked_at"].startswith("2026-11-23T10:00")
     assert listed["kiosk-5"]["health"] is None
+
+
+def test_a_kiosk_asking_for_help_reaches_every_staff_stream_and_only_for_itself(live_hall):
+    staff = live_hall.staff_token()
+    stream = EventStream(f"{live_hall.url}/v1/events", staff)
+    try:
+        stream.next("state")
+        HttpHall(live_hall.url, live_hall.kiosk_token("kiosk-3")).ask_for_help("kiosk-3")
+        assert stream.next("help")["kiosk_id"] == "kiosk-3"
+        other = live_hall.post("/v1/kiosks/kiosk-3/help", live_hall.kiosk_token("kiosk-4"))
+        assert other.status_code == 403
+    finally:
+        stream.reply.close()

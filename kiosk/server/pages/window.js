@@ -73,6 +73,8 @@
       loads: refreshSoon,
       call: event => { if (event.window_id === windowId) refreshSoon(); },
       window: event => { if (event.window_id === windowId) refreshSoon(); },
+      help: event => say($("help-message"), `自助机 ${event.kiosk_id} 有市民需要帮助，请过去看看（${event.at.slice(11, 16)}）`,
+                         `A citizen at kiosk ${event.kiosk_id} needs help (${event.at.slice(11, 16)})`, "warn"),
       connected: on => {
         $("live").dataset.on = on;
         $("live").replaceChildren(on ? both("● 实时更新", "live") : both("正在重新连接……", "reconnecting…"));
