@@ -103,15 +103,15 @@ Item {
             }
 
             // 预约取号 and 表单打印 side by side: the screen keeps room for the clock and the card prompt.
-            // 长辈模式: their titles alone and big; in portrait one under the other, each the full width.
+            // 长辈模式: their titles alone and big; in portrait two to a row.
             Grid {
                 id: secondary
                 width: parent.width
                 spacing: Theme.spacing
                 readonly property bool stacked: Theme.elder && home.portrait
-                columns: stacked ? 1 : count
+                columns: stacked ? Math.min(2, count) : count
                 readonly property int count: 1 + (vm.formsOffered ? 1 : 0) + (vm.lockersOffered ? 1 : 0)
-                readonly property real half: stacked ? width : (width - (count - 1) * spacing) / count
+                readonly property real half: (width - (columns - 1) * spacing) / columns
                 // Both as tall as the taller one: two buttons of one row, not two sizes.
                 readonly property real buttonHeight: Theme.elder ? Theme.touchMin
                     : Math.max(home.portrait ? 180 : 160, checkIn.implicitHeight, forms.visible ? forms.implicitHeight : 0,
