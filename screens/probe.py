@@ -54,9 +54,27 @@ def tap(window, target: str | QQuickItem, timeout: float = 5.0) -> QQuickItem:
     """Press and release at the centre of the item: by objectName (waiting up to `timeout`
     for it to appear, as a citizen waits for the next screen) or the item itself."""
     item = wait_for(window, target, timeout) if isinstance(target, str) else target
+    scroll_into_view(item)
     QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, settled_centre(item))
     settle()
     return item
+
+
+def scroll_into_view(item: QQuickItem) -> None:
+    """As a citizen scrolls a page (长辈模式's kinds, a long list) until the button shows: an item
+    inside a scrolling Flickable is brought into its visible part before the tap."""
+    parent = item.parentItem()
+    while parent is not None:
+        content_height = parent.property("contentHeight")
+        if content_height is not None and content_height > parent.height() + 1 and parent.property("contentY") is not None:
+            top = item.mapToItem(parent.property("contentItem"), QPointF(0, 0)).y()
+            view = parent.property("contentY")
+            if top < view or top + item.height() > view + parent.height():
+                wanted = min(max(0.0, top + item.height() - parent.height()), max(0.0, content_height - parent.height()))
+                parent.setProperty("contentY", min(top, wanted) if top < view else wanted)
+                spin(30)
+            return
+        parent = parent.parentItem()
 
 
 def settled_centre(item: QQuickItem, timeout: float = 2.0) -> QPoint:

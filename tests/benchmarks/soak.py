@@ -505,7 +505,9 @@ class Soak:
 
         config = load_config()
         config = config.model_copy(update={"kiosk": config.kiosk.model_copy(update={
-            "idle_timeout_s": self.s.idle_timeout_s, "idle_warning_s": self.s.idle_warning_s})})
+            "idle_timeout_s": self.s.idle_timeout_s, "idle_warning_s": self.s.idle_warning_s,
+            # 长辈模式 (an elder's card turns it on) counts down the same accelerated time here
+            "elder_idle_timeout_s": self.s.idle_timeout_s, "elder_idle_warning_s": self.s.idle_warning_s})})
         self.clock, hall_start = opening_day_clock(config, self.s.minutes)
         self.core = build_core(config, sim=True, out_dir=self.out / "kiosk", clock=self.clock)
         self.sims = self.core.simulators
