@@ -289,9 +289,15 @@ def test_the_tour_photographs_the_window_and_display_pages(tmp_path):
             assert image.size == (1920, 1080) and len(image.getcolors(1 << 16) or range(300)) > 20, name
 
 
-def test_a_kiosk_asking_for_help_is_shown_on_the_window_page(staff_browser, live_hall):
-    open_window(staff_browser, live_hall)
+def test_a_kiosk_asking_for_help_is_shown_on_the_window_page_and_admin(staff_browser, live_hall):
     from kiosk.hall.http_hall import HttpHall
-    HttpHall(live_hall.url, live_hall.kiosk_token("kiosk-3")).ask_for_help("kiosk-3")
+    open_window(staff_browser, live_hall)
+    kiosk = HttpHall(live_hall.url, live_hall.kiosk_token("kiosk-3"))
+    kiosk.ask_for_help("kiosk-3")
     wait_until(staff_browser, shows("help-message", "自助机 kiosk-3", "需要帮助", "kiosk-3 needs help"),
                what="the help request on the window page")
+    staff_browser.get(f"{live_hall.url}/admin")        # (the window page's login carries over)
+    wait_until(staff_browser, lambda d: d.find_element(By.ID, "live").get_attribute("data-on") == "true",
+               what="the admin page's live stream")
+    kiosk.ask_for_help("kiosk-3")
+    wait_until(staff_browser, shows("help-message", "自助机 kiosk-3", "请派人过去"), what="the help request on /admin")

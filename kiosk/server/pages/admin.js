@@ -38,6 +38,8 @@
     if (stopListening) stopListening();
     stopListening = listen("/v1/events", {
       state: soon, loads: soon, call: soon, window: soon, kiosk_health: soon, catalogue: reloaded,
+      help: event => say($("help-message"), `自助机 ${event.kiosk_id} 有市民需要帮助，请派人过去（${event.at.slice(11, 16)}）`,
+                         `A citizen at kiosk ${event.kiosk_id} needs help (${event.at.slice(11, 16)})`, "warn"),
       connected: on => {
         $("live").dataset.on = on;
         $("live").replaceChildren(on ? both("● 实时更新", "live") : both("正在重新连接……", "reconnecting…"));
