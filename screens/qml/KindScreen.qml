@@ -159,6 +159,24 @@ Item {
         }
     }
 
+    // Said where the page goes on below the glass, so nobody misses the materials to bring.
+    Rectangle {
+        objectName: "moreBelow"
+        visible: area.contentHeight > area.height + 1 && !area.atYEnd
+        anchors.bottom: nav.top
+        width: parent.width
+        height: moreText.implicitHeight + Theme.spacing
+        color: Theme.accentSoft
+        Text {
+            id: moreText
+            anchors.centerIn: parent
+            text: qsTr("下面还有内容，请用手指向上滑动查看")
+            color: Theme.accent
+            font.pixelSize: Theme.fontSmall
+            font.bold: true
+        }
+    }
+
     NavBar {
         id: nav
         anchors.bottom: parent.bottom

@@ -61,3 +61,17 @@ def test_asking_for_help_shows_staff_a_big_message_until_someone_comes(start_kio
     assert "工作人员马上过来" in said(core, 2)
     tap(w, "helpDoneButton")
     assert find(w, "helpOverlay") is None
+
+
+def test_a_page_that_goes_on_below_the_glass_says_so_until_it_is_scrolled(start_kiosk):
+    ui, core = start_kiosk()
+    w = ui.window
+    tap(w, "elderButton")
+    tap(w, "takeNumberButton")
+    tap(w, "categoryTile_social")
+    tap(w, "itemRow_SM001")
+    wait_for(w, "kindScreen")
+    assert text_of(wait_for(w, "moreBelow").childItems()[0]) == "下面还有内容，请用手指向上滑动查看"
+    area = find(w, "kindArea")
+    area.setProperty("contentY", area.property("contentHeight") - area.height())   # the citizen slides up
+    wait_until(lambda: find(w, "moreBelow") is None, timeout=3, what="the hint gone at the end of the page")
