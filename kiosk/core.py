@@ -70,10 +70,6 @@ def citizen_printer_notice(printer: DeviceHealth) -> Sentence:
     return Sentence("取号机暂时不能出票")
 
 
-async def _false() -> bool:
-    return False
-
-
 def _appointment_event(found: Future, seen_at: float) -> Event:
     if found.cancelled():
         return AppointmentRefused(None)
@@ -271,7 +267,11 @@ class KioskCore(Announcer):
         """请工作人员帮忙: page the window staff when the hall is shared (off the Qt thread); the
         future says whether the page went out (False: no hall server, or it cannot be reached)."""
         page = getattr(self.hall, "ask_for_help", None)
-        return asyncio.run_coroutine_threadsafe(asyncio.to_thread(page) if page else _false(), self._loop)
+        if page is not None:
+            return asyncio.run_coroutine_threadsafe(asyncio.to_thread(page), self._loop)
+        nobody = Future()
+        nobody.set_result(False)
+        return nobody
 
     def take_hall_catalogue(self, part: dict) -> None:
         """The hall server's catalogue and windows from now on (kiosk.hall.hall_catalogue), taken
@@ -282,7 +282,7 @@ class KioskCore(Announcer):
         catalogue.prepare()                     # the search index, built here rather than at a keystroke
         self.config, self.catalogue, self.flow_context.config = config, catalogue, config
         if hasattr(self.hall, "apply_settings"):
-            self.hall.apply_settings(take_over(self.hall.settings, part))
+            self.hall.apply_settings(config.hall_settings())
         self._emit(CatalogueChanged(part["version"]))
 
     def set_hall_lock(self, locked: bool, reason: str = "") -> None:

@@ -9,6 +9,7 @@ starts in the standard mode.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future
 from typing import Callable
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
@@ -25,22 +26,17 @@ class ElderMode(QObject):
     _answered = Signal(str)           # from the flow thread: queued onto this object's (the Qt) thread
 
     def __init__(self, idle, standard: tuple[float, float], elder: tuple[float, float],
-                 read_aloud: Callable[[], None], parent: QObject | None = None):
+                 read_aloud: Callable[[], None], say: Callable[[str], None], ask_hall: Callable[[], Future],
+                 parent: QObject | None = None):
+        """`ask_hall()`: page the window staff (KioskCore.ask_for_help), a future of whether it went."""
         super().__init__(parent)
         self._idle, self._standard, self._elder, self._read_aloud = idle, standard, elder, read_aloud
+        self._say, self._ask_hall = say, ask_hall
         self._on = False
-        self._by_card = False
         self._help = ""            # "" | "asked" (on its way) | "paged" (the windows were told) | "local"
-        self.ask_hall: Callable[[], object] = lambda: None      # set by the view-model: core.ask_for_help
-        self.say: Callable[[str], None] = lambda text: None
         self._answered.connect(self._set_help)
 
-    def _get_on(self) -> bool:
-        return self._on
-
-    on = Property(bool, _get_on, notify=changed)
-    byCard = Property(bool, lambda self: self._by_card, notify=changed)
-
+    on = Property(bool, lambda self: self._on, notify=changed)
     help = Property(str, lambda self: self._help, notify=helpChanged)
 
     @Slot()
@@ -49,11 +45,9 @@ class ElderMode(QObject):
         when the kiosk is on a hall server."""
         self._help = "asked"
         self.helpChanged.emit()
-        self.say(HELP_SAID)
-        future = self.ask_hall()
-        if future is not None:
-            future.add_done_callback(lambda f: self._answered.emit(
-                "paged" if not f.cancelled() and f.exception() is None and f.result() else "local"))
+        self._say(HELP_SAID)
+        self._ask_hall().add_done_callback(lambda f: self._answered.emit(
+            "paged" if not f.cancelled() and f.exception() is None and f.result() else "local"))
 
     @Slot(str)
     def _set_help(self, state: str) -> None:
@@ -68,28 +62,28 @@ class ElderMode(QObject):
 
     @Slot()
     def toggle(self) -> None:
-        self._set(not self._on, by_card=False)
+        self._set(not self._on)
 
     def card_read(self, identity: dict) -> None:
         """A card of a citizen of the priority age switches the mode on (they can switch it off)."""
         if identity.get("priority") and not self._on:
-            self._set(True, by_card=True)
+            self._set(True, why=" (the card's age)")
 
     def visit_ended(self) -> None:
         if self._help:
             self.dismissHelp()
         if self._on:
-            self._set(False, by_card=False)
+            self._set(False)
 
     def screen_shown(self) -> None:
         if self._on:
             self._read_aloud()
 
-    def _set(self, on: bool, by_card: bool) -> None:
-        self._on, self._by_card = on, by_card
+    def _set(self, on: bool, why: str = "") -> None:
+        self._on = on
         self._idle.timeout_s, self._idle.warning_s = self._elder if on else self._standard
         self._idle.touch()
-        log.info("长辈模式 %s%s", "on" if on else "off", " (the card's age)" if by_card else "")
+        log.info("长辈模式 %s%s", "on" if on else "off", why)
         self.changed.emit()
         if on:
             self._read_aloud()

@@ -68,8 +68,8 @@ class KioskViewModel(QObject):
         self._idle.timedOut.connect(self._on_idle_timeout)
         kiosk = self.config.kiosk
         self._elder = ElderMode(self._idle, (kiosk.idle_timeout_s, kiosk.idle_warning_s),
-                                (kiosk.elder_idle_timeout_s, kiosk.elder_idle_warning_s), self.readAloud, parent=self)
-        self._elder.ask_hall, self._elder.say = core.ask_for_help, core.voice.say
+                                (kiosk.elder_idle_timeout_s, kiosk.elder_idle_warning_s), self.readAloud,
+                                core.voice.say, core.ask_for_help, parent=self)
         self._tech = TechnicianModel(core, lambda: self._language, parent=self)
         self._tech.gestureDone.connect(self._on_gesture)
         self._tech.unlocked.connect(self._on_unlocked)

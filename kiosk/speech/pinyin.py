@@ -11,8 +11,6 @@ from __future__ import annotations
 import logging
 import re
 
-from pypinyin import Style, lazy_pinyin
-
 log = logging.getLogger(__name__)
 
 _PAUSE = re.compile(r"[，。、；：！？,.;:!?（）()《》“”\"'—…\n]+")
@@ -22,6 +20,9 @@ _LATIN = re.compile(r"[A-Za-z]+")
 
 def to_pinyin(spoken: str) -> tuple[str, list[str]]:
     """(what espeak-ng is given, the characters left out)."""
+    # Here, not at the top: loading pypinyin costs the kiosk's start-up ~0.2 s (kiosk.catalogue
+    # waits for it the same way).
+    from pypinyin import Style, lazy_pinyin
     words, skipped = [], []
     for chunk in re.split(f"({_PAUSE.pattern})", spoken):
         if not chunk:

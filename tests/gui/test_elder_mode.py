@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from screens.probe import find, tap, text_of, wait_for, wait_until
+from test_journey import open_item
 
 pytestmark = pytest.mark.gui
 
@@ -67,9 +68,7 @@ def test_a_page_that_goes_on_below_the_glass_says_so_until_it_is_scrolled(start_
     ui, core = start_kiosk()
     w = ui.window
     tap(w, "elderButton")
-    tap(w, "takeNumberButton")
-    tap(w, "categoryTile_social")
-    tap(w, "itemRow_SM001")
+    open_item(w)
     wait_for(w, "kindScreen")
     assert text_of(wait_for(w, "moreBelow").childItems()[0]) == "下面还有内容，请用手指向上滑动查看"
     area = find(w, "kindArea")
