@@ -128,9 +128,9 @@ class KioskCore(Announcer):
     # ---------------------------------------------------------------- life cycle
     def start(self) -> None:
         self._loop_thread.start()
-        # The search index needs pypinyin (~0.5 s of Python): build it once the home screen is up,
-        # not while it is being drawn; a search before then builds it on the spot.
-        index = threading.Timer(INDEX_DELAY_S, self.catalogue.prepare)
+        # The search index and the voice need pypinyin (~0.5 s of Python): load it once the home
+        # screen is up, not while it is being drawn; a search or a sentence before then loads it.
+        index = threading.Timer(INDEX_DELAY_S, lambda: (self.catalogue.prepare(), self.voice.prepare()))
         index.daemon = True
         index.start()
         for role in self.roles:

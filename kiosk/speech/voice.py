@@ -101,6 +101,10 @@ class Voice:
                                 time.time())
         return DeviceHealth("voice", name, "ok", NOTHING, details, time.time())
 
+    def prepare(self) -> None:
+        """Load what the first sentence would otherwise wait for (pypinyin's dictionaries)."""
+        to_pinyin("请")
+
     def utterance(self, text: str) -> Utterance:
         """`text` rendered (or from the cache); SpeechUnavailable without espeak-ng."""
         said = spoken(text)

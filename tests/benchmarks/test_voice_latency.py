@@ -33,6 +33,7 @@ def latency(voice: Voice, sink: NullSink, text: str) -> float:
 def run(phrases: int = 60) -> dict:
     sink = NullSink()
     voice = Voice(VoiceSettings(), sink)
+    voice.prepare()                     # as the kiosk does once its home screen is up (KioskCore.start)
     texts = [PHRASES[n % len(PHRASES)].format(n % 97 + 1, n % 12 + 1) for n in range(phrases)]
     try:
         first = [latency(voice, sink, t) for t in texts]
