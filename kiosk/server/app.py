@@ -102,13 +102,13 @@ def create_app(hall: HallService, accounts: Accounts, clock: Callable = None, se
         """hall.yaml and catalogue.yaml from disk; True if they changed. ConfigError (naming the
         file and key) leaves everything as it was."""
         new = load_hall_settings(settings.directory)
-        if public_part(new)["version"] == public.get("version"):
+        if new == settings:         # (the whole files: keys and rules too, not only what kiosks see)
             return False
         take_settings(new)
         return True
 
-    def follow_reload(event: str, data: dict) -> None:          # another server process reloaded
-        if event == "catalogue" and settings is not None and data.get("version") != public.get("version"):
+    def follow_reload(event: str, data: dict) -> None:          # a server process reloaded: all do
+        if event == "catalogue" and settings is not None:
             try:
                 reload_settings()
             except ConfigError as e:
