@@ -184,6 +184,45 @@ class VoiceSettings(Strict):
     volume: int = Field(default=100, ge=0, le=200, description="espeak-ng's amplitude: 100 normal, 200 loudest")
 
 
+class EvaluationUpload(Strict):
+    """Where 好差评 evaluations go: the province's system, through a plug-in (kiosk.evaluation.upload)."""
+    plugin: str = Field(default="http", description="http (the province's receiver), none (kept on this kiosk), "
+                                                    "or package.module:Class for a province's own plug-in")
+    url: str = Field(default="", description="the receiver's address, for the http plug-in")
+    token: str = Field(default="", description="sent as a bearer token, when the province issues one")
+    timeout_s: float = Field(default=5.0, gt=0, le=60)
+
+    @model_validator(mode="after")
+    def _url_for_http(self):
+        if self.plugin == "http" and not re.match(r"^https?://", self.url):
+            raise ValueError("the http plug-in needs url: http(s)://... (or plugin: none)")
+        if self.plugin not in ("http", "none") and not re.fullmatch(r"[\w.]+:\w+", self.plugin):
+            raise ValueError(f"plugin '{self.plugin}': http, none, or package.module:Class")
+        return self
+
+
+# The {fields} an evaluation QR code's address may use (ticket_qr_url).
+EVALUATION_URL_FIELDS = ("hall_id", "kiosk_id", "ticket_id", "number", "item_code")
+
+
+class EvaluationSettings(Strict):
+    upload: EvaluationUpload = Field(default_factory=lambda: EvaluationUpload(plugin="none"))
+    ticket_qr_url: str = Field(default="", description="printed on every ticket as a QR code to rate the "
+                                                       "service later; {fields}: " + ", ".join(EVALUATION_URL_FIELDS))
+    # Real-name evaluations keep only HMAC-SHA256(person_key, ID number): replace the demo key.
+    person_key: str = Field(default="ZGVtby1ldmFsdWF0aW9uLWtleS1yZXBsYWNlLW1lLWJlZm9yZS1nb2luZy1saXZl",
+                            min_length=32)
+
+    @field_validator("ticket_qr_url")
+    @classmethod
+    def _known_fields(cls, v: str) -> str:
+        import string
+        for _, name, _, _ in string.Formatter().parse(v):
+            if name is not None and name not in EVALUATION_URL_FIELDS:
+                raise ValueError(f"unknown field {{{name}}} (known: {', '.join(EVALUATION_URL_FIELDS)})")
+        return v
+
+
 class KioskInfo(Strict):
     id: str = "kiosk-1"
     database: str = "var/hall.sqlite"     # relative paths are relative to the config directory's parent
@@ -201,6 +240,7 @@ class KioskInfo(Strict):
     # the PIN says who deposited, opened or took a cell out of service in the locker audit).
     staff_pins: dict[str, str] = Field(default_factory=dict)
     voice: VoiceSettings = Field(default_factory=VoiceSettings)
+    evaluation: EvaluationSettings = Field(default_factory=EvaluationSettings)
 
     @field_validator("language")
     @classmethod
@@ -239,6 +279,33 @@ class KioskFile(Strict):
     printer_profiles: dict[str, PrinterProfile]
 
 
+# ---------------------------------------------------------------- evaluation.yaml
+LEVELS = ("very_satisfied", "satisfied", "basic", "dissatisfied", "very_dissatisfied")   # 非常满意 … 非常不满意
+
+
+class EvaluationTag(Strict):
+    code: str = Field(pattern=r"^[A-Za-z0-9_-]{1,16}$")
+    name: str = Field(min_length=1, max_length=24)
+    name_en: str = ""
+
+
+class EvaluationFile(Strict):
+    """The province's 好差评 content: a version, and the tags offered at each level."""
+    version: str = Field(min_length=1, max_length=32)
+    tags: dict[Literal[LEVELS], list[EvaluationTag]]
+
+    @model_validator(mode="after")
+    def _every_level(self):
+        missing = [level for level in LEVELS if level not in self.tags]
+        if missing:
+            raise ValueError(f"tags: every level needs its list (missing: {', '.join(missing)})")
+        for level, tags in self.tags.items():
+            codes = [t.code for t in tags]
+            if len(set(codes)) != len(codes):
+                raise ValueError(f"tags.{level}: a tag code appears twice")
+        return self
+
+
 # ---------------------------------------------------------------- the whole configuration
 class HallSettings(Strict):
     """What the hall core needs, and nothing of any kiosk: the hall, its windows, the catalogue
@@ -259,6 +326,7 @@ class KioskConfig(HallSettings):
     kiosk: KioskInfo
     devices: dict[str, Any]          # name → the settings model of its driver (kiosk.roles)
     printer_profiles: dict[str, PrinterProfile]
+    evaluation: EvaluationFile       # evaluation.yaml
 
     def hall_settings(self) -> HallSettings:
         """The hall's part alone, for the hall core (which must not depend on a kiosk's settings)."""
@@ -345,7 +413,8 @@ def load_config(directory: Path | str | None = None) -> KioskConfig:
             raise ConfigError(directory / "kiosk.yaml", f"devices.{name}.profile",
                               f"unknown printer profile '{settings.profile}'")
     return KioskConfig(**dict(hall), kiosk=kiosk_file.kiosk, devices=devices,
-                       printer_profiles=kiosk_file.printer_profiles)
+                       printer_profiles=kiosk_file.printer_profiles,
+                       evaluation=read_yaml(directory / "evaluation.yaml", EvaluationFile))
 
 
 def load_hall_settings(directory: Path | str | None = None) -> HallSettings:

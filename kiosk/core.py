@@ -25,6 +25,8 @@ from kiosk.hall.hall_catalogue import take_over
 from kiosk.speech.voice import Voice
 from kiosk.config import KioskConfig, check_pin
 from kiosk.devices import DeviceHealth
+from kiosk.evaluation.desk import EvaluationDesk
+from kiosk.evaluation.model import Draft, Evaluation
 from kiosk.events import (AgentIdentified, Announcer, AppointmentFound, DoorChanged, DoorLeftOpen, AppointmentRefused, AvailabilityChanged, CardFailed, CardRead, CatalogueChanged,
                           CardRemoved, CodeSeen, DevicesChanged, Event, HealthChanged, Identified, SessionEnded,
                           dispatch)
@@ -105,6 +107,7 @@ class KioskCore(Announcer):
         self.catalogue = Catalogue(config.categories)
         self.voice = Voice(config.kiosk.voice)     # silent (NullSink) until the screens give it a speaker
         self.session = Session(hall_id=config.hall.id)
+        self.evaluations = EvaluationDesk(config, self.state_dir, clock)    # 好差评
         self.form_desk = FormDesk(load_forms(config), self.form_printer, self._form_data)
         self._loop = asyncio.new_event_loop()
         buses = [r for r in roles if isinstance(r, LockerBusRole)]
@@ -137,6 +140,7 @@ class KioskCore(Announcer):
             role.add_listener(self._on_device_event)
             role.start()        # the printer's start checks it once: known before the first citizen
         self._refresh_availability()
+        self.evaluations.start()
         self._loop.call_soon_threadsafe(self._watch_opening_hours)
         if self.lockers is not None:
             self.lockers.resume()       # openings a killed kiosk left half-way: the doors decide
@@ -156,6 +160,7 @@ class KioskCore(Announcer):
         self._loop_thread.join(timeout=5)
         self.hall.close()
         self.voice.close()
+        self.evaluations.stop()
         for close in self._closers:
             close()
 
@@ -327,6 +332,11 @@ class KioskCore(Announcer):
         self.scan_for_appointments(False)
         self.session.wipe()
         self._emit(SessionEnded())
+
+    def evaluate(self, draft: Draft) -> Evaluation:
+        """Store the citizen's 好差评 (real-name when a card was read: a keyed hash only)."""
+        identity = self.session.identity
+        return self.evaluations.submit(draft, identity.id_number if identity is not None else None)
 
     # ---------------------------------------------------------------- appointment check-in
     def scanner_usable(self) -> bool:

@@ -21,6 +21,7 @@ from kiosk.wording import Sentence, say
 from screens.appointments import AppointmentModel
 from screens.calibration import CalibrationModel
 from screens.citizen import CitizenModel
+from screens.evaluation import EvaluationModel
 from screens.forms import FormModel
 from screens.locker_staff import LockerStaffModel
 from screens.i18n import pick
@@ -87,6 +88,7 @@ class KioskViewModel(QObject):
         self.visit = Visit(core, post=self._post.emit, changed=self._on_visit_changed)
         self._appointments = AppointmentModel(core, self.visit, lambda: self._language, parent=self)
         self._forms = FormModel(core, self.visit, lambda: self._language, parent=self)
+        self._evaluation = EvaluationModel(core, self.visit, lambda: self._language, parent=self)
         self._calibration = CalibrationModel(core, lambda: self._language, parent=self)
         self._lockers = LockerStaffModel(core, lambda: self._tech.actor, lambda: self._language, parent=self)
         self._citizen.set_identity(core.identity())
@@ -132,6 +134,7 @@ class KioskViewModel(QObject):
     citizen = Property(QObject, lambda self: self._citizen, constant=True)
     appointments = Property(QObject, lambda self: self._appointments, constant=True)
     forms = Property(QObject, lambda self: self._forms, constant=True)
+    evaluation = Property(QObject, lambda self: self._evaluation, constant=True)
     calibration = Property(QObject, lambda self: self._calibration, constant=True)
     lockerStaff = Property(QObject, lambda self: self._lockers, constant=True)
     # 自助取件: offered when the kiosk has lockers; the doors just opened, numbered for the citizen
@@ -214,6 +217,8 @@ class KioskViewModel(QObject):
             self._watch_idle()
         elif what == "form":
             self._forms.visit_changed()
+        elif what == "evaluation":
+            self._evaluation.changed.emit()
         else:
             self._appointments.visit_changed(what)
 
@@ -382,6 +387,7 @@ class KioskViewModel(QObject):
         self._citizen.language_changed()
         self._appointments.language_changed()
         self._forms.language_changed()
+        self._evaluation.language_changed()
 
     # ---------------------------------------------------------------- core events (any thread)
     def _from_core_thread(self, event: Event) -> None:

@@ -13,6 +13,7 @@ from typing import Callable
 
 from kiosk.config import KioskConfig
 from kiosk.hall.hours import hall_open
+from sim.province import ProvinceReceiver
 from sim.card.ssc_card import VirtualSocialSecurityCard
 from sim.citizens import load_citizens
 from sim.devices import SimContext, Simulated, simulators
@@ -32,6 +33,7 @@ class SimulatedDevices:
     citizens: dict = field(default_factory=dict)
     appointment_tokens: dict = field(default_factory=dict)    # citizen key → today's QR token
     pickup_codes: dict = field(default_factory=dict)          # citizen key → their demo pickup code
+    province: ProvinceReceiver | None = None                  # where the 好差评 evaluations go
 
     def handle(self, driver: str):
         """The first simulator standing in for this driver (None if no such device is configured)."""
@@ -120,6 +122,8 @@ class SimulatedDevices:
     def stop(self) -> None:
         for simulated in reversed(list(self.by_name.values())):
             simulated.stop()
+        if self.province is not None:
+            self.province.stop()
 
 
 def demo_clock(config: KioskConfig, now: Callable[[], datetime] = datetime.now) -> Callable[[], datetime]:
@@ -152,10 +156,20 @@ def start_simulators(config: KioskConfig, out_dir: Path, scenario: str | Path | 
                 raise ScenarioError(config.directory / "kiosk.yaml", f"devices.{name}.driver",
                                     f"no simulator for driver '{settings.driver}' (simulated: {', '.join(sorted(known))})")
             sims.by_name[name] = simulator.start(name, settings, ctx)
+        sims.province = ProvinceReceiver()
     except BaseException:
         sims.stop()
         raise
-    return sims, config.with_devices(**{name: s.settings for name, s in sims.by_name.items()})
+    config = config.with_devices(**{name: s.settings for name, s in sims.by_name.items()})
+    return sims, with_evaluations_to(config, sims.province.url)
+
+
+def with_evaluations_to(config: KioskConfig, url: str) -> KioskConfig:
+    """The config with its 好差评 evaluations uploaded to `url` (the simulated province)."""
+    evaluation = config.kiosk.evaluation
+    upload = evaluation.upload.model_copy(update={"plugin": "http", "url": url, "token": ""})
+    kiosk = config.kiosk.model_copy(update={"evaluation": evaluation.model_copy(update={"upload": upload})})
+    return config.model_copy(update={"kiosk": kiosk})
 
 
 CONSOLE_HELP = ("commands: id KEY (lay an ID card on the reader) | ssc KEY (insert a social-security card) | "

@@ -48,6 +48,8 @@ class TextBlock(_Strict):
     width: int = Field(default=1, ge=1, le=8, description="character magnification sideways")
     height: int = Field(default=1, ge=1, le=8, description="character magnification upwards")
     bold: bool = False
+    when: str = Field(default="", description="a field: the line is printed only when it is filled "
+                                              "(a caption for a QR code that may be left out)")
 
 
 class QrBlock(_Strict):
@@ -85,6 +87,8 @@ class TicketTemplate(_Strict):
         for block in self.lines:
             if isinstance(block, (TextBlock, QrBlock)):
                 found.update(_placeholders(block.text if isinstance(block, TextBlock) else block.qr))
+            if isinstance(block, TextBlock) and block.when:
+                found.add(block.when)
         return found
 
 
@@ -292,7 +296,7 @@ def compose_ticket(template: TicketTemplate, fields: Mapping[str, Any], profile:
             w.out += escpos.output + LF
         else:
             text, all_empty = _fill(block.text, fields, template)
-            if all_empty:
+            if all_empty or (block.when and not _fill(f"{{{block.when}}}", fields, template)[0]):
                 continue
             for line in wrap(text, max(1, columns_total // block.width), encoding):
                 if printable_in_font(line, encoding, font_charset):

@@ -59,7 +59,16 @@ def ticket_fields(ticket: Ticket, config: KioskConfig) -> dict[str, str]:
         "reprint_mark": wording.say("补打 Reprint", language) if ticket.reprint else "",
         "priority_mark": wording.say("优先 Priority", language) if ticket.priority else "",
         "appointment_mark": appointment_mark(ticket, language),
+        "evaluation_url": evaluation_url(ticket, config),
     }
+
+
+def evaluation_url(ticket: Ticket, config: KioskConfig) -> str:
+    """Where the ticket's 好差评 QR code leads ("" when the hall has not set an address)."""
+    from urllib.parse import quote
+    fields = {"hall_id": config.hall.id, "kiosk_id": config.kiosk.id, "ticket_id": ticket.ticket_id,
+              "number": ticket.number, "item_code": ticket.item_code}
+    return config.kiosk.evaluation.ticket_qr_url.format(**{k: quote(v, safe="") for k, v in fields.items()})
 
 
 def appointment_mark(ticket: Ticket, language: str = wording.SOURCE) -> str:

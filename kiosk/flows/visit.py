@@ -9,6 +9,7 @@ file, so a visit reads without Qt:
     home, or done ─ 表单打印 ─▶ forms ─▶ form (a preview once a card is read) ─▶ form_printing ─▶ form_done
     home ─ 自助取件 ─▶ pickup (a code, or a card) ─▶ pickup_opening ─▶ pickup_open ─ door closed ─▶ pickup_done
     printing ─ refused, or the printer broke down ─▶ message (a lapsed appointment: 改为现场取号)
+    home, done, form_done, pickup_done ─ 评价 ─▶ evaluate ─ 提交 ─▶ evaluated (好差评: the journey just finished)
 
 The journeys themselves (reserve → print → confirm) are the async functions of
 kiosk.flows.take_number and kiosk.flows.check_in, run on the core's flow loop. A Visit is used
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Callable
 from drivers.one_thread import one_thread
 from kiosk.events import (AgentIdentified, AppointmentFound, DoorChanged, AppointmentRefused, AvailabilityChanged, Identified, PrintInterrupted,
                           PrintResumed, SessionEnded)
+from kiosk.evaluation.model import Draft, Level
 from kiosk.forms import check_typed
 from kiosk.hall.model import Appointment, RefusalReason, Ticket
 from kiosk.wording import NOTHING, Sentence
@@ -39,13 +41,16 @@ PRINTING, DONE, MESSAGE = "printing", "done", "message"
 CHECK_IN, APPOINTMENTS, APPOINTMENT = "checkin", "appointments", "appointment"
 FORMS, FORM, FORM_PRINTING, FORM_DONE = "forms", "form", "form_printing", "form_done"
 PICKUP, PICKUP_OPENING, PICKUP_OPEN, PICKUP_DONE = "pickup", "pickup_opening", "pickup_open", "pickup_done"
+EVALUATE, EVALUATED = "evaluate", "evaluated"
+# Where 好差评 is offered: the home screen (the visit as a whole), and the end of each journey.
+EVALUATE_FROM = {HOME, DONE, FORM_DONE, PICKUP_DONE}
 
 # Where 返回 leads from each step (home from any other).
 BACK = {ITEMS: CATEGORIES, KIND: ITEMS, APPOINTMENTS: CHECK_IN, APPOINTMENT: CHECK_IN, FORM: FORMS}
 # Steps of a visit under way: when the kiosk ends the visit (a card pulled out), go home.
-UNDER_WAY = {CATEGORIES, ITEMS, KIND, CHECK_IN, APPOINTMENTS, APPOINTMENT, FORMS, FORM, PICKUP}
+UNDER_WAY = {CATEGORIES, ITEMS, KIND, CHECK_IN, APPOINTMENTS, APPOINTMENT, FORMS, FORM, PICKUP, EVALUATE}
 # Steps where nothing of a visit is under way: a card laid down starts one.
-START_ON_CARD = {HOME, DONE, MESSAGE}
+START_ON_CARD = {HOME, DONE, MESSAGE, EVALUATED}
 # The appointment being checked in is kept through these.
 CHECKING_IN = {CHECK_IN, APPOINTMENTS, APPOINTMENT, PRINTING}
 
@@ -55,6 +60,7 @@ FORM_FAILED = Sentence("表格暂时打印不了，请到咨询台领取表格�
 PICKUP_FAILED = Sentence("取件柜暂时打不开，请到窗口取件，工作人员会帮您。")
 JAMMED = Sentence("柜门没有打开，很抱歉。您的材料还在柜子里，请到窗口，工作人员会帮您取出。")
 ITEM_TO_STAFF = Sentence("您的材料好像还在柜子里。请到窗口，工作人员会帮您取出。")
+EVALUATION_NOT_SAVED = Sentence("评价暂时没有保存成功，很抱歉。您也可以扫号票上的二维码评价，或到咨询台留下意见。")
 
 
 class Visit:
@@ -86,6 +92,8 @@ class Visit:
         self.pickup_doors: list = []            # kiosk.flows.pickup.DoorResult of the cells just opened
         self.pickup_item_left: list = []        # ... closed with the document still sensed inside
         self.pickup_notice: Sentence = NOTHING  # why nothing opened (a wrong code, a jam, ...)
+        self.finished = ("visit", "", "")       # the journey just finished: (kind, item code, its number)
+        self.evaluation: Draft | None = None    # 好差评 being chosen (nothing is stored until 提交)
         self.ending = False                     # inside home(): the core's SessionEnded is our echo
         self._request = 0                       # which journey's answer is still awaited
 
@@ -105,6 +113,9 @@ class Visit:
                 self.pickup_doors or self.pickup_item_left or self.pickup_notice):
             self.pickup_doors, self.pickup_item_left, self.pickup_notice = [], [], NOTHING
             self._changed("pickup")
+        if step != EVALUATE and self.evaluation is not None:
+            self.evaluation = None          # left half-way: dropped, never half-stored
+            self._changed("evaluation")
         if step not in (FORMS, FORM, FORM_PRINTING, FORM_DONE) and (self.form or self.forms):
             self.forms, self.form, self.form_preview, self.form_problem = [], None, b"", NOTHING
             self.form_notes = {}
@@ -187,6 +198,7 @@ class Visit:
         finally:
             self.ending = False
         self.category, self.items, self.search_text, self.item = None, [], "", None
+        self.finished = ("visit", "", "")
         self._changed("items")
         self._changed("item")
         self._go(HOME)
@@ -235,6 +247,8 @@ class Visit:
         self.walk_in_item = self.appointment.item_code if lapsed and self.appointment is not None else ""
         if error is None:
             self.ticket = journey.result()
+            self.finished = ("check_in" if self.ticket.appointment_id else "ticket", self.ticket.item_code,
+                             self.ticket.number)
             self._changed("ticket")
             self._go(DONE)
         elif isinstance(error, Sentence):
@@ -352,6 +366,7 @@ class Visit:
             return
         error = FORM_FAILED if job.cancelled() else job.exception()
         if error is None:
+            self.finished = ("form", self._core.session.item_code or "", self.form.id)
             self._go(FORM_DONE)
             return
         log.warning("form not printed: %s: %s", type(error).__name__, error)
@@ -397,6 +412,7 @@ class Visit:
             self._go(PICKUP)
             return
         self.pickup_doors = opened
+        self.finished = ("pickup", "", ",".join(sorted({d.order_no for d in opened})))
         self._changed("pickup")
         self._go(PICKUP_OPEN)
 
@@ -442,6 +458,46 @@ class Visit:
         else:
             self.pickup_notice = JAMMED
         self._pickup_moved()
+
+    # ---------------------------------------------------------------- 好差评
+    @one_thread
+    def open_evaluation(self) -> None:
+        if self.step not in EVALUATE_FROM:
+            return
+        journey, item_code, reference = self.finished if self.step != HOME else ("visit", "", "")
+        self.evaluation = Draft(journey, item_code, reference)
+        self._changed("evaluation")
+        self._go(EVALUATE)
+
+    @one_thread
+    def rate(self, level: int) -> None:
+        if self.evaluation is not None and level in tuple(Level):
+            self.evaluation.choose(Level(level))
+            self._changed("evaluation")
+
+    @one_thread
+    def toggle_tag(self, code: str) -> None:
+        if self.evaluation is not None and self.evaluation.level is not None:
+            self.evaluation.toggle(code)
+            self._changed("evaluation")
+
+    @one_thread
+    def write_comment(self, text: str) -> None:
+        if self.evaluation is not None:
+            self.evaluation.write(text)
+            self._changed("evaluation")
+
+    @one_thread
+    def submit_evaluation(self) -> None:
+        if self.step != EVALUATE or self.evaluation is None or not self.evaluation.ready:
+            return
+        try:
+            self._core.evaluate(self.evaluation)
+        except Exception:
+            log.exception("the evaluation could not be stored")
+            self._tell(EVALUATION_NOT_SAVED)
+            return
+        self._go(EVALUATED)
 
     # ---------------------------------------------------------------- the kiosk's events
     @one_thread

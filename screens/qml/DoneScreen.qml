@@ -170,6 +170,13 @@ Item {
                 detail: Theme.elder ? "" : qsTr("刷身份证自动填好，省得手写")
                 onClicked: vm.openForms()
             }
+            BigButton {
+                objectName: "doneEvaluate"
+                width: parent.width
+                primary: false
+                text: qsTr("为这次服务评价")
+                onClicked: vm.evaluation.open()
+            }
             Text {
                 width: parent.width
                 horizontalAlignment: Text.AlignHCenter

@@ -34,6 +34,14 @@ Item {
             font.pixelSize: Theme.fontBody
         }
         BigButton {
+            objectName: "formDoneEvaluate"
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: Math.min(parent.width, 700)
+            primary: false
+            text: qsTr("为这次服务评价")
+            onClicked: vm.evaluation.open()
+        }
+        BigButton {
             objectName: "formDoneHomeButton"
             anchors.horizontalCenter: parent.horizontalCenter
             width: Math.min(parent.width, 700)

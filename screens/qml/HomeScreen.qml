@@ -160,22 +160,37 @@ Item {
                 }
             }
 
-            BigButton {
-                objectName: "helpButton"
-                visible: Theme.elder
+            // The help (长辈模式) or where to find it, beside 评价服务 (好差评 on the visit as a whole).
+            Row {
                 width: parent.width
-                primary: false
-                text: qsTr("请工作人员帮忙")
-                onClicked: vm.elder.askForHelp()
-            }
-            Text {
-                visible: !Theme.elder
-                width: parent.width
-                horizontalAlignment: Text.AlignHCenter
-                wrapMode: Text.Wrap
-                text: qsTr("不会操作？请到咨询台，工作人员会帮您。")
-                color: Theme.textSecondary
-                font.pixelSize: Theme.fontSmall
+                spacing: Theme.spacing
+                readonly property real side: Theme.elder ? (width - spacing) / 2 : Math.min(380, width / 3)
+                BigButton {
+                    objectName: "helpButton"
+                    visible: Theme.elder
+                    width: parent.side
+                    primary: false
+                    text: qsTr("请工作人员帮忙")
+                    onClicked: vm.elder.askForHelp()
+                }
+                Text {
+                    visible: !Theme.elder
+                    width: parent.width - parent.side - parent.spacing
+                    anchors.verticalCenter: parent.verticalCenter
+                    horizontalAlignment: Text.AlignHCenter
+                    wrapMode: Text.Wrap
+                    text: qsTr("不会操作？请到咨询台，工作人员会帮您。")
+                    color: Theme.textSecondary
+                    font.pixelSize: Theme.fontSmall
+                }
+                BigButton {
+                    objectName: "evaluateButton"
+                    width: parent.side
+                    primary: false
+                    text: qsTr("评价服务")
+                    fontSize: Theme.elder ? Theme.fontLarge : Theme.fontBody
+                    onClicked: vm.evaluation.open()
+                }
             }
         }
     }

@@ -31,6 +31,14 @@ Item {
             text: vm.pickupNotice
         }
         BigButton {
+            objectName: "pickupDoneEvaluate"
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: Math.min(parent.width, 700)
+            primary: false
+            text: qsTr("为这次服务评价")
+            onClicked: vm.evaluation.open()
+        }
+        BigButton {
             objectName: "pickupDoneHomeButton"
             anchors.horizontalCenter: parent.horizontalCenter
             width: Math.min(parent.width, 700)
