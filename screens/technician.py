@@ -17,7 +17,9 @@ from typing import Callable, NamedTuple
 
 from PySide6.QtCore import QObject, Property, Qt, QTimer, Signal, Slot
 
+from kiosk.evaluation.model import Level
 from kiosk.wording import NOTHING, Sentence, say
+from screens.i18n import pick
 from screens.health_view import health_row
 from screens.qt_thread import qt_thread
 
@@ -77,6 +79,7 @@ class TechnicianModel(QObject):
         self._printFinished.connect(self._on_printed, Qt.ConnectionType.QueuedConnection)
         self._readFinished.connect(self._on_read, Qt.ConnectionType.QueuedConnection)
         self._spoiled: list = []
+        self._evaluations: dict | None = None     # today's 好差评 (kiosk.evaluation.outbox.Outbox.day)
         self._spoiledRead.connect(self._on_spoiled, Qt.ConnectionType.QueuedConnection)
 
     # ---------------------------------------------------------------- properties for QML
@@ -95,6 +98,8 @@ class TechnicianModel(QObject):
     testReadState = Property(str, lambda self: self._read_state, notify=testReadChanged)
     testReadText = Property(str, lambda self: self._read_text(), notify=testReadChanged)
     spoiledText = Property(str, lambda self: self._spoiled_text(), notify=spoiledChanged)
+    evaluationText = Property(str, lambda self: evaluation_text(self._evaluations, self._core.config, self._language()),
+                              notify=healthChanged)
 
     # ---------------------------------------------------------------- gesture and PIN
     @Slot()
@@ -187,6 +192,7 @@ class TechnicianModel(QObject):
     @qt_thread
     def refresh_health(self) -> None:
         try:
+            self._evaluations = self._core.evaluations.today()
             self.set_health(self._core.health())
             self._core.spoiled_today().add_done_callback(
                 lambda f: self._spoiledRead.emit(f.result() if f.exception() is None else None))
@@ -227,6 +233,16 @@ class TechnicianModel(QObject):
         self.spoiledChanged.emit()
         self.testPrintChanged.emit()
         self.testReadChanged.emit()
+
+    evaluationsWaiting = Property(bool, lambda self: bool(self._evaluations and self._evaluations["waiting"]
+                                                          and self._core.evaluations.sender is not None),
+                                  notify=healthChanged)
+
+    @Slot()
+    def uploadEvaluationsNow(self) -> None:
+        """立即报送: after the network is fixed, without waiting out the backoff."""
+        if self._core.evaluations.sender is not None:
+            self._core.evaluations.sender.retry_now()
 
     @Slot()
     def testPrint(self) -> None:
@@ -305,6 +321,25 @@ class TechnicianModel(QObject):
         if state == "ok":
             return masked_read_text(result, language)
         return ""
+
+
+def evaluation_text(today: dict | None, config, language: str) -> str:
+    """Today's 好差评 for the technician: the count at each level, the bad ratings' reasons, and
+    what still waits for the province (or was refused by it)."""
+    if not today:
+        return ""
+    levels = " · ".join(f"{say(level.label, language)} {today['levels'][int(level)]}" for level in Level)
+    lines = [say(Sentence("今日好差评：{levels}", levels=levels), language)]
+    if today["bad_reasons"]:
+        names = {t.code: pick(language, t.name, t.name_en) for tags in config.evaluation.tags.values() for t in tags}
+        reasons = " · ".join(f"{names.get(code, code)} {n}" for code, n in today["bad_reasons"].items())
+        lines.append(say(Sentence("差评原因：{reasons}", reasons=reasons), language))
+    if today["waiting"]:
+        lines.append(say(Sentence("待报送省平台 {count} 条（{error}）", count=today["waiting"],
+                                  error=today["last_error"] or "…"), language))
+    if today["rejected"]:
+        lines.append(say(Sentence("省平台拒收 {count} 条，请查看日志", count=today["rejected"]), language))
+    return "\n".join(lines)
 
 
 def _sentence_of(error) -> Sentence:

@@ -164,6 +164,7 @@ def example_fields(**overrides: str) -> dict[str, str]:
         "appointment_mark": "",
         "offline_mark": "",
         "offline_note": "",
+        "evaluation_url": "",
     }
     fields.update(overrides)
     return fields

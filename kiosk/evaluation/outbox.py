@@ -77,6 +77,10 @@ class Outbox:
             self._db.execute("UPDATE evaluations SET attempts = attempts + 1, next_try = ?, last_error = ? "
                              "WHERE evaluation_id = ?", (retry_at, error[:300], evaluation_id))
 
+    def retry_now(self) -> None:
+        with self._lock:
+            self._db.execute("UPDATE evaluations SET next_try = 0 WHERE uploaded_at IS NULL AND rejected = ''")
+
     def rejected(self, evaluation_id: str, reason: str) -> None:
         with self._lock:
             self._db.execute("UPDATE evaluations SET rejected = ?, attempts = attempts + 1 WHERE evaluation_id = ?",

@@ -97,6 +97,12 @@ class Sender:
     def wake(self) -> None:
         self._wake.set()
 
+    def retry_now(self) -> None:
+        """The technician has fixed the network: try at once, not at the end of the backoff."""
+        self._paused_until = 0.0
+        self.outbox.retry_now()
+        self._wake.set()
+
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()

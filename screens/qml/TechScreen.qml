@@ -88,6 +88,24 @@ Item {
         spacing: Theme.spacing
 
         Text {
+            objectName: "evaluationCounts"
+            width: parent.width
+            visible: text !== ""
+            text: page.tech.evaluationText
+            wrapMode: Text.Wrap
+            color: Theme.text
+            font.pixelSize: Theme.fontSmall
+        }
+        BigButton {
+            objectName: "uploadEvaluationsButton"
+            visible: page.tech.evaluationsWaiting
+            width: parent.width
+            primary: false
+            text: qsTr("立即报送评价")
+            fontSize: Theme.fontBody
+            onClicked: page.tech.uploadEvaluationsNow()
+        }
+        Text {
             objectName: "spoiledNumbers"
             width: parent.width
             visible: text !== ""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from PIL import Image
+from pyzbar.pyzbar import decode as scan
 
 from screens.probe import find, tap, text_of, type_on_keyboard, wait_for, wait_until
 from test_journey import take_number
@@ -23,6 +25,10 @@ def test_an_unhappy_rating_after_a_ticket_needs_a_reason_and_reaches_the_provinc
     w = ui.window
     take_number(ui)
     number = text_of(wait_for(w, "ticketNumber", timeout=10))
+    # The ticket carries the way to rate the service later from a phone, this ticket's own.
+    [printed] = core.simulators.printer.wait_for_tickets(1)
+    codes = {c.data.decode() for c in scan(Image.open(printed.png_path))}
+    assert f"https://hcp.example.gov.cn/rate?hall={core.config.hall.id}&ticket={ui.viewmodel.visit.ticket.ticket_id}" in codes
     tap(w, "doneEvaluate")
     wait_for(w, "evaluationScreen")
     assert find(w, "submitEvaluation") is None                  # no level yet: nothing to submit
@@ -88,3 +94,29 @@ def test_leaving_half_way_keeps_nothing(start_kiosk):
     tap(w, "evaluateButton")                # the next citizen starts from nothing
     assert find(w, "tag_G01") is None and find(w, "submitEvaluation") is None
     assert core.simulators.province.stored == {}
+
+
+def test_the_technician_sees_todays_counts_and_what_waits_for_the_province(start_kiosk):
+    ui, core = start_kiosk()
+    w = ui.window
+    core.simulators.province.down()         # the province's system is down: kept, counted, said
+    for level, tag in ((5, "G01"), (1, "B02"), (1, "B01")):
+        tap(w, "evaluateButton")
+        tap(w, f"level_{level}")
+        tap(w, f"tag_{tag}")
+        tap(w, "submitEvaluation")
+        tap(w, "evaluatedHomeButton")
+    wait_until(lambda: core.evaluations.today()["last_error"], timeout=10, what="a failed upload")
+    for _ in range(5):
+        tap(w, "hallNameTapArea")
+    for key in (*"2468", "ok"):
+        tap(w, f"pinKey_{key}")
+    counts = text_of(wait_for(w, "evaluationCounts"))
+    assert "非常满意 1 · 满意 0 · 基本满意 0 · 不满意 0 · 非常不满意 2" in counts
+    assert "差评原因：服务态度不好 1 · 等候时间太长 1" in counts or "差评原因：等候时间太长 1 · 服务态度不好 1" in counts
+    assert "待报送省平台 3 条（ConnectionError）" in counts
+    core.simulators.province.up()           # back: all three go, once each
+    tap(w, "uploadEvaluationsButton")
+    wait_until(lambda: len(core.simulators.province.stored) == 3, timeout=10, what="the province back up")
+    wait_until(lambda: "待报送" not in text_of(find(w, "evaluationCounts")), timeout=5, what="the counts to refresh")
+    assert core.simulators.province.copies == 0

@@ -48,6 +48,17 @@ def test_a_printed_ticket_scans_and_reads_right(printer_on_wire):
     assert any("居住证申领" in line for line in printed.text_lines)
 
 
+def test_the_evaluation_qr_and_its_caption_are_printed_only_with_an_address(printer_on_wire):
+    url = "https://hcp.example.gov.cn/rate?hall=dg-ssl&ticket=T-2024-C031-9d2e"
+    printer_on_wire.driver.print_ticket(ticket(ticket_id="T-2024-C031-9d2e", evaluation_url=url))
+    printer_on_wire.driver.print_ticket(ticket(ticket_id="T-2024-C032-0a1b"))
+    with_url, without = printer_on_wire.printer.wait_for_tickets(2)
+    assert sorted(c.data.decode() for c in scan(Image.open(with_url.png_path))) == ["T-2024-C031-9d2e", url]
+    assert any("扫码评价本次服务" in line for line in with_url.text_lines)
+    assert [c.data.decode() for c in scan(Image.open(without.png_path))] == ["T-2024-C032-0a1b"]
+    assert not any("扫码评价" in line for line in without.text_lines)
+
+
 def test_a_rare_name_character_arrives_as_one_raster_line(printer_on_wire):
     printer_on_wire.driver.print_ticket(ticket(item_name="䶮氏宗祠登记"))
     [printed] = printer_on_wire.printer.wait_for_tickets(1)
