@@ -111,4 +111,7 @@ class ProvinceReceiver:
         request.send_header("Content-Type", "application/json")
         request.send_header("Content-Length", str(len(data)))
         request.end_headers()
-        request.wfile.write(data)
+        try:
+            request.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass                # the kiosk gave up waiting (slow mode): it will send again
