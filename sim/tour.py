@@ -128,7 +128,18 @@ def _walk(ui, core, out_dir: Path, probe) -> list[dict]:
     shot("printing", 0)              # the answer cannot arrive before the event loop runs again
     number = probe.text_of(probe.wait_for(w, "ticketNumber", timeout=20))
     shot("done", ticket_number=number)
-    probe.tap(w, "doneTapArea")
+    # 好差评 for that ticket: 不满意 asks for a reason before it can be sent.
+    probe.tap(w, "doneEvaluate")
+    probe.wait_for(w, "evaluationScreen")
+    shot("evaluate")
+    probe.tap(w, "level_2")
+    shot("evaluate_reason_needed")
+    probe.tap(w, "tag_B01")
+    shot("evaluate_unhappy")
+    probe.tap(w, "submitEvaluation")
+    probe.wait_for(w, "evaluatedScreen")
+    shot("evaluated")
+    probe.tap(w, "evaluatedHomeButton")
     home()
 
     # The roll runs out half-way through a ticket: the citizen is told the same number will be
@@ -295,11 +306,23 @@ def _walk(ui, core, out_dir: Path, probe) -> list[dict]:
     to_kind("_elder")
     probe.tap(w, "homeButton")
     home()
+    probe.tap(w, "elderButton")
+    probe.tap(w, "evaluateButton")
+    probe.tap(w, "level_5")
+    shot("evaluate_elder")
+    probe.tap(w, "homeButton")
+    home()
 
     # The same kiosk in English.
     probe.tap(w, "languageButton")
     shot("home_en")
     to_kind("_en")
+    probe.tap(w, "homeButton")
+    home()
+    probe.tap(w, "evaluateButton")      # (still in English: Home keeps the citizen's language)
+    probe.tap(w, "level_1")
+    probe.tap(w, "tag_B03")
+    shot("evaluate_en")
     probe.tap(w, "homeButton")
     home()
     return entries

@@ -19,9 +19,12 @@ Item {
         id: area
         objectName: "evaluationArea"
         anchors.top: parent.top
-        anchors.bottom: page.typing ? inputPanel.top : nav.top
+        // Landscape: 提交评价 sits under the right column, so the levels keep the whole height.
+        anchors.bottom: page.portrait ? footer.top : (page.typing ? inputPanel.top : nav.top)
         width: parent.width
-        contentHeight: Math.max(levels.y + levels.height, details.y + details.height) + Theme.spacing
+        contentHeight: Math.max(levels.y + levels.height,
+                                details.y + details.height + (page.portrait ? 0 : footer.height + Theme.spacing))
+                       + Theme.spacing
         clip: true
         boundsBehavior: Flickable.StopAtBounds
         ScrollBar.vertical: ScrollBar {
@@ -44,10 +47,11 @@ Item {
                     : page.model.journey === "pickup" ? qsTr("请为刚才的自助取件打个分")
                     : qsTr("请为我们的服务打个分")
                 color: Theme.text
-                font.pixelSize: Theme.fontTitle
+                font.pixelSize: Theme.elder && !page.portrait ? Theme.fontLarge : Theme.fontTitle
                 font.bold: true
             }
             Text {
+                visible: !Theme.elder        // room for the levels, in bigger type
                 width: parent.width
                 wrapMode: Text.Wrap
                 text: qsTr("您的评价会直接报送省政务服务“好差评”系统。")
@@ -98,7 +102,7 @@ Item {
             visible: page.model.level > 0
 
             Text {
-                objectName: "tagsTitle"
+                objectName: page.model.missingReason ? "reasonNeeded" : "tagsTitle"
                 width: parent.width
                 wrapMode: Text.Wrap
                 text: page.model.needsReason ? qsTr("请选一下不满意的原因（可多选）") : qsTr("您觉得哪里好？（可不选，可多选）")
@@ -184,32 +188,39 @@ Item {
                     }
                 }
             }
-            Banner {
-                objectName: "reasonNeeded"
-                width: parent.width
-                visible: page.model.missingReason
-                text: qsTr("不满意的话，请选一个原因或写几句话，我们才知道哪里要改进。")
-            }
-            BigButton {
-                objectName: "submitEvaluation"
-                width: parent.width
-                enabled: page.model.ready
-                text: qsTr("提交评价")
-                onClicked: { Qt.inputMethod.hide(); page.model.submit() }
-            }
         }
+    }
+
+    // Always in sight, whatever is scrolled; grey until a bad rating has its reason, and then
+    // it says what is missing rather than just refusing.
+    BigButton {
+        id: footer
+        objectName: "submitEvaluation"
+        anchors.bottom: page.typing ? inputPanel.top : nav.top
+        anchors.bottomMargin: visible ? Theme.spacing / 2 : 0
+        x: page.portrait ? Theme.margin : 2 * Theme.margin + page.columnWidth
+        width: page.portrait ? page.width - 2 * Theme.margin : page.columnWidth
+        height: visible ? implicitHeight : 0
+        visible: page.model.level > 0
+        enabled: page.model.ready
+        text: page.model.missingReason ? qsTr("请先选一个原因，或写几句话") : qsTr("提交评价")
+        onClicked: { Qt.inputMethod.hide(); page.model.submit() }
     }
 
     Rectangle {
         objectName: "moreBelow"
         visible: !page.typing && area.contentHeight > area.height + 1 && !area.atYEnd
-        anchors.bottom: nav.top
-        width: parent.width
+        anchors.bottom: page.portrait ? footer.top : nav.top
+        // (landscape: under the levels, beside 提交评价)
+        width: page.portrait ? parent.width : page.columnWidth + 1.5 * Theme.margin
         height: moreText.implicitHeight + Theme.spacing
         color: Theme.accentSoft
         Text {
             id: moreText
             anchors.centerIn: parent
+            width: parent.width - 2 * Theme.spacing
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.Wrap
             text: qsTr("下面还有内容，请用手指向上滑动查看")
             color: Theme.accent
             font.pixelSize: Theme.fontSmall

@@ -45,10 +45,50 @@ Item {
             else if (top < contentY) contentY = top
         }
 
+        // Above the devices, so they are seen first in either orientation: the test print's
+        // answer, spoiled numbers, and today's 好差评 with what waits for the province.
         Column {
             id: rows
             width: devices.width
             spacing: Theme.spacing
+            Text {
+                objectName: "testPrintResult"
+                width: rows.width
+                visible: text !== ""
+                text: page.tech.testPrintState === "printing" ? qsTr("正在打印测试页…")
+                    : page.tech.testPrintState === "ok" ? qsTr("测试页已打印，请检查出票口")
+                    : page.tech.testPrintMessage
+                wrapMode: Text.Wrap
+                color: page.tech.testPrintState === "failed" ? Theme.stateFault : Theme.text
+                font.pixelSize: Theme.fontBody
+            }
+            Text {
+                objectName: "spoiledNumbers"
+                width: rows.width
+                visible: text !== ""
+                text: page.tech.spoiledText
+                wrapMode: Text.Wrap
+                color: Theme.stateFault
+                font.pixelSize: Theme.fontBody
+            }
+            Text {
+                objectName: "evaluationCounts"
+                width: rows.width
+                visible: text !== ""
+                text: page.tech.evaluationText
+                wrapMode: Text.Wrap
+                color: Theme.text
+                font.pixelSize: Theme.fontSmall
+            }
+            BigButton {
+                objectName: "uploadEvaluationsButton"
+                visible: page.tech.evaluationsWaiting
+                width: rows.width
+                primary: false
+                text: qsTr("立即报送评价")
+                fontSize: Theme.fontBody
+                onClicked: page.tech.uploadEvaluationsNow()
+            }
             Repeater {
                 model: page.tech.health
                 DeviceRow {
@@ -87,44 +127,6 @@ Item {
         width: page.portrait ? parent.width - 2 * Theme.margin : 440
         spacing: Theme.spacing
 
-        Text {
-            objectName: "evaluationCounts"
-            width: parent.width
-            visible: text !== ""
-            text: page.tech.evaluationText
-            wrapMode: Text.Wrap
-            color: Theme.text
-            font.pixelSize: Theme.fontSmall
-        }
-        BigButton {
-            objectName: "uploadEvaluationsButton"
-            visible: page.tech.evaluationsWaiting
-            width: parent.width
-            primary: false
-            text: qsTr("立即报送评价")
-            fontSize: Theme.fontBody
-            onClicked: page.tech.uploadEvaluationsNow()
-        }
-        Text {
-            objectName: "spoiledNumbers"
-            width: parent.width
-            visible: text !== ""
-            text: page.tech.spoiledText
-            wrapMode: Text.Wrap
-            color: Theme.stateFault
-            font.pixelSize: Theme.fontBody
-        }
-        Text {
-            objectName: "testPrintResult"
-            width: parent.width
-            visible: text !== ""
-            text: page.tech.testPrintState === "printing" ? qsTr("正在打印测试页…")
-                : page.tech.testPrintState === "ok" ? qsTr("测试页已打印，请检查出票口")
-                : page.tech.testPrintMessage
-            wrapMode: Text.Wrap
-            color: page.tech.testPrintState === "failed" ? Theme.stateFault : Theme.text
-            font.pixelSize: Theme.fontBody
-        }
         Grid {
             columns: page.portrait ? 2 : 1
             spacing: Theme.spacing

@@ -34,7 +34,8 @@ def test_an_unhappy_rating_after_a_ticket_needs_a_reason_and_reaches_the_provinc
     assert find(w, "submitEvaluation") is None                  # no level yet: nothing to submit
     tap(w, "level_2")                                           # 不满意
     assert find(w, "reasonNeeded") is not None
-    assert not find(w, "submitEvaluation").isEnabled()          # a reason first
+    assert not find(w, "submitEvaluation").isEnabled()          # a reason first, and the button says so
+    assert text_of(find(w, "submitEvaluation").childItems()[0].childItems()[0]) == "请先选一个原因，或写几句话"
     assert text_of(find(w, "tag_B01").childItems()[0]) == "等候时间太长"
     tap(w, "tag_B01")
     assert find(w, "reasonNeeded") is None
