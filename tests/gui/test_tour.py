@@ -19,7 +19,8 @@ def test_tour_shows_every_screen_and_a_scannable_ticket(tmp_path):
     tickets = [e for e in manifest if "ticket" in e]
     for wanted in ("home_card_prompt", "categories", "items", "search_sbk", "kind", "printing", "done",
                    "printing_interrupted", "home_paper_out", "identified", "done_priority", "done_reprint", "card_error",
-                   "idle_countdown", "pin_pad", "technician", "technician_test_read", "home_en"):
+                   "idle_countdown", "pin_pad", "technician", "technician_test_read", "home_en",
+                   "evaluate", "evaluate_reason_needed", "evaluated", "evaluate_elder", "evaluate_en"):
         assert wanted in screens, f"the tour has no {wanted} screen"
     for entry in manifest:
         with Image.open(tmp_path / entry["file"]) as image:
@@ -29,7 +30,9 @@ def test_tour_shows_every_screen_and_a_scannable_ticket(tmp_path):
     ticket = next(t for t in tickets if t["ticket_number"] == issued)
     with Image.open(tmp_path / ticket["file"]) as image:
         payloads = [code.data.decode() for code in decode(image)]
-    assert payloads == [ticket["ticket_id"]]               # the QR on the paper scans to the ticket id
+    # The QRs on the paper scan to the ticket id, and to this ticket's 好差评 page.
+    assert sorted(payloads) == sorted([ticket["ticket_id"], f"https://hcp.example.gov.cn/rate?hall=dg-ssl"
+                                                            f"&ticket={ticket['ticket_id']}"])
 
     hall = SqliteHall(load_config(), tmp_path / "sim" / "hall.sqlite")
     try:
