@@ -14,7 +14,8 @@ def test_citizen_gets_a_printed_ticket_the_hall_knows(kiosk):
     assert ticket.number.startswith("A")
     printed = kiosk.simulators.printer.wait_for_tickets(1)[0]
     assert ticket.number in "\n".join(printed.text_lines)
-    assert printed.qr_payloads == [ticket.ticket_id]
+    # The ticket's own QR, then the one to rate the service from a phone (kiosk.evaluation.ticket_qr_url).
+    assert printed.qr_payloads == [ticket.ticket_id, f"https://hcp.example.gov.cn/rate?hall=dg-ssl&ticket={ticket.ticket_id}"]
     assert printed.png_path.exists()
     assert [t.number for t in kiosk.hall.tickets_today()] == [ticket.number]
 
