@@ -306,6 +306,45 @@ class EvaluationFile(Strict):
         return self
 
 
+# ---------------------------------------------------------------- queries.yaml
+class QueryColumn(Strict):
+    key: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,31}$")
+    label: str = Field(min_length=1)
+    label_en: str = ""
+    mask: Literal["none", "name", "id_number", "phone", "address", "amount"] = "none"
+
+
+class QueryDef(Strict):
+    """One 自助查询: what the citizen shows, where it is asked, and how the answer is shown."""
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")
+    title: str = Field(min_length=1, max_length=16)
+    title_en: str = ""
+    identity: Literal["receipt", "id_card", "ssc_card", "any_card"]
+    plugin: str = Field(default="http", pattern=r"^(http|[\w.]+:\w+)$")
+    url: str = Field(default="", description="the back-end, for the http plug-in")
+    token: str = ""
+    timeout_s: float = Field(default=4.0, gt=0, le=30)
+    print: Literal["receipt", "a4", "none"] = "receipt"
+    columns: list[QueryColumn] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _url_for_http(self):
+        if self.plugin == "http" and not re.match(r"^https?://", self.url):
+            raise ValueError("the http plug-in needs url: http(s)://...")
+        return self
+
+
+class QueriesFile(Strict):
+    queries: list[QueryDef] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique(self):
+        ids = [q.id for q in self.queries]
+        if len(set(ids)) != len(ids):
+            raise ValueError("queries: an id appears twice")
+        return self
+
+
 # ---------------------------------------------------------------- the whole configuration
 class HallSettings(Strict):
     """What the hall core needs, and nothing of any kiosk: the hall, its windows, the catalogue
@@ -326,7 +365,9 @@ class KioskConfig(HallSettings):
     kiosk: KioskInfo
     devices: dict[str, Any]          # name → the settings model of its driver (kiosk.roles)
     printer_profiles: dict[str, PrinterProfile]
-    evaluation: EvaluationFile       # evaluation.yaml
+    evaluation: EvaluationFile = Field(       # evaluation.yaml (load_config always reads it)
+        default_factory=lambda: EvaluationFile(version="-", tags={level: [] for level in LEVELS}))
+    queries: list[QueryDef] = Field(default_factory=list)      # queries.yaml
 
     def hall_settings(self) -> HallSettings:
         """The hall's part alone, for the hall core (which must not depend on a kiosk's settings)."""
@@ -414,7 +455,8 @@ def load_config(directory: Path | str | None = None) -> KioskConfig:
                               f"unknown printer profile '{settings.profile}'")
     return KioskConfig(**dict(hall), kiosk=kiosk_file.kiosk, devices=devices,
                        printer_profiles=kiosk_file.printer_profiles,
-                       evaluation=read_yaml(directory / "evaluation.yaml", EvaluationFile))
+                       evaluation=read_yaml(directory / "evaluation.yaml", EvaluationFile),
+                       queries=read_yaml(directory / "queries.yaml", QueriesFile).queries)
 
 
 def load_hall_settings(directory: Path | str | None = None) -> HallSettings:

@@ -26,6 +26,9 @@ from kiosk.speech.voice import Voice
 from kiosk.config import KioskConfig, check_pin
 from kiosk.devices import DeviceHealth
 from kiosk.evaluation.desk import EvaluationDesk
+from kiosk.usage import ItemUsage
+from kiosk.queries.desk import CARDS, QueryDesk
+from kiosk.queries.plugin import Question
 from kiosk.evaluation.model import Draft, Evaluation
 from kiosk.events import (AgentIdentified, Announcer, AppointmentFound, DoorChanged, DoorLeftOpen, AppointmentRefused, AvailabilityChanged, CardFailed, CardRead, CatalogueChanged,
                           CardRemoved, CodeSeen, DevicesChanged, Event, HealthChanged, Identified, SessionEnded,
@@ -108,8 +111,10 @@ class KioskCore(Announcer):
         self.voice = Voice(config.kiosk.voice)     # silent (NullSink) until the screens give it a speaker
         self.session = Session(hall_id=config.hall.id)
         self.evaluations = EvaluationDesk(config, self.state_dir, clock)    # 好差评
+        self.usage = ItemUsage(self.state_dir / "item_usage.json")          # 长辈模式's usual business first
         self.form_desk = FormDesk(load_forms(config), self.form_printer, self._form_data)
         self._loop = asyncio.new_event_loop()
+        self.query_desk = QueryDesk(config, self._loop, self.printer, self.form_printer, clock)   # 自助查询
         buses = [r for r in roles if isinstance(r, LockerBusRole)]
         pickups = pickups if pickups is not None else getattr(hall, "pickups", None)
         self.lockers = LockerService(pickups, buses, self._loop, clock, lambda: self.session.citizen().person_key,
@@ -161,6 +166,7 @@ class KioskCore(Announcer):
         self.hall.close()
         self.voice.close()
         self.evaluations.stop()
+        self.query_desk.close()
         for close in self._closers:
             close()
 
@@ -320,7 +326,18 @@ class KioskCore(Announcer):
         self._flow = asyncio.run_coroutine_threadsafe(
             take_number(self.flow_context, item_code, TicketKind(kind), self.session.citizen()), self._loop)
         self._flow.add_done_callback(lambda _: self._loop.call_soon_threadsafe(self._refresh_loads))
+        self._flow.add_done_callback(lambda done: self._count_use(item_code, done))
         return self._flow
+
+    def _count_use(self, item_code: str, issued: Future) -> None:
+        if not issued.cancelled() and issued.exception() is None:
+            try:
+                self.usage.record(item_code, self.clock().date())
+            except OSError:
+                log.warning("item usage not recorded", exc_info=True)
+
+    def most_used_items(self, limit: int = 4) -> list[str]:
+        return self.usage.most_used(limit, set(self.config.items))
 
     def end_session(self) -> None:
         """Idle timeout or Home: stop the running flow and forget the citizen."""
@@ -337,6 +354,19 @@ class KioskCore(Announcer):
         """Store the citizen's 好差评 (real-name when a card was read: a keyed hash only)."""
         identity = self.session.identity
         return self.evaluations.submit(draft, identity.id_number if identity is not None else None)
+
+    def ask_query(self, query_id: str, receipt_no: str = "", phone_last4: str = "") -> Future:
+        """自助查询 for the citizen: by the card read in this session, or by a receipt number and
+        the phone's last four digits. Refused here when the query needs a card they have not shown."""
+        query = self.query_desk.queries[query_id]
+        identity = self.session.identity
+        if query.identity != "receipt":
+            if identity is None or identity.source not in CARDS[query.identity]:
+                raise ValueError(f"query {query_id} needs a card ({query.identity})")
+            question = Question(id_number=identity.id_number, name=identity.name)
+        else:
+            question = Question(receipt_no=receipt_no, phone_last4=phone_last4)
+        return self.query_desk.ask(query_id, question)
 
     # ---------------------------------------------------------------- appointment check-in
     def scanner_usable(self) -> bool:

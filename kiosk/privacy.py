@@ -31,6 +31,18 @@ def mask_name(name: str) -> str:
     return s[0] + "*" * (len(s) - 2) + s[-1]
 
 
+def mask_phone(phone: str) -> str:
+    """138****5678: the operator's prefix and the last four."""
+    s = phone.strip()
+    return s[:3] + "*" * (len(s) - 7) + s[-4:] if len(s) > 7 else "*" * len(s)
+
+
+def mask_address(address: str) -> str:
+    """广东省东莞市****: the province and city a citizen recognises, not the street."""
+    s = address.strip()
+    return s[:6] + "****" if len(s) > 6 else s[:2] + "****"
+
+
 def mask_text(text: str) -> str:
     return _ID_NUMBER.sub(lambda m: m.group(1) + "*" * 10 + m.group(3)[-4:], text)
 

@@ -41,6 +41,9 @@ SCREENS: dict[str, Screen] = {
     "pickup_opening": Screen("PickupOpeningScreen.qml"),
     "pickup_open": Screen("PickupOpenScreen.qml", idle=True),
     "pickup_done": Screen("PickupDoneScreen.qml", idle=True),
+    "queries": Screen("QueriesScreen.qml", idle=True),
+    "query": Screen("QueryScreen.qml", idle=True),
+    "query_result": Screen("QueryResultScreen.qml", idle=True),
     "evaluate": Screen("EvaluationScreen.qml", idle=True),
     "evaluated": Screen("EvaluatedScreen.qml", idle=True),
 }
@@ -77,6 +80,9 @@ PROMPTS: dict[str, str] = {
     "pickup_opening": "正在打开柜门，请稍候。",
     "pickup_open": "柜门已经打开，请取走您的证件，再把柜门关好。",
     "pickup_done": "取件完成，请带好您的证件。",
+    "queries": "请选择要查询的内容：办件进度、社保缴费记录，或者您的预约。",
+    "query": "请输入受理回执上的编号和手机号后四位，或者按提示刷卡。",
+    "query_result": "这是您的查询结果，仅供查询。需要的话可以点“打印”。",
     "evaluate": "请为我们的服务打个分：从非常满意到非常不满意，点一个就行。不满意的话，请点一下原因，我们会改进。"
                 "选好后请点“提交评价”。",
     "evaluated": "谢谢您的评价，祝您办事顺利。",

@@ -22,6 +22,7 @@ from screens.appointments import AppointmentModel
 from screens.calibration import CalibrationModel
 from screens.citizen import CitizenModel
 from screens.evaluation import EvaluationModel
+from screens.queries import QueryModel
 from screens.forms import FormModel
 from screens.locker_staff import LockerStaffModel
 from screens.i18n import pick
@@ -89,6 +90,7 @@ class KioskViewModel(QObject):
         self._appointments = AppointmentModel(core, self.visit, lambda: self._language, parent=self)
         self._forms = FormModel(core, self.visit, lambda: self._language, parent=self)
         self._evaluation = EvaluationModel(core, self.visit, lambda: self._language, parent=self)
+        self._queries = QueryModel(core, self.visit, lambda: self._language, parent=self)
         self._calibration = CalibrationModel(core, lambda: self._language, parent=self)
         self._lockers = LockerStaffModel(core, lambda: self._tech.actor, lambda: self._language, parent=self)
         self._citizen.set_identity(core.identity())
@@ -135,6 +137,7 @@ class KioskViewModel(QObject):
     appointments = Property(QObject, lambda self: self._appointments, constant=True)
     forms = Property(QObject, lambda self: self._forms, constant=True)
     evaluation = Property(QObject, lambda self: self._evaluation, constant=True)
+    queries = Property(QObject, lambda self: self._queries, constant=True)
     calibration = Property(QObject, lambda self: self._calibration, constant=True)
     lockerStaff = Property(QObject, lambda self: self._lockers, constant=True)
     # 自助取件: offered when the kiosk has lockers; the doors just opened, numbered for the citizen
@@ -161,6 +164,10 @@ class KioskViewModel(QObject):
                 for c in self.core.catalogue.categories]
 
     categories = Property("QVariantList", _categories, notify=categoriesChanged)
+    # 长辈模式: the items this kiosk issues most, first on the categories screen.
+    usualItems = Property("QVariantList", lambda self: [self._item_row(self.config.items[code])
+                                                        for code in self.core.most_used_items()],
+                          notify=screenChanged)
 
     def _current_category(self) -> dict:
         c = self.visit.category
@@ -219,6 +226,8 @@ class KioskViewModel(QObject):
             self._forms.visit_changed()
         elif what == "evaluation":
             self._evaluation.changed.emit()
+        elif what == "query":
+            self._queries.changed.emit()
         else:
             self._appointments.visit_changed(what)
 
@@ -325,6 +334,10 @@ class KioskViewModel(QObject):
         self.visit.open_item(code)
 
     @Slot(str)
+    def openUsualItem(self, code: str) -> None:
+        self.visit.open_usual_item(code)
+
+    @Slot(str)
     def chooseKind(self, kind: str) -> None:
         self.visit.choose_kind(kind)
 
@@ -388,6 +401,7 @@ class KioskViewModel(QObject):
         self._appointments.language_changed()
         self._forms.language_changed()
         self._evaluation.language_changed()
+        self._queries.language_changed()
 
     # ---------------------------------------------------------------- core events (any thread)
     def _from_core_thread(self, event: Event) -> None:

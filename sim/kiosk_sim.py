@@ -14,6 +14,7 @@ from typing import Callable
 from kiosk.config import KioskConfig
 from kiosk.hall.hours import hall_open
 from sim.province import ProvinceReceiver
+from sim.query_backends import QueryBackends
 from sim.card.ssc_card import VirtualSocialSecurityCard
 from sim.citizens import load_citizens
 from sim.devices import SimContext, Simulated, simulators
@@ -34,6 +35,7 @@ class SimulatedDevices:
     appointment_tokens: dict = field(default_factory=dict)    # citizen key → today's QR token
     pickup_codes: dict = field(default_factory=dict)          # citizen key → their demo pickup code
     province: ProvinceReceiver | None = None                  # where the 好差评 evaluations go
+    query_backends: QueryBackends | None = None               # what 自助查询 asks
 
     def handle(self, driver: str):
         """The first simulator standing in for this driver (None if no such device is configured)."""
@@ -122,8 +124,9 @@ class SimulatedDevices:
     def stop(self) -> None:
         for simulated in reversed(list(self.by_name.values())):
             simulated.stop()
-        if self.province is not None:
-            self.province.stop()
+        for server in (self.province, self.query_backends):
+            if server is not None:
+                server.stop()
 
 
 def demo_clock(config: KioskConfig, now: Callable[[], datetime] = datetime.now) -> Callable[[], datetime]:
@@ -157,11 +160,19 @@ def start_simulators(config: KioskConfig, out_dir: Path, scenario: str | Path | 
                                     f"no simulator for driver '{settings.driver}' (simulated: {', '.join(sorted(known))})")
             sims.by_name[name] = simulator.start(name, settings, ctx)
         sims.province = ProvinceReceiver()
+        sims.query_backends = QueryBackends()
     except BaseException:
         sims.stop()
         raise
     config = config.with_devices(**{name: s.settings for name, s in sims.by_name.items()})
-    return sims, with_evaluations_to(config, sims.province.url)
+    return sims, with_queries_at(with_evaluations_to(config, sims.province.url), sims.query_backends)
+
+
+def with_queries_at(config: KioskConfig, backends: QueryBackends) -> KioskConfig:
+    """The config with each http query asking the simulated back-end of the same path."""
+    queries = [q.model_copy(update={"url": backends.url(q.url.rstrip("/").rsplit("/", 1)[-1]), "token": ""})
+               if q.plugin == "http" else q for q in config.queries]
+    return config.model_copy(update={"queries": queries})
 
 
 def with_evaluations_to(config: KioskConfig, url: str) -> KioskConfig:

@@ -262,6 +262,31 @@ def _walk(ui, core, out_dir: Path, probe) -> list[dict]:
         _item_left(w, vm, core, shot, probe)
         home()
 
+    # 自助查询: case progress by receipt number (printed as a slip marked 仅供查询), payments by ID card.
+    if vm.queries.property("offered"):
+        probe.tap(w, "queriesButton")
+        shot("queries")
+        probe.tap(w, "query_case_progress")
+        probe.find(w, "receiptField").setProperty("text", "SL20261120-0012")
+        probe.tap(w, "phoneField")
+        probe.type_on_keyboard(w, "8000")
+        shot("query_receipt")
+        probe.tap(w, "askButton")
+        probe.wait_for(w, "queryResultScreen", timeout=10)
+        probe.tap(w, "printQueryButton")
+        probe.wait_until(lambda: vm.queries.property("printState") in ("printed", "failed"), timeout=20,
+                         what="the query slip")
+        shot("query_result")
+        probe.tap(w, "homeButton")
+        home()
+        probe.tap(w, "queriesButton")
+        probe.tap(w, "query_ssc_contributions")
+        replace_card("young_wang")
+        probe.wait_for(w, "queryResultScreen", timeout=10)
+        shot("query_payments")
+        probe.tap(w, "homeButton")
+        home()
+
     # The technician's door: five taps on the hall's name, then the PIN pad.
     for _ in range(5):
         probe.tap(w, "hallNameTapArea")
@@ -319,7 +344,11 @@ def _walk(ui, core, out_dir: Path, probe) -> list[dict]:
     to_kind("_en")
     probe.tap(w, "homeButton")
     home()
-    probe.tap(w, "evaluateButton")      # (still in English: Home keeps the citizen's language)
+    probe.tap(w, "queriesButton")       # (still in English: Home keeps the citizen's language)
+    shot("queries_en")
+    probe.tap(w, "homeButton")
+    home()
+    probe.tap(w, "evaluateButton")
     probe.tap(w, "level_1")
     probe.tap(w, "tag_B03")
     shot("evaluate_en")

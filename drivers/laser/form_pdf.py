@@ -128,6 +128,53 @@ def draw_blank(layout: FormLayout) -> bytes:
     return bytes(buffer.data())
 
 
+def draw_table(title: str, lines: list[str], header: list[str], rows: list[list[str]], mark: str) -> bytes:
+    """A plain A4 page: a title, a few lines about it, a table, and `mark` (仅供查询) large and
+    light across the page, so a copy is never taken for an official certificate."""
+    check_fonts()
+    buffer, writer = _page(title)
+    painter = QPainter(writer)
+    try:
+        left, width = 20 * MM, 170 * MM
+        painter.save()                      # the mark first, under the text
+        painter.setPen(QColor(200, 200, 200))
+        painter.setFont(_font(60))
+        painter.translate(105 * MM, 160 * MM)
+        painter.rotate(-30)
+        painter.drawText(QRectF(-120 * MM, -20 * MM, 240 * MM, 40 * MM), int(Qt.AlignmentFlag.AlignCenter), mark)
+        painter.restore()
+        painter.setPen(QPen(QColor("black"), 0.2 * MM))
+        title_font = _font(18)
+        title_font.setBold(True)
+        painter.setFont(title_font)
+        painter.drawText(QRectF(left, 18 * MM, width, 12 * MM), int(Qt.AlignmentFlag.AlignCenter), title)
+        painter.setFont(_font(10.5))
+        y = 34 * MM
+        for line in lines:
+            painter.drawText(QRectF(left, y, width, 6 * MM), int(Qt.AlignmentFlag.AlignLeft), line)
+            y += 6 * MM
+        y += 3 * MM
+        column = width / max(1, len(header))
+        row_h = 8 * MM
+        for r, cells in enumerate([header, *rows]):
+            if y + row_h > 280 * MM:        # one page: what does not fit is said, not cut silently
+                painter.drawText(QRectF(left, y, width, row_h), int(Qt.AlignmentFlag.AlignLeft),
+                                 f"…（共 {len(rows)} 条，其余请到窗口查询）")
+                break
+            font = _font(10 if r else 10.5)
+            font.setBold(r == 0)
+            painter.setFont(font)
+            for c, cell in enumerate(cells):
+                box = QRectF(left + c * column, y, column, row_h)
+                painter.drawRect(box)
+                painter.drawText(box.adjusted(PAD_MM * MM, 0, -PAD_MM * MM, 0),
+                                 int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), cell)
+            y += row_h
+    finally:
+        painter.end()
+    return bytes(buffer.data())
+
+
 CALIBRATION_INSET_MM = 20.0
 
 

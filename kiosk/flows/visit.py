@@ -9,7 +9,8 @@ file, so a visit reads without Qt:
     home, or done ─ 表单打印 ─▶ forms ─▶ form (a preview once a card is read) ─▶ form_printing ─▶ form_done
     home ─ 自助取件 ─▶ pickup (a code, or a card) ─▶ pickup_opening ─▶ pickup_open ─ door closed ─▶ pickup_done
     printing ─ refused, or the printer broke down ─▶ message (a lapsed appointment: 改为现场取号)
-    home, done, form_done, pickup_done ─ 评价 ─▶ evaluate ─ 提交 ─▶ evaluated (好差评: the journey just finished)
+    home ─ 自助查询 ─▶ queries ─▶ query (a receipt number, or a card) ─▶ query_result (print it: 仅供查询)
+    home, done, form_done, pickup_done, query_result ─ 评价 ─▶ evaluate ─ 提交 ─▶ evaluated (好差评)
 
 The journeys themselves (reserve → print → confirm) are the async functions of
 kiosk.flows.take_number and kiosk.flows.check_in, run on the core's flow loop. A Visit is used
@@ -29,6 +30,7 @@ from kiosk.events import (AgentIdentified, AppointmentFound, DoorChanged, Appoin
 from kiosk.evaluation.model import Draft, Level
 from kiosk.forms import check_typed
 from kiosk.hall.model import Appointment, RefusalReason, Ticket
+from kiosk.queries.plugin import QueryUnavailable
 from kiosk.wording import NOTHING, Sentence
 
 if TYPE_CHECKING:
@@ -42,13 +44,16 @@ CHECK_IN, APPOINTMENTS, APPOINTMENT = "checkin", "appointments", "appointment"
 FORMS, FORM, FORM_PRINTING, FORM_DONE = "forms", "form", "form_printing", "form_done"
 PICKUP, PICKUP_OPENING, PICKUP_OPEN, PICKUP_DONE = "pickup", "pickup_opening", "pickup_open", "pickup_done"
 EVALUATE, EVALUATED = "evaluate", "evaluated"
+QUERIES, QUERY, QUERY_RESULT = "queries", "query", "query_result"
 # Where 好差评 is offered: the home screen (the visit as a whole), and the end of each journey.
-EVALUATE_FROM = {HOME, DONE, FORM_DONE, PICKUP_DONE}
+EVALUATE_FROM = {HOME, DONE, FORM_DONE, PICKUP_DONE, QUERY_RESULT}
 
 # Where 返回 leads from each step (home from any other).
-BACK = {ITEMS: CATEGORIES, KIND: ITEMS, APPOINTMENTS: CHECK_IN, APPOINTMENT: CHECK_IN, FORM: FORMS}
+BACK = {ITEMS: CATEGORIES, KIND: ITEMS, APPOINTMENTS: CHECK_IN, APPOINTMENT: CHECK_IN, FORM: FORMS,
+        QUERY: QUERIES, QUERY_RESULT: QUERIES}
 # Steps of a visit under way: when the kiosk ends the visit (a card pulled out), go home.
-UNDER_WAY = {CATEGORIES, ITEMS, KIND, CHECK_IN, APPOINTMENTS, APPOINTMENT, FORMS, FORM, PICKUP, EVALUATE}
+UNDER_WAY = {CATEGORIES, ITEMS, KIND, CHECK_IN, APPOINTMENTS, APPOINTMENT, FORMS, FORM, PICKUP, EVALUATE,
+             QUERIES, QUERY, QUERY_RESULT}
 # Steps where nothing of a visit is under way: a card laid down starts one.
 START_ON_CARD = {HOME, DONE, MESSAGE, EVALUATED}
 # The appointment being checked in is kept through these.
@@ -60,6 +65,9 @@ FORM_FAILED = Sentence("表格暂时打印不了，请到咨询台领取表格�
 PICKUP_FAILED = Sentence("取件柜暂时打不开，请到窗口取件，工作人员会帮您。")
 JAMMED = Sentence("柜门没有打开，很抱歉。您的材料还在柜子里，请到窗口，工作人员会帮您取出。")
 ITEM_TO_STAFF = Sentence("您的材料好像还在柜子里。请到窗口，工作人员会帮您取出。")
+QUERY_NEEDS_ID_CARD = Sentence("这项查询要用身份证，请把身份证放在感应区上。")
+QUERY_NEEDS_SSC = Sentence("这项查询要用社保卡，请把社保卡插入卡槽。")
+QUERY_PRINT_FAILED = Sentence("暂时打印不了，您可以用手机拍下屏幕上的结果。")
 EVALUATION_NOT_SAVED = Sentence("评价暂时没有保存成功，很抱歉。您也可以扫号票上的二维码评价，或到咨询台留下意见。")
 
 
@@ -94,6 +102,11 @@ class Visit:
         self.pickup_notice: Sentence = NOTHING  # why nothing opened (a wrong code, a jam, ...)
         self.finished = ("visit", "", "")       # the journey just finished: (kind, item code, its number)
         self.evaluation: Draft | None = None    # 好差评 being chosen (nothing is stored until 提交)
+        self.query_id = ""                      # the 自助查询 chosen
+        self.query_answer = None                # kiosk.queries.plugin.Answer: masked, wiped on leaving
+        self.query_notice: Sentence = NOTHING   # why there is no answer (down, nothing found, refused)
+        self.querying = False                   # asking the back-end
+        self.query_print = ""                   # "" | printing | printed | failed
         self.ending = False                     # inside home(): the core's SessionEnded is our echo
         self._request = 0                       # which journey's answer is still awaited
 
@@ -113,6 +126,9 @@ class Visit:
                 self.pickup_doors or self.pickup_item_left or self.pickup_notice):
             self.pickup_doors, self.pickup_item_left, self.pickup_notice = [], [], NOTHING
             self._changed("pickup")
+        if step not in (QUERY, QUERY_RESULT) and (self.query_answer is not None or self.query_notice):
+            self.query_answer, self.query_notice, self.query_print = None, NOTHING, ""
+            self._changed("query")
         if step != EVALUATE and self.evaluation is not None:
             self.evaluation = None          # left half-way: dropped, never half-stored
             self._changed("evaluation")
@@ -175,6 +191,16 @@ class Visit:
         self.item = item
         self._changed("item")
         self._go(KIND)
+
+    @one_thread
+    def open_usual_item(self, code: str) -> None:
+        """长辈模式's usual business: straight to its kinds, 返回 leading to its category."""
+        category = next((c for c in self._core.catalogue.categories if any(i.code == code for i in c.items)), None)
+        if category is None:
+            return
+        self.category, self.search_text, self.items = category, "", list(category.items)
+        self._changed("items")
+        self.open_item(code)
 
     @one_thread
     def back(self) -> None:
@@ -459,6 +485,92 @@ class Visit:
             self.pickup_notice = JAMMED
         self._pickup_moved()
 
+    # ---------------------------------------------------------------- 自助查询
+    @one_thread
+    def open_queries(self) -> None:
+        if self._core.query_desk.queries:
+            self._go(QUERIES)
+
+    @one_thread
+    def choose_query(self, query_id: str) -> None:
+        query = self._core.query_desk.queries.get(query_id)
+        if query is None or self.step != QUERIES:
+            return
+        self.query_id, self.query_answer, self.query_notice, self.querying = query_id, None, NOTHING, False
+        self._changed("query")
+        self._go(QUERY)
+        if query.identity != "receipt":
+            self._ask_by_card()
+
+    @one_thread
+    def ask_by_receipt(self, receipt_no: str, phone_last4: str) -> None:
+        query = self._core.query_desk.queries.get(self.query_id)
+        receipt_no = receipt_no.strip().upper()
+        if self.step != QUERY or query is None or query.identity != "receipt" or self.querying:
+            return
+        if not (4 <= len(receipt_no) <= 32 and len(phone_last4) == 4 and phone_last4.isdigit()):
+            return          # the 查询 button is grey until both are complete
+        self._ask(lambda: self._core.ask_query(self.query_id, receipt_no, phone_last4))
+
+    def _ask_by_card(self) -> None:
+        """A card query: ask with the card read in this session, or say which card to show."""
+        from kiosk.queries.desk import CARDS
+        needs = self._core.query_desk.queries[self.query_id].identity
+        identity = self._core.session.identity
+        if identity is not None and identity.source in CARDS[needs]:
+            self._ask(lambda: self._core.ask_query(self.query_id))
+        elif identity is not None:      # the other card: say which one this query needs
+            self.query_notice = QUERY_NEEDS_SSC if needs == "ssc_card" else QUERY_NEEDS_ID_CARD
+            self._changed("query")
+
+    def _ask(self, start: Callable[[], Future]) -> None:
+        self._request += 1
+        request = self._request
+        self.querying, self.query_notice = True, NOTHING
+        self._changed("query")
+        try:
+            asked = start()
+        except Exception as e:
+            asked = Future()
+            asked.set_exception(e)
+        asked.add_done_callback(lambda done: self._post(lambda: self._answered(request, done)))
+
+    def _answered(self, request: int, asked: Future) -> None:
+        if request != self._request or self.step != QUERY:
+            return          # gone home meanwhile: the answer is for nobody, and is not kept
+        self.querying = False
+        error = None if not asked.cancelled() and asked.exception() is None else (
+            asked.exception() if not asked.cancelled() else QueryUnavailable())
+        if error is not None:
+            if not getattr(error, "message", None):
+                log.error("query failed", exc_info=error)
+            self.query_notice = getattr(error, "message", None) or QueryUnavailable.message
+            self._changed("query")
+            return
+        self.query_answer, self.query_print = asked.result(), ""
+        self.finished = ("query", "", self.query_id)
+        self._changed("query")
+        self._go(QUERY_RESULT)
+
+    @one_thread
+    def print_query(self) -> None:
+        if self.step != QUERY_RESULT or self.query_answer is None or self.query_print == "printing" \
+                or not self._core.query_desk.printable(self.query_id):
+            return
+        self.query_print = "printing"
+        self._changed("query")
+        answer = self.query_answer
+        self._core.query_desk.print(answer).add_done_callback(lambda done: self._post(lambda: self._printed(answer, done)))
+
+    def _printed(self, answer, done: Future) -> None:
+        if self.query_answer is not answer:
+            return
+        failed = done.cancelled() or done.exception() is not None
+        if failed:
+            log.warning("query result not printed: %s", None if done.cancelled() else done.exception())
+        self.query_print = "failed" if failed else "printed"
+        self._changed("query")
+
     # ---------------------------------------------------------------- 好差评
     @one_thread
     def open_evaluation(self) -> None:
@@ -523,6 +635,8 @@ class Visit:
             self._make_preview()
         elif self.step == PICKUP and self._core.lockers is not None:
             self._pick_up(self._core.lockers.by_card)
+        elif self.step == QUERY and not self.querying and self._core.query_desk.queries[self.query_id].identity != "receipt":
+            self._ask_by_card()
         elif self.step in START_ON_CARD and self.availability.available:
             self._go(CATEGORIES)
 

@@ -48,12 +48,47 @@ Item {
         height: nav.y - tiles.spacing - y
         x: Theme.margin
         width: parent.width - 2 * Theme.margin
-        contentHeight: tiles.height
+        contentHeight: tiles.y + tiles.height
         clip: true
         boundsBehavior: Flickable.StopAtBounds
 
+    // 长辈模式: the business this kiosk issues most, first, one tap from its kinds.
+    Column {
+        id: usual
+        width: parent.width
+        spacing: tiles.spacing
+        visible: Theme.elder && vm.usualItems.length > 0
+        height: visible ? implicitHeight : 0
+        Text {
+            width: parent.width
+            text: qsTr("大家常办的事")
+            color: Theme.text
+            font.pixelSize: Theme.fontBody
+            font.bold: true
+        }
+        Repeater {
+            model: usual.visible ? vm.usualItems : []
+            BigButton {
+                required property var modelData
+                objectName: "usualItem_" + modelData.code
+                width: usual.width
+                text: vm.english && modelData.nameEn ? modelData.nameEn : modelData.name
+                fontSize: Theme.fontLarge
+                onClicked: vm.openUsualItem(modelData.code)
+            }
+        }
+        Text {
+            width: parent.width
+            text: qsTr("其他业务，请按类别找")
+            color: Theme.text
+            font.pixelSize: Theme.fontBody
+            font.bold: true
+        }
+    }
+
     Grid {
         id: tiles
+        y: usual.visible ? usual.height + spacing : 0
         width: parent.width
         columns: page.columns
         spacing: page.portrait ? Theme.spacing : 24     // landscape is short: every pixel to the tiles

@@ -160,22 +160,35 @@ Item {
                     font.bold: true
                 }
             }
-            BigButton {
-                objectName: "formsAfterTicketButton"
-                // (not in landscape 长辈模式, which has no room for it: 表单打印 is on the home screen)
-                visible: page.ticket.hasForms && (page.portrait || !Theme.elder)
+            // What may follow the ticket, side by side: the item's forms, and 好差评 (neither in
+            // landscape 长辈模式, which has no room for them: both are on the home screen).
+            Row {
+                id: after
+                visible: page.portrait || !Theme.elder
                 width: parent.width
-                primary: false
-                text: qsTr("打印这项业务的申请表")
-                detail: Theme.elder ? "" : qsTr("刷身份证自动填好，省得手写")
-                onClicked: vm.openForms()
-            }
-            BigButton {
-                objectName: "doneEvaluate"
-                width: parent.width
-                primary: false
-                text: qsTr("为这次服务评价")
-                onClicked: vm.evaluation.open()
+                spacing: Theme.spacing
+                readonly property int count: forms.visible ? 2 : 1
+                readonly property real cell: (width - (count - 1) * spacing) / count
+                BigButton {
+                    id: forms
+                    objectName: "formsAfterTicketButton"
+                    visible: page.ticket.hasForms
+                    width: after.cell
+                    primary: false
+                    text: qsTr("打印这项业务的申请表")
+                    fontSize: Theme.fontBody
+                    detail: Theme.elder ? "" : qsTr("刷身份证自动填好，省得手写")
+                    onClicked: vm.openForms()
+                }
+                BigButton {
+                    objectName: "doneEvaluate"
+                    width: after.cell
+                    height: forms.visible ? forms.height : implicitHeight
+                    primary: false
+                    text: qsTr("为这次服务评价")
+                    fontSize: Theme.fontBody
+                    onClicked: vm.evaluation.open()
+                }
             }
             Text {
                 width: parent.width

@@ -9,6 +9,11 @@ Item {
     objectName: "homeScreen"
     readonly property bool portrait: height > width
     readonly property real columnWidth: portrait ? width - 2 * Theme.margin : width * 0.44
+    // Four services beside 取号 (预约取号, 表单打印, 自助取件, 自助查询): two rows of two, their titles
+    // alone, and a smaller clock and card picture in portrait, so everything stays on the glass.
+    readonly property int services: 1 + (vm.formsOffered ? 1 : 0) + (vm.lockersOffered ? 1 : 0)
+                                      + (vm.queries.offered ? 1 : 0)
+    readonly property bool crowded: services > 3 && !Theme.elder
     property date now: new Date(Date.now() + vm.hallClockOffsetMs)
     Timer { interval: 1000; running: true; repeat: true; onTriggered: home.now = new Date(Date.now() + vm.hallClockOffsetMs) }
 
@@ -18,13 +23,13 @@ Item {
         anchors.centerIn: parent
         columns: home.portrait ? 1 : 2
         columnSpacing: 2 * Theme.margin
-        rowSpacing: Theme.margin
+        rowSpacing: home.crowded ? Theme.spacing : Theme.margin
         horizontalItemAlignment: Grid.AlignHCenter
         verticalItemAlignment: Grid.AlignVCenter
 
         Column {
             width: home.columnWidth
-            spacing: Theme.margin
+            spacing: home.crowded && home.portrait ? Theme.spacing : Theme.margin
 
             Column {
                 id: welcome
@@ -46,7 +51,7 @@ Item {
                     horizontalAlignment: Text.AlignHCenter
                     text: Qt.formatTime(home.now, "HH:mm")
                     color: Theme.text
-                    font.pixelSize: home.portrait ? 124 : 100
+                    font.pixelSize: home.portrait ? (home.crowded ? 96 : 124) : 100
                     font.bold: true
                 }
                 Text {
@@ -61,7 +66,7 @@ Item {
 
             CardPrompt {
                 width: parent.width
-                pictureScale: Theme.elder ? 0.7 : home.portrait ? 1.05 : 1.0
+                pictureScale: Theme.elder ? 0.7 : home.portrait ? (home.crowded ? 0.75 : 1.05) : 1.0
                 visible: vm.ticketAvailable
             }
         }
@@ -93,11 +98,11 @@ Item {
                 width: parent.width
                 // Landscape has the height of the glass only: with 预约取号, 表单打印 and 自助取件 below, less.
                 height: Theme.elder ? implicitHeight
-                        : Math.max(home.portrait ? 260 : (secondary.count > 1 ? 240 : 360), implicitHeight)
+                        : Math.max(home.crowded ? 220 : home.portrait ? 260 : (secondary.count > 1 ? 240 : 360), implicitHeight)
                 enabled: vm.ticketAvailable
                 text: qsTr("取号")
                 fontSize: vm.english ? Theme.fontTitle + 16 : Theme.fontHuge
-                detail: Theme.elder ? "" : qsTr("选择要办的事，打印排队号票")
+                detail: Theme.elder || (home.crowded && !home.portrait) ? "" : qsTr("选择要办的事，打印排队号票")
                 detailSize: Theme.fontBody
                 onClicked: vm.openCategories()
             }
@@ -109,13 +114,15 @@ Item {
                 width: parent.width
                 spacing: Theme.spacing
                 readonly property bool stacked: Theme.elder && home.portrait
-                columns: stacked ? Math.min(2, count) : count
-                readonly property int count: 1 + (vm.formsOffered ? 1 : 0) + (vm.lockersOffered ? 1 : 0)
+                // Four in portrait: two rows of two, so each keeps its line of explanation.
+                columns: stacked || count > 3 ? Math.min(2, count) : count
+                readonly property int count: home.services
                 readonly property real half: (width - (columns - 1) * spacing) / columns
                 // Both as tall as the taller one: two buttons of one row, not two sizes.
                 readonly property real buttonHeight: Theme.elder ? Theme.touchMin
+                    : home.crowded ? Math.max(home.portrait ? 150 : 130, checkIn.implicitHeight)
                     : Math.max(home.portrait ? 180 : 160, checkIn.implicitHeight, forms.visible ? forms.implicitHeight : 0,
-                               pickup.visible ? pickup.implicitHeight : 0)
+                               pickup.visible ? pickup.implicitHeight : 0, queries.visible ? queries.implicitHeight : 0)
                 BigButton {
                     id: checkIn
                     objectName: "checkInButton"
@@ -124,9 +131,10 @@ Item {
                     enabled: vm.ticketAvailable
                     primary: false
                     text: qsTr("预约取号")
-                    fontSize: secondary.stacked ? Theme.fontLarge : secondary.count > 2 && !home.portrait ? Theme.fontBody
+                    fontSize: secondary.stacked ? Theme.fontLarge : home.crowded ? (vm.english ? Theme.fontBody : Theme.fontLarge)
+                              : secondary.count > 2 && !home.portrait ? Theme.fontBody
                               : vm.english || secondary.count > 2 ? Theme.fontLarge : Theme.fontTitle
-                    detail: Theme.elder ? "" : qsTr("在微信上预约过的，扫码或刷卡签到")
+                    detail: Theme.elder || home.crowded ? "" : qsTr("在微信上预约过的，扫码或刷卡签到")
                     detailSize: Theme.fontSmall
                     onClicked: vm.openCheckIn()
                 }
@@ -138,9 +146,10 @@ Item {
                     height: secondary.buttonHeight
                     primary: false
                     text: qsTr("表单打印")
-                    fontSize: secondary.stacked ? Theme.fontLarge : secondary.count > 2 && !home.portrait ? Theme.fontBody
+                    fontSize: secondary.stacked ? Theme.fontLarge : home.crowded ? (vm.english ? Theme.fontBody : Theme.fontLarge)
+                              : secondary.count > 2 && !home.portrait ? Theme.fontBody
                               : vm.english || secondary.count > 2 ? Theme.fontLarge : Theme.fontTitle
-                    detail: Theme.elder ? "" : qsTr("刷身份证，自动填好申请表")
+                    detail: Theme.elder || home.crowded ? "" : qsTr("刷身份证，自动填好申请表")
                     detailSize: Theme.fontSmall
                     onClicked: vm.openForms()
                 }
@@ -152,11 +161,27 @@ Item {
                     height: secondary.buttonHeight
                     primary: false
                     text: qsTr("自助取件")
-                    fontSize: secondary.stacked ? Theme.fontLarge : secondary.count > 2 && !home.portrait ? Theme.fontBody
+                    fontSize: secondary.stacked ? Theme.fontLarge : home.crowded ? (vm.english ? Theme.fontBody : Theme.fontLarge)
+                              : secondary.count > 2 && !home.portrait ? Theme.fontBody
                               : vm.english || secondary.count > 2 ? Theme.fontLarge : Theme.fontTitle
-                    detail: Theme.elder ? "" : qsTr("凭短信取件码或刷卡取证件")
+                    detail: Theme.elder || home.crowded ? "" : qsTr("凭短信取件码或刷卡取证件")
                     detailSize: Theme.fontSmall
                     onClicked: vm.openPickup()
+                }
+                BigButton {
+                    id: queries
+                    objectName: "queriesButton"
+                    visible: vm.queries.offered
+                    width: secondary.half
+                    height: secondary.buttonHeight
+                    primary: false
+                    text: qsTr("自助查询")
+                    fontSize: secondary.stacked ? Theme.fontLarge : home.crowded ? (vm.english ? Theme.fontBody : Theme.fontLarge)
+                              : secondary.count > 2 && !home.portrait ? Theme.fontBody
+                              : vm.english || secondary.count > 2 ? Theme.fontLarge : Theme.fontTitle
+                    detail: Theme.elder || home.crowded ? "" : qsTr("办件进度、社保缴费、我的预约")
+                    detailSize: Theme.fontSmall
+                    onClicked: vm.queries.open()
                 }
             }
 
@@ -164,8 +189,9 @@ Item {
             Row {
                 width: parent.width
                 spacing: Theme.spacing
-                readonly property real side: Theme.elder ? (width - spacing) / 2 : Math.min(380, width / 3)
+                readonly property real side: Theme.elder ? (width - spacing) / 2 : Math.min(400, width * 0.42)
                 BigButton {
+                    id: helpButton
                     objectName: "helpButton"
                     visible: Theme.elder
                     width: parent.side
@@ -186,6 +212,7 @@ Item {
                 BigButton {
                     objectName: "evaluateButton"
                     width: parent.side
+                    height: Theme.elder ? helpButton.height : implicitHeight
                     primary: false
                     text: qsTr("评价服务")
                     fontSize: Theme.elder ? Theme.fontLarge : Theme.fontBody

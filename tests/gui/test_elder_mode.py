@@ -74,3 +74,29 @@ def test_a_page_that_goes_on_below_the_glass_says_so_until_it_is_scrolled(start_
     area = find(w, "kindArea")
     area.setProperty("contentY", area.property("contentHeight") - area.height())   # the citizen slides up
     wait_until(lambda: find(w, "moreBelow") is None, timeout=3, what="the hint gone at the end of the page")
+
+
+def test_the_business_this_kiosk_issues_most_comes_first_in_elder_mode(start_kiosk):
+    ui, core = start_kiosk()
+    w = ui.window
+    for _ in range(2):
+        open_item(w, "social", "SM001")
+        tap(w, "kindButton_consult")
+        wait_for(w, "doneScreen", timeout=10)
+        tap(w, "doneTapArea")
+    open_item(w, "tax", core.config.categories[[c.code for c in core.config.categories].index("tax")].items[0].code)
+    tap(w, "kindButton_consult")
+    wait_for(w, "doneScreen", timeout=10)
+    tap(w, "doneTapArea")
+    tap(w, "takeNumberButton")
+    assert find(w, "usualItem_SM001") is None                   # the standard screens stay as they were
+    tap(w, "homeButton")
+    tap(w, "elderButton")
+    tap(w, "takeNumberButton")
+    usual = [i for i in ui.viewmodel.property("usualItems")]
+    assert usual[0]["code"] == "SM001" and len(usual) == 2       # most issued first
+    tap(w, "usualItem_SM001")
+    wait_for(w, "kindButton_accept")
+    tap(w, "backButton")                                        # back leads to its category's items
+    wait_for(w, "itemRow_SM001")
+    assert ui.viewmodel.property("currentCategory")["code"] == "social"
