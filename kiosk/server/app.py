@@ -17,6 +17,7 @@ what the hall shows anyway: numbers called, window names, queue lengths.
 
 import asyncio
 import base64
+import functools
 import binascii
 import itertools
 import logging
@@ -44,6 +45,15 @@ from kiosk.server.bodies import (CheckInIn, CompleteIn, ConvertIn, KioskHealthIn
 from kiosk.server.push import Hub, end_streams_on_shutdown, sse
 
 log = logging.getLogger(__name__)
+CALLED_NUMBER = re.compile(r"[A-Z](-\d{2})?-?\d{3,4}")      # A012, A-07-012
+
+
+@functools.lru_cache(maxsize=1)
+def board_voice():
+    """The hall board's voice: the kiosks' own normaliser, pinyin and espeak-ng, with its cache."""
+    from kiosk.config import VoiceSettings
+    from kiosk.speech.voice import Voice
+    return Voice(VoiceSettings())
 MAX_BODY = 64 * 1024            # every request of this API is small; a bigger one is refused unread
 
 
@@ -266,6 +276,20 @@ def create_app(hall: HallService, accounts: Accounts, clock: Callable = None, se
     def display_state() -> dict:
         """What the hall's board shows: the numbers each window called, the queue lengths."""
         return snapshot()
+
+    @app.get("/display/speech/{window_id}/{number}.wav", include_in_schema=False)
+    def display_speech(window_id: str, number: str) -> Response:
+        """The call said aloud (请 A 零幺二 号到四号窗口办理), rendered offline by espeak-ng and kept:
+        the board plays it after the chime. Only a known window and a number's shape: nobody can
+        have the server say anything else."""
+        if window_id not in windows or not CALLED_NUMBER.fullmatch(number):
+            raise HTTPException(404, "no such window or number")
+        try:
+            wav = board_voice().utterance(f"请 {number} 号到 {windows[window_id].name} 办理").wav
+        except Exception as e:          # espeak-ng missing or failing: the board shows and chimes
+            log.warning("the board's call could not be spoken: %s", e)
+            raise HTTPException(503, "speech unavailable on this server") from None
+        return Response(wav, media_type="audio/wav", headers={"Cache-Control": "max-age=3600"})
 
     @app.get("/display/events")
     async def display_events(request: Request) -> StreamingResponse:

@@ -107,6 +107,10 @@ def test_a_called_number_is_on_the_display_within_a_second_and_a_recall_announce
     assert text(board_browser, "announcement-zh") == f"请 {issued[0]} 号到 4号窗口 办理"
     assert text(board_browser, "announcement-en") == f"Number {issued[0]}, please go to Window 4."
     assert board_browser.execute_script("return window.hallDisplay.chimes") == 1
+    # After the chime the call is said aloud, by the server's offline voice.
+    spoken = wait_until(board_browser, lambda d: [s for s in d.execute_script("return window.hallDisplay.spoken")
+                                                  if s["played"] or s["error"]], timeout=5, what="the spoken call")
+    assert spoken[0]["number"] == issued[0] and spoken[0]["played"] and spoken[0]["duration_s"] > 1.5, spoken
     wait_until(staff_browser, lambda d: current_number(d) == issued[0], what="the called number on /window")
     assert f"已叫 {issued[0]} 号" in text(staff_browser, "message")
     assert issued[0] not in text(staff_browser, "queue-list") and issued[1] in text(staff_browser, "queue-list")
@@ -301,3 +305,16 @@ def test_a_kiosk_asking_for_help_is_shown_on_the_window_page_and_admin(staff_bro
                what="the admin page's live stream")
     kiosk.ask_for_help("kiosk-3")
     wait_until(staff_browser, shows("help-message", "自助机 kiosk-3", "请派人过去"), what="the help request on /admin")
+
+
+def test_the_boards_spoken_call_is_audible_and_says_only_calls(live_hall):
+    """What the board plays: the call in the server's offline voice, audible and of a call's
+    length; anything but a known window and a number's shape is refused."""
+    import requests
+    from tests.unit.test_speech import audio
+    answer = requests.get(f"{live_hall.url}/display/speech/W04/A012.wav", timeout=10)
+    assert answer.status_code == 200 and answer.headers["Content-Type"] == "audio/wav"
+    seconds, rms = audio(answer.content)
+    assert 1.5 < seconds < 6 and rms > 1000, (seconds, rms)
+    for path in ("W99/A012.wav", "W04/%E4%BD%A0%E5%A5%BD.wav", "W04/A012;rm.wav"):
+        assert requests.get(f"{live_hall.url}/display/speech/{path}", timeout=10).status_code == 404, path

@@ -11,7 +11,7 @@
   const boards = new Map();                            // window id → {number, window_name, serving, seq, ...}
   let newestShown = null;                           // the board in the big panel
   // For the tests and the tour: what was shown when, and how many chimes sounded.
-  const seen = window.hallDisplay = {shown: [], chimes: 0, connected: false, states: 0};
+  const seen = window.hallDisplay = {shown: [], chimes: 0, spoken: [], connected: false, states: 0};
 
   // ------------------------------------------------------------------ the chime
   let audio = null;
@@ -35,6 +35,20 @@
     });
     seen.chimes += 1;
   }
+  // ------------------------------------------------------------------ the call, said aloud
+  // After the ding-dong, the server's offline voice says the call (请 A 零幺二 号到四号窗口办理).
+  // A newer call interrupts an older one; a server without espeak-ng leaves the chime alone.
+  let voice = null;
+  function speak(call) {
+    if (voice) voice.pause();
+    const said = {number: call.number, window_id: call.window_id, played: false, error: ""};
+    seen.spoken.push(said);
+    voice = new Audio(`/display/speech/${encodeURIComponent(call.window_id)}/${encodeURIComponent(call.number)}.wav`);
+    voice.addEventListener("playing", () => { said.played = true; said.duration_s = voice.duration; });
+    voice.addEventListener("error", () => { said.error = "unavailable"; });
+    setTimeout(() => voice.play().catch(e => { said.error = said.error || e.name; }), 1300);   // after the chime
+  }
+
   $("sound").addEventListener("click", () => {
     audio = audio || new (window.AudioContext || window.webkitAudioContext)();
     audio.resume().then(() => { $("sound").hidden = true; });
@@ -100,6 +114,7 @@
     announce(call.text_zh, call.text_en);
     flash();
     chime();
+    speak(call);
     seen.shown.push({number: call.number, window_id: call.window_id, recall: call.recall, at: Date.now()});
   }
 
