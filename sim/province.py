@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from sim.http_service import SwitchableService
 
 REQUIRED = {"evaluation_id": str, "made_at": str, "channel": str, "kiosk_id": str, "level": int,
             "tags": list, "comment": str, "content_version": str, "real_name": bool, "person_hash": str}
@@ -36,50 +38,24 @@ def refusal(payload, key: str) -> str:
     return ""
 
 
-class ProvinceReceiver:
+class ProvinceReceiver(SwitchableService):
+    name = "province-receiver"
+
     def __init__(self, host: str = "127.0.0.1", port: int = 0):
-        self.host, self.port = host, port
         self.stored: dict[str, dict] = {}       # evaluation id → the first copy received
         self.copies = 0                         # repeats of an evaluation already stored
         self.refused = 0
         self.slow_s = 0.0
         self.lose_replies = False
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self.up()
+        super().__init__(host, port)
 
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}/evaluations"
 
-    def up(self) -> None:
-        if self._server is not None:
-            return
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):       # quiet: the tests read the counts
-                pass
-
-            def do_POST(self):
-                receiver._receive(self)
-
-        ThreadingHTTPServer.allow_reuse_address = True
-        self._server = ThreadingHTTPServer((self.host, self.port), Handler)
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, name="province-receiver", daemon=True).start()
-
-    def down(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    stop = down
-
-    def _receive(self, request: BaseHTTPRequestHandler) -> None:
-        if request.path != "/evaluations":
+    def handle(self, request: BaseHTTPRequestHandler) -> None:
+        if request.command != "POST" or request.path != "/evaluations":
             return self._answer(request, 404, {"error": "no such path"})
         length = int(request.headers.get("Content-Length") or 0)
         try:
@@ -104,14 +80,5 @@ class ProvinceReceiver:
             return
         self._answer(request, 200, {"stored": payload["evaluation_id"]})
 
-    @staticmethod
-    def _answer(request, status: int, body: dict) -> None:
-        data = json.dumps(body).encode()
-        request.send_response(status)
-        request.send_header("Content-Type", "application/json")
-        request.send_header("Content-Length", str(len(data)))
-        request.end_headers()
-        try:
-            request.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass                # the kiosk gave up waiting (slow mode): it will send again
+    def _answer(self, request, status: int, body: dict) -> None:
+        self.send(request, status, json.dumps(body).encode())

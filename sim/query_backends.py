@@ -12,8 +12,10 @@ import json
 import threading
 import time
 from datetime import date, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlparse
+
+from sim.http_service import SwitchableService
 
 ZHANG, WANG, CHEN = "441900194910011236", "440106197803154829", "440305195607081023"
 
@@ -46,46 +48,20 @@ def _appointments() -> dict[str, list[dict]]:
                     "hall": "松山湖政务服务中心", "phone": "13912345678"}]}
 
 
-class QueryBackends:
+class QueryBackends(SwitchableService):
+    name = "query-backends"
+
     def __init__(self, host: str = "127.0.0.1", port: int = 0):
-        self.host, self.port = host, port
         self.slow_s = 0.0
         self.garbage = False
         self.wrong_person = False
         self.asked: list[str] = []          # the paths asked, in order (no personal data kept)
         self.contributions, self.appointments = _contributions(), _appointments()
-        self._server: ThreadingHTTPServer | None = None
         self._lock = threading.Lock()
-        self.up()
+        super().__init__(host, port)
 
     def url(self, path: str) -> str:
         return f"http://{self.host}:{self.port}/{path}"
-
-    def up(self) -> None:
-        if self._server is not None:
-            return
-        backends = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                backends._answer(self)
-
-        ThreadingHTTPServer.allow_reuse_address = True
-        self._server = ThreadingHTTPServer((self.host, self.port), Handler)
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, name="query-backends", daemon=True).start()
-
-    def down(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    stop = down
 
     def _find(self, path: str, q: dict) -> tuple[dict, list] | None:
         if path == "/cases":
@@ -98,30 +74,19 @@ class QueryBackends:
             return None
         return {"id_number": q["id_number"]}, records[q["id_number"]]
 
-    def _answer(self, request: BaseHTTPRequestHandler) -> None:
+    def handle(self, request: BaseHTTPRequestHandler) -> None:
         parsed = urlparse(request.path)
         with self._lock:
             self.asked.append(parsed.path)
         if self.slow_s:
             time.sleep(self.slow_s)
         if self.garbage:
-            return self._send(request, 200, b"<html><body>502 Bad Gateway</body></html>", "text/html")
+            return self.send(request, 200, b"<html><body>502 Bad Gateway</body></html>", "text/html")
         found = self._find(parsed.path, {k: v[0] for k, v in parse_qs(parsed.query).items()})
         if found is None:
-            return self._send(request, 404, b'{"error": "not found"}')
+            return self.send(request, 404, b'{"error": "not found"}')
         subject, rows = found
         if self.wrong_person:       # a back-end bug: someone else's records
             subject = {"id_number": CHEN if subject.get("id_number") != CHEN else WANG,
                        "receipt_no": "SL20260101-9999"}
-        self._send(request, 200, json.dumps({"subject": subject, "rows": rows}, ensure_ascii=False).encode())
-
-    @staticmethod
-    def _send(request, status: int, body: bytes, kind: str = "application/json") -> None:
-        try:
-            request.send_response(status)
-            request.send_header("Content-Type", kind + "; charset=utf-8")
-            request.send_header("Content-Length", str(len(body)))
-            request.end_headers()
-            request.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        self.send(request, 200, json.dumps({"subject": subject, "rows": rows}, ensure_ascii=False).encode())

@@ -30,6 +30,7 @@ from kiosk.events import (AgentIdentified, AppointmentFound, DoorChanged, Appoin
 from kiosk.evaluation.model import Draft, Level
 from kiosk.forms import check_typed
 from kiosk.hall.model import Appointment, RefusalReason, Ticket
+from kiosk.queries.desk import CARDS
 from kiosk.queries.plugin import QueryUnavailable
 from kiosk.wording import NOTHING, Sentence
 
@@ -514,7 +515,6 @@ class Visit:
 
     def _ask_by_card(self) -> None:
         """A card query: ask with the card read in this session, or say which card to show."""
-        from kiosk.queries.desk import CARDS
         needs = self._core.query_desk.queries[self.query_id].identity
         identity = self._core.session.identity
         if identity is not None and identity.source in CARDS[needs]:

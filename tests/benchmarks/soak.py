@@ -58,7 +58,7 @@ STUCK_S = 30                          # a screen that has not moved on after thi
 TORN_TICKET_PATHS = ("stays", "gives_up", "leaves")     # what a citizen does when their ticket tears
 
 JOURNEY_KINDS = ("walk_in", "walk_in_id_card", "walk_in_ssc", "reprint", "check_in_qr", "check_in_card",
-                 "walk_away", "technician", "card_pulled_mid_read")
+                 "walk_away", "technician", "card_pulled_mid_read", "evaluate", "query")
 FAULT_KINDS = ("printer_state", "mid_ticket", "card_pulled_mid_read", "camera_unplug", "sam_garbage",
                "sam_persistent")        # every kind the soak injects
 BACKGROUND_FAULTS = ("printer_state", "camera_unplug", "sam_garbage", "sam_persistent")
@@ -429,7 +429,8 @@ class Finger:
     def tap_item(self, item) -> None:
         from PySide6.QtCore import Qt
         from PySide6.QtTest import QTest
-        from screens.probe import settled_centre
+        from screens.probe import scroll_into_view, settled_centre
+        scroll_into_view(item)          # as a citizen scrolls a page until the button shows
         QTest.mouseClick(self.window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                          settled_centre(item))
         self.spin(0.03)
@@ -440,6 +441,10 @@ class Finger:
             return False
         self.tap_item(item)
         return True
+
+    def texts(self) -> list[str]:
+        from screens.probe import visible_texts
+        return visible_texts(self.window)
 
     def type(self, text: str) -> None:
         """Letters on the on-screen keyboard, as screens.probe.type_on_keyboard taps them."""
@@ -467,6 +472,7 @@ class Soak:
         self.problems = Problems()
         self.report: SoakReport | None = None
         self.journeys_done = 0
+        self.evaluations_submitted = 0        # 好差评 that reached 提交: each must reach the province once
         self.t0 = 0.0
         self._scan_since: float | None = None
         self._scan_total = 0.0
@@ -663,8 +669,9 @@ class Soak:
         screen = self.screen()
         if rec.left or self.rng.random() < self.s.walk_off_share:
             return                            # walks off: the screen must go home by itself
-        target = {"done": "doneTapArea", "message": "messageHomeButton"}.get(screen)
-        if target is None and screen in ("categories", "items", "kind", "checkin", "appointments", "appointment"):
+        target = {"done": "doneTapArea", "message": "messageHomeButton", "evaluated": "evaluatedHomeButton"}.get(screen)
+        if target is None and screen in ("categories", "items", "kind", "checkin", "appointments", "appointment",
+                                         "evaluate", "query", "query_result"):
             target = "homeButton"
         # The done countdown or the idle timeout may get home a moment before the finger does.
         if target and not self.finger.tap(target, timeout=1.0) and self.screen() == screen:
@@ -1070,6 +1077,57 @@ class Soak:
             self.wait_screen({"appointment"}, 5)
         return self._confirm_check_in(rec)
 
+    def j_evaluate(self, rec: JourneyRecord) -> str:
+        """好差评 from the home screen; one in four walks off before 提交 (nothing may be kept)."""
+        self.tap("evaluateButton")
+        level = self.rng.randint(1, 5)
+        self.tap(f"level_{level}")
+        tags = self.vm.evaluation.property("tags")
+        if tags and (level <= 2 or self.rng.random() < 0.5):
+            self.tap(f"tag_{self.rng.choice(tags)['code']}")
+        if self.rng.random() < 0.25:
+            rec.left, rec.detail = True, f"left before 提交 (level {level})"
+            return "evaluation_left"
+        self.tap("submitEvaluation")
+        if self.wait_screen({"evaluated"}, 5) is None:
+            self._not_moved("evaluated")
+        self.evaluations_submitted += 1
+        rec.detail = f"level {level}"
+        return "evaluated"
+
+    def j_query(self, rec: JourneyRecord) -> str:
+        """自助查询 by receipt number; sometimes printed, sometimes the back-end is down."""
+        backends = self.sims.query_backends
+        down = self.rng.random() < 0.15
+        if down:
+            backends.down()
+        try:
+            self.tap("queriesButton")
+            self.tap("query_case_progress")
+            self.finger.find("receiptField").setProperty("text", "SL20261120-0012")
+            self.finger.find("phoneField").setProperty("text", "8000")
+            self.tap("askButton")
+            seen = self.wait(lambda: "result" if self.screen() == "query_result" else
+                             "notice" if self.shown("queryNotice") else None, 10)
+        finally:
+            if down:
+                backends.up()
+        if seen is None:
+            raise JourneyFailed(f"查询 tapped, neither an answer nor a notice in 10 s (screen {self.screen()!r})")
+        if seen == "notice":
+            if not down:
+                raise JourneyFailed(f"the back-end was up and the query said: {self.shown('queryNotice')}")
+            return "query_unavailable"
+        shown = " ".join(self.finger.texts())
+        if "申请人：张*国" not in shown or "张建国" in shown:
+            raise JourneyFailed("the answer is not shown masked")
+        if self.rng.random() < 0.3 and self.vm.property("ticketAvailable"):
+            self.tap("printQueryButton")
+            if self.wait(lambda: self.vm.queries.property("printState") in ("printed", "failed"), 15) is None:
+                raise JourneyFailed("the query slip never printed")
+            return "query_printed"
+        return "query_shown"
+
     def j_walk_away(self, rec: JourneyRecord) -> str:
         """The citizen leaves part-way; the kiosk must go home by itself and forget them."""
         # Most walk away from the camera (a code that will not scan, a phone gone flat); every
@@ -1288,7 +1346,8 @@ class Soak:
         if n < len(JOURNEY_KINDS):
             return JOURNEY_KINDS[n]
         weights = {"walk_in": 18, "walk_in_id_card": 10, "walk_in_ssc": 8, "reprint": 5, "check_in_qr": 20,
-                   "check_in_card": 12, "walk_away": 10, "technician": 3, "card_pulled_mid_read": 5}
+                   "check_in_card": 12, "walk_away": 10, "technician": 3, "card_pulled_mid_read": 5,
+                   "evaluate": 6, "query": 6}
         return self.rng.choices(list(weights), weights=list(weights.values()))[0]
 
     def run_journey(self, kind: str) -> JourneyRecord:
@@ -1319,6 +1378,10 @@ class Soak:
                 rec.outcome = self.j_technician(rec)
             elif kind == "card_pulled_mid_read":
                 rec.outcome = self.j_card_pulled(rec)
+            elif kind == "evaluate":
+                rec.outcome = self.j_evaluate(rec)
+            elif kind == "query":
+                rec.outcome = self.j_query(rec)
             else:
                 raise ValueError(kind)
             if rec.outcome != "idle_home":
@@ -1440,11 +1503,23 @@ class Soak:
         report.scan_seconds = round(self.scan_seconds(), 1)
         self.quiesce()
         report.samples.append(sample("end", self.elapsed(), self.journeys_done))
+        self.check_evaluations()
         if self.foreign_read_count:
             report.notes.append(f"{self.foreign_read_count} social-security card read(s) of cards that were not "
                                 f"ours: another test run used the machine's shared vpcd slot meanwhile")
         report.alive = True
         return report
+
+    def check_evaluations(self) -> None:
+        """Every evaluation submitted reached the province once; none left half-way was kept."""
+        province, outbox = self.sims.province, self.core.evaluations
+        self.wait(lambda: len(province.stored) >= self.evaluations_submitted and not outbox.today()["waiting"], 30)
+        stored = len(province.stored)
+        self.report.notes.append(f"好差评: {self.evaluations_submitted} submitted, {stored} at the province "
+                                 f"({province.copies} copies sent again)")
+        if stored != self.evaluations_submitted:
+            self.report.failures.append(f"{self.evaluations_submitted} evaluations submitted but the province "
+                                        f"holds {stored}")
 
     def checkpoint(self) -> None:
         """soak.json as it stands: if the process dies (an abort in Qt), what led up to it stays."""

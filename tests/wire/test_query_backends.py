@@ -3,6 +3,7 @@ kind of bad answer refused with its own typed error and a calm sentence, never a
 from __future__ import annotations
 
 import logging
+import os
 import time
 from datetime import datetime
 
@@ -16,6 +17,8 @@ from kiosk.queries.receipt import a4_pdf, receipt_bytes
 from kiosk.wording import say
 from sim.kiosk_sim import with_queries_at
 from sim.query_backends import CHEN, WANG, ZHANG, QueryBackends
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")      # Qt draws the A4 page; no display here
 
 
 @pytest.fixture
