@@ -37,7 +37,9 @@ class SwitchableService:
         self._server = ThreadingHTTPServer((self.host, self.port), Handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, name=self.name, daemon=True).start()
+        # A short poll: down() waits for the loop to notice, and every kiosk stop takes both down.
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name=self.name,
+                         daemon=True).start()
 
     def down(self) -> None:
         if self._server is not None:
