@@ -25,6 +25,8 @@ def main(argv=None) -> int:
     camera_stills.add_parser(sub)
     from sim.appointments import cli as appointment_cli
     appointment_cli.add_parser(sub)
+    from sim.hall_day import run as hall_day
+    hall_day.add_parser(sub)
     tour = sub.add_parser("tour", help="screenshot tour: every screen and printed ticket as PNG, plus tour.json")
     tour.add_argument("--out", required=True, help="directory for the PNGs and tour.json")
     tour.add_argument("--orientation", choices=["portrait", "landscape", "both"], default="portrait")
@@ -38,6 +40,8 @@ def main(argv=None) -> int:
         return camera_stills.run(args)
     if args.command == "appointment":
         return appointment_cli.run(args)
+    if args.command == "hall-day":
+        return args.run(args)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from sim.tour import run_tour
     orientations = ["portrait", "landscape"] if args.orientation == "both" else [args.orientation]
