@@ -73,6 +73,9 @@ class HallInfo(Strict):
     opening_hours: list[OpeningHours]
     holidays: list[date] = Field(default_factory=list, description="dates the hall is closed (YYYY-MM-DD)")
     priority_age: int = 70
+    # Priority must not starve the others: a walk-in who has waited this long is called before
+    # 70+ citizens (appointments within their slot still come first). 0: never.
+    walk_in_wait_bound_min: int = Field(default=30, ge=0, le=480)
     # Average minutes a window spends per ticket, by kind: the basis of every wait estimate.
     minutes_per_ticket: dict[TicketKind, float] = Field(
         default_factory=lambda: {TicketKind.ACCEPT: 12.0, TicketKind.CONSULT: 5.0, TicketKind.PICKUP: 3.0})

@@ -474,8 +474,11 @@ class SqliteHall(HallService):
         group = self.settings.window_groups[window.group]
         day = now.date().isoformat()
         with self.transaction(write=True) as conn:
-            # An appointment whose slot is running goes first (the hall's promise for that slot).
-            row = self.appointments.in_slot_ticket(conn, day, group.id, now)
+            # The call order: an appointment whose slot is running (the hall's promise for that
+            # slot); a walk-in who has waited past the bound (priority must not starve anyone);
+            # 70+ citizens; then issue order.
+            row = self.appointments.in_slot_ticket(conn, day, group.id, now) or self._overdue_walk_in(
+                conn, day, group.id, now)
             for priority in (1, 0):     # one class at a time: each is an index range in position order
                 row = row or conn.execute("SELECT * FROM tickets WHERE day=? AND window_group=? AND state='waiting' "
                                           "AND priority=? ORDER BY position LIMIT 1",
@@ -495,6 +498,17 @@ class SqliteHall(HallService):
             self._count(conn, day, row["window_group"], row["priority"], row["kind"], -1)
             self._journal(conn, now, "call", None, row["ticket_id"], row["number"], window_id, reason)
             return self.live_ticket(conn, self._ticket_row(conn, row["ticket_id"]))
+
+    def _overdue_walk_in(self, conn, day: str, group_id: str, now: datetime):
+        """The group's longest-waiting walk-in, if it has waited past the bound (else None)."""
+        bound = self.settings.hall.walk_in_wait_bound_min
+        if not bound:
+            return None
+        oldest = conn.execute("SELECT * FROM tickets WHERE day=? AND window_group=? AND state='waiting' "
+                              "AND priority=0 ORDER BY position LIMIT 1", (day, group_id)).fetchone()
+        overdue = oldest is not None and oldest["appointment_id"] is None \
+            and oldest["issued_at"] <= _iso(now - timedelta(minutes=bound))
+        return oldest if overdue else None
 
     def complete(self, ticket_id: str, no_show: bool = False) -> Ticket:
         now = self.clock()

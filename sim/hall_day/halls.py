@@ -104,7 +104,8 @@ class GrownHall:
 
     def _settings(self, groups: dict[str, tuple[str, str, list[str]]], windows: list[Window]) -> HallSettings:
         minutes = {TicketKind(k): v["minutes"] for k, v in self.scenario["kinds"].items()}
-        hall = self.base.hall.model_copy(update={"minutes_per_ticket": minutes})
+        hall = self.base.hall.model_copy(update={"minutes_per_ticket": minutes,
+                                                 "walk_in_wait_bound_min": self.scenario["walk_in_bound_min"]})
         categories = [Category(code=c.code, name=c.name, name_en=c.name_en,
                                items=[i for i in self.items if i.category == c.code]) for c in self.base.categories]
         return HallSettings(directory=self.base.directory, hall=hall, appointments=self.base.appointments,

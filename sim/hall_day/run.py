@@ -43,7 +43,7 @@ def add_parser(sub) -> None:
     p.add_argument("--seed", type=int, default=1, help="the day's random seed (in the output)")
     p.add_argument("--json", type=Path, help="write the figures here")
     p.add_argument("--png", type=Path, help="write the chart here")
-    p.add_argument("--scenario", type=Path, help="the day (default sim/scenarios/hall_day.yaml)")
+    p.add_argument("--scenario", type=Path, help="the day (default sim/hall_day/day.yaml)")
     p.add_argument("--plan", type=Path, help="a what-if window plan: groups: {id: {name, departments, windows}}")
     p.set_defaults(run=_run)
 

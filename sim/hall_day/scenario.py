@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-DEFAULT = Path(__file__).resolve().parents[1] / "scenarios" / "hall_day.yaml"
+DEFAULT = Path(__file__).resolve().parent / "day.yaml"
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,16 @@ def test_seventy_year_olds_go_first_and_people_ahead_says_so(hall):
     assert hall.call_next("W04") is None
 
 
+def test_a_walk_in_who_has_waited_past_the_bound_goes_before_newer_elders(hall, clock):
+    walk_in = issue(hall)
+    elders = [issue(hall, born=ELDER) for _ in range(2)]
+    assert hall.call_next("W04").number == elders[0].number          # 70+ first, as long as it is fair
+    clock.advance(minutes=30)                                         # hall.walk_in_wait_bound_min
+    late_elder = issue(hall, born=ELDER)
+    assert [hall.call_next("W04").number for _ in range(3)] == [walk_in.number, elders[1].number,
+                                                                late_elder.number]
+
+
 def test_call_next_takes_priority_then_issue_order_and_complete_keeps_the_rest(hall):
     tickets = [issue(hall) for _ in range(3)]
     called = hall.call_next("W04")
