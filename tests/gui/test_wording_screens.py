@@ -28,7 +28,7 @@ def test_the_home_screen_and_the_ticket_in_traditional_chinese(start_kiosk):
     wait_for(w, "ticketNumber", timeout=10)
     printed = core.simulators.printer.wait_for_tickets(1)[0].text
     assert "排隊號票  Queue Ticket" in printed and "諮詢 Enquiry" in printed
-    assert "前面還有" in printed and "排队" not in printed
+    assert "前面約" in printed and "排队" not in printed
 
 
 def test_the_language_button_goes_to_english_and_back_to_the_halls_chinese(start_kiosk):
