@@ -33,7 +33,7 @@ sys.path.insert(0, str(HERE.parents[2]))
 from tests.benchmarks.soak import (FAULT_KINDS, JOURNEY_KINDS, SoakSettings, format_table,  # noqa: E402
                                    full_run_verdicts, run_soak)
 
-SHORT_MINUTES = 2.3          # the warm-up (everything once) takes about a minute of it
+SHORT_MINUTES = 1.9          # the warm-up (everything once) takes about a minute of it
 
 
 def run_in_child(out: Path, minutes: float, journeys: int, seed: int | None, *, short: bool,
