@@ -363,7 +363,7 @@ class KioskCore(Announcer):
         if query.identity != "receipt":
             if identity is None or identity.source not in CARDS[query.identity]:
                 raise ValueError(f"query {query_id} needs a card ({query.identity})")
-            question = Question(id_number=identity.id_number, name=identity.name)
+            question = Question(id_number=identity.id_number)      # the back-end needs nothing more
         else:
             question = Question(receipt_no=receipt_no, phone_last4=phone_last4)
         return self.query_desk.ask(query_id, question)

@@ -44,7 +44,6 @@ class Question:
     receipt_no: str = ""
     phone_last4: str = ""
     id_number: str = ""         # from the card read in this session (never typed)
-    name: str = ""
 
     def __repr__(self) -> str:  # never print personal data, even in a traceback
         return f"Question(receipt={self.receipt_no!r}, card={mask_id_number(self.id_number)})"
