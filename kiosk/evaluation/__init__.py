@@ -2,5 +2,6 @@
 on the kiosk and uploaded to the province's system through a plug-in, exactly once.
 
 model: the levels, a citizen's draft and the evaluation it becomes; outbox: the SQLite outbox
-and today's counts; upload: the plug-ins and the sender that retries with backoff.
+and today's counts; upload: the plug-ins and the sender that retries with backoff; desk: what
+the kiosk core holds of it all.
 """

@@ -15,14 +15,14 @@ log = logging.getLogger(__name__)
 
 
 class EvaluationDesk:
-    def __init__(self, config, state_dir: Path, clock: Callable[[], datetime], *, sender_options: dict | None = None):
+    def __init__(self, config, state_dir: Path, clock: Callable[[], datetime]):
         self.config = config
         self.content = config.evaluation               # evaluation.yaml: version and tags
         self.settings = config.kiosk.evaluation
         self.clock = clock
         self.outbox = Outbox(state_dir / "evaluations.sqlite")
         uploader = load_uploader(self.settings.upload)
-        self.sender = Sender(self.outbox, uploader, **(sender_options or {})) if uploader else None
+        self.sender = Sender(self.outbox, uploader) if uploader else None
 
     def start(self) -> None:
         if self.sender is not None:
