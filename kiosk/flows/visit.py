@@ -539,8 +539,7 @@ class Visit:
         if request != self._request or self.step != QUERY:
             return          # gone home meanwhile: the answer is for nobody, and is not kept
         self.querying = False
-        error = None if not asked.cancelled() and asked.exception() is None else (
-            asked.exception() if not asked.cancelled() else QueryUnavailable())
+        error = QueryUnavailable() if asked.cancelled() else asked.exception()
         if error is not None:
             if not getattr(error, "message", None):
                 log.error("query failed", exc_info=error)
