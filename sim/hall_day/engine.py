@@ -12,7 +12,7 @@ import random
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import simpy
