@@ -131,9 +131,10 @@ class SimulatedDevices:
 
 def demo_clock(config: KioskConfig, now: Callable[[], datetime] = datetime.now) -> Callable[[], datetime]:
     """Real time when the hall is open; otherwise the clock of the next opening day at 10:00,
-    running at real speed, so a demo at night still shows a working hall."""
+    running at real speed, so a demo at night still shows a working hall. A start in the last half
+    hour before closing counts as closed: a demo or a test must not run into closing time."""
     real_start = now()
-    if hall_open(config.hall, real_start)[0]:
+    if hall_open(config.hall, real_start)[0] and hall_open(config.hall, real_start + timedelta(minutes=30))[0]:
         return now
     day = real_start
     for _ in range(14):
