@@ -64,6 +64,10 @@ class Window(Strict):
     id: str
     name: str
     group: str
+    # The departments whose business this window calls first (the staff seconded from them, the
+    # hall's A角), before the rest of its group's queue: a comprehensive window keeps the
+    # department's own pace for its citizens and helps the others when none of them waits.
+    home: list[str] = Field(default_factory=list)
 
 
 class HallInfo(Strict):
@@ -478,6 +482,10 @@ def load_hall_settings(directory: Path | str | None = None) -> HallSettings:
     for i, w in enumerate(hall_file.windows):
         if w.group not in groups:
             raise ConfigError(directory / "hall.yaml", f"windows.{i}.group", f"unknown window group '{w.group}'")
+        for d in w.home:
+            if d not in groups[w.group].departments:
+                raise ConfigError(directory / "hall.yaml", f"windows.{i}.home",
+                                  f"department '{d}' is not served by the window's group '{w.group}'")
 
     served = {d for g in groups.values() for d in g.departments}
     items: dict[str, ServiceItem] = {}

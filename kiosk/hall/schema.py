@@ -47,6 +47,8 @@ CREATE TABLE IF NOT EXISTS tickets (
     UNIQUE (day, series, seq)
 );
 CREATE INDEX IF NOT EXISTS tickets_queue ON tickets (day, window_group, state, priority, position, kind);
+-- a window's home departments (Window.home) are called first, whatever group queues them
+CREATE INDEX IF NOT EXISTS tickets_department ON tickets (day, department, priority, position) WHERE state = 'waiting';
 CREATE INDEX IF NOT EXISTS tickets_item ON tickets (day, item_code, kind);
 CREATE INDEX IF NOT EXISTS tickets_person ON tickets (person_key, day, item_code) WHERE person_key IS NOT NULL;
 CREATE INDEX IF NOT EXISTS tickets_slot ON tickets (day, window_group, slot_end) WHERE appointment_id IS NOT NULL;

@@ -13,13 +13,17 @@ How the rules map onto storage (the choices a reader would otherwise have to rev
   even if the code above it were wrong.
 * A ticket's place in the queue is its `position`, given at reservation time (the paper is
   printed before confirm, so the "people ahead" printed on it is computed then; counting pending
-  reservations ahead makes that figure exact or a slight overestimate, never too low). A reused
-  number gets a new, later position: calling order is by position, not by number.
+  reservations ahead makes that figure exact or a slight overestimate; only a home window, below,
+  can make it low). A reused number gets a new, later position: calling order is by position,
+  not by number.
 * convert() changes only the kind: ticket_id, number (A012 stays A012 even as an enquiry) and
   position are kept, so the citizen neither queues again nor holds a new slip.
 * call_next() takes from the window's own group, priority first then position; if that group
   has nobody waiting, it takes the next ticket (same order) from any group whose department it
   also serves, and moves that ticket to its own group, so no window idles while people wait.
+  A window may have home departments (hall.yaml `home`: the staff seconded from them): it calls
+  their citizens first, from whichever group queues them, so a department whose windows joined
+  a comprehensive group keeps their pace; the ticket says its "people ahead" is an estimate.
 * Every write is one BEGIN IMMEDIATE transaction (WAL mode, busy_timeout), so several threads
   and several SqliteHall objects on one file serialise correctly; any SQLite error rolls the
   transaction back and surfaces as HallUnavailable. One *process* owns the file: a flock on
@@ -476,9 +480,10 @@ class SqliteHall(HallService):
         with self.transaction(write=True) as conn:
             # The call order: an appointment whose slot is running (the hall's promise for that
             # slot); a walk-in who has waited past the bound (priority must not starve anyone);
-            # 70+ citizens; then issue order.
+            # the citizens of the window's home departments, wherever they queue; then the
+            # group's 70+ citizens; then issue order.
             row = self.appointments.in_slot_ticket(conn, day, group.id, now) or self._overdue_walk_in(
-                conn, day, group.id, now)
+                conn, day, group.id, now) or self._home_ticket(conn, day, window.home)
             for priority in (1, 0):     # one class at a time: each is an index range in position order
                 row = row or conn.execute("SELECT * FROM tickets WHERE day=? AND window_group=? AND state='waiting' "
                                           "AND priority=? ORDER BY position LIMIT 1",
@@ -493,11 +498,22 @@ class SqliteHall(HallService):
                     reason += f", taken over from group {row['window_group']} (own queue empty)"
             if row is None:
                 return None
+            if row["window_group"] != group.id and row["department"] in window.home:
+                reason += f", home department {row['department']} taken from group {row['window_group']}"
             conn.execute("UPDATE tickets SET state='called', window=?, window_group=?, called_at=? WHERE ticket_id=?",
                          (window_id, group.id, _iso(now), row["ticket_id"]))
             self._count(conn, day, row["window_group"], row["priority"], row["kind"], -1)
             self._journal(conn, now, "call", None, row["ticket_id"], row["number"], window_id, reason)
             return self.live_ticket(conn, self._ticket_row(conn, row["ticket_id"]))
+
+    @staticmethod
+    def _home_ticket(conn, day: str, home: list[str]):
+        """The next of the home departments' citizens (70+ first, then issue order), in any group."""
+        if not home:
+            return None
+        marks = ",".join("?" * len(home))
+        return conn.execute(f"SELECT * FROM tickets WHERE day=? AND department IN ({marks}) AND state='waiting' "
+                            "ORDER BY priority DESC, position LIMIT 1", (day, *home)).fetchone()
 
     def _overdue_walk_in(self, conn, day: str, group_id: str, now: datetime):
         """The group's longest-waiting walk-in, if it has waited past the bound (else None)."""

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import simpy
 
-from kiosk.config import HallSettings
+from kiosk.config import HallSettings, Window
 from kiosk.hall.model import AppointmentRequest, Citizen as HallCitizen, HallRefusal, TicketKind, TicketRequest
 from kiosk.hall.sqlite_hall import SqliteHall
 from sim.hall_day.scenario import Citizen, at, clock_min
@@ -65,6 +65,23 @@ def run_day(settings: HallSettings, people: list[Citizen], scenario: dict, seed:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def away(windows: list[Window], share: float) -> set[str]:
+    """The windows whose staff are away (opening late, at lunch), the same in both layouts (the
+    same staff take the same lunches): round(share × windows), spread over the departments in
+    proportion to their windows (largest remainders), each keeping one window open. A window's
+    department is its home's, else its group's (a department hall's group is one department)."""
+    mine: dict[str, list[str]] = {}
+    for w in windows:
+        mine.setdefault(w.home[0] if w.home else w.group, []).append(w.id)
+    exact = {d: len(ids) * share for d, ids in mine.items()}
+    counts = {d: min(int(exact[d]), len(mine[d]) - 1) for d in mine}
+    for d in sorted(mine, key=lambda d: (int(exact[d]) - exact[d], d)):      # the same ties in both halls
+        if sum(counts.values()) >= round(len(windows) * share):
+            break
+        counts[d] += counts[d] < len(mine[d]) - 1
+    return {w for d, ids in mine.items() for w in ids[:counts[d]]}
+
+
 class _Day:
     def __init__(self, env, hall, settings, people, scenario, seed):
         self.env, self.hall, self.settings, self.people, self.s = env, hall, settings, people, scenario
@@ -75,6 +92,7 @@ class _Day:
         # window that can call it (all 80 waking for every number took 90 % of the run).
         self.idle: dict[str, tuple[str, simpy.Event]] = {}      # window id → (its group, its event)
         self.serves = {g.id: set(g.departments) for g in settings.window_groups.values()}
+        self.home = {w.id: set(w.home) for w in settings.windows}
         self.waiting = 0
         hours = next(h for h in settings.hall.opening_hours
                      if ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[at(scenario, 0).weekday()] in h.days)
@@ -93,22 +111,13 @@ class _Day:
                     slot_end=at(self.s, c.slot_min + self.s["appointments"]["slot_min"])), f"a{c.n}")
                 self.appointments[c.n] = booked.appointment_id
         env.process(self.arrivals())
-        late = self._share_of_each_group(self.s["windows_late"]["share"])
-        lunch = self._share_of_each_group(self.s["lunch"]["share"])
+        late = away(self.settings.windows, self.s["windows_late"]["share"])
+        lunch = away(self.settings.windows, self.s["lunch"]["share"])
         for w in self.settings.windows:
             env.process(self.window(w, w.id in late, w.id in lunch))
         env.process(self.watch_queue())
         env.run()
         return self.result
-
-    def _share_of_each_group(self, share: float) -> set[str]:
-        """The same share of every group's windows (rounded down: a lone window stays open), so
-        both layouts lose the same to late openings and lunch."""
-        chosen = set()
-        for g in self.settings.window_groups:
-            mine = [w.id for w in self.settings.windows if w.group == g]
-            chosen.update(mine[:int(len(mine) * share)])
-        return chosen
 
     def arrivals(self):
         for c in self.people:
@@ -131,8 +140,9 @@ class _Day:
         self.by_ticket[ticket.ticket_id] = served
         self.result.served.append(served)
         self.waiting += 1
-        own = next((w for w, (g, _) in self.idle.items() if g == ticket.window_group), None)
-        woken = own or next((w for w, (g, _) in self.idle.items() if c.department in self.serves[g]), None)
+        woken = next((w for w in self.idle if c.department in self.home[w]), None) \
+            or next((w for w, (g, _) in self.idle.items() if g == ticket.window_group), None) \
+            or next((w for w, (g, _) in self.idle.items() if c.department in self.serves[g]), None)
         if woken is not None:
             self.idle.pop(woken)[1].succeed()
 

@@ -10,11 +10,12 @@ A what-if plan (YAML: groups with their departments and windows) is a third arra
 """
 from __future__ import annotations
 
+from itertools import islice
 from pathlib import Path
 
 import yaml
 
-from kiosk.config import Category, Department, HallSettings, ServiceItem, Window, WindowGroup, load_hall_settings
+from kiosk.config import Category, ConfigError, Department, HallSettings, ServiceItem, Window, WindowGroup, load_hall_settings
 from kiosk.hall.model import TicketKind
 
 # Demand per department (share of the day's citizens): the 13 of config/hall.yaml, then 14 more
@@ -37,6 +38,7 @@ MORE = [  # code, name, name_en, share, routed group
     ("jtj", "交通运输局", "Transport", 0.025, "investment"),
     ("gd", "供电局", "Power Supply", 0.025, "general"),
 ]
+SMALL = 3       # windows in the department hall: at most this many, a department shares its home windows
 CATEGORY_OF_GROUP = {"social": "social", "general": "social", "enterprise": "enterprise",
                      "construction": "construction", "investment": "investment", "police": "police", "tax": "tax"}
 
@@ -128,7 +130,33 @@ class GrownHall:
         counts = _split(self.scenario["windows"] - sum(kept.values()), self._group_demand(rest))
         plan = {g.id: {"name": g.name, "name_en": g.name_en, "departments": self.routed_groups[g.id],
                        "windows": kept.get(g.id, counts.get(g.id))} for g in self.base.window_groups.values()}
-        return self.plan_hall(plan)
+        settings = self.plan_hall(plan)
+        return settings.model_copy(update={"windows": self._home_windows(settings, own)})
+
+    def _home_windows(self, settings: HallSettings, own: dict[str, int]) -> list[Window]:
+        """Each department keeps as many home windows (calling its citizens first) as it has
+        windows in the department hall, in the smallest group serving it that has room. The small
+        departments (≤ SMALL windows) of a group share their home windows: one window's citizen
+        in service no longer holds up the next citizen of its department."""
+        free = {g: [w.id for w in settings.windows if w.group == g] for g in settings.window_groups}
+        home: dict[str, str] = {}                       # window → its department
+        for d in sorted(own, key=own.get, reverse=True):
+            serving = sorted((g for g in settings.window_groups.values() if d in g.departments),
+                             key=lambda g: len(g.departments))
+            for _ in range(own[d]):
+                g = next((g.id for g in serving if free[g.id]), None)
+                if g is not None:
+                    home[free[g].pop(0)] = d
+        group_of = {w.id: w.group for w in settings.windows}
+        shared: dict[str, list[str]] = {}               # group → its small departments
+        for w, d in home.items():
+            if own[d] <= SMALL and d not in shared.setdefault(group_of[w], []):
+                shared[group_of[w]].append(d)
+
+        def departments(w: str) -> list[str]:           # its own department first (its lunch, its lateness)
+            d = home[w]
+            return [d] + [o for o in shared[group_of[w]] if o != d] if own[d] <= SMALL else [d]
+        return [w.model_copy(update={"home": departments(w.id)}) if w.id in home else w for w in settings.windows]
 
     def _group_demand(self, groups: dict[str, list[str]]) -> dict[str, float]:
         """Each department's demand shared equally by the groups serving it."""
@@ -136,12 +164,30 @@ class GrownHall:
         return {g: sum(self.demand[d] / serving[d] for d in deps) for g, deps in groups.items()}
 
     def plan_hall(self, plan: dict) -> HallSettings:
-        """groups: id → {name, departments, windows (optional: else split by demand)}."""
+        """groups: id → {name, departments, windows (optional: else split by demand), home
+        (optional: department → how many of the group's windows call its citizens first)}."""
         counts = _split(self.scenario["windows"], self._group_demand({g: spec["departments"] for g, spec in plan.items()}))
         if all("windows" in spec for spec in plan.values()):
             counts = {g: int(spec["windows"]) for g, spec in plan.items()}
         groups = {g: (spec.get("name", g), spec.get("name_en", ""), list(spec["departments"])) for g, spec in plan.items()}
-        return self._settings(groups, _windows(counts))
+        windows = _windows(counts)
+        for g, spec in plan.items():
+            mine = iter(i for i, w in enumerate(windows) if w.group == g)
+            for d, n in spec.get("home", {}).items():
+                for i in islice(mine, n):
+                    windows[i] = windows[i].model_copy(update={"home": [d]})
+        return self._settings(groups, windows)
 
     def what_if(self, path: Path) -> HallSettings:
-        return self.plan_hall(yaml.safe_load(Path(path).read_text(encoding="utf-8"))["groups"])
+        """The operator's plan, its mistakes named by file and key."""
+        groups = (yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}).get("groups")
+        if not isinstance(groups, dict) or not groups:
+            raise ConfigError(Path(path), "groups", "a plan needs groups: {id: {name, departments, windows}}")
+        for g, spec in groups.items():
+            for d in spec.get("departments", []):
+                if d not in self.demand:
+                    raise ConfigError(Path(path), f"groups.{g}.departments", f"unknown department '{d}'")
+            for d in spec.get("home", {}):
+                if d not in spec.get("departments", []):
+                    raise ConfigError(Path(path), f"groups.{g}.home", f"'{d}' is not among the group's departments")
+        return self.plan_hall(groups)

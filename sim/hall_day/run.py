@@ -3,30 +3,43 @@ and the chart as PNG."""
 from __future__ import annotations
 
 import json
+import sys
 import time
 from pathlib import Path
 
+from kiosk.config import ConfigError
 from sim.hall_day import report as reporting
 from sim.hall_day.engine import run_day
 from sim.hall_day.halls import GrownHall
 from sim.hall_day.scenario import citizens, load, peak_hour_share
 
 
-def hall_day(seed: int, scenario_path: Path | str | None = None, plan: Path | str | None = None) -> dict:
-    started = time.perf_counter()
+def simulate(seed: int, scenario_path: Path | str | None = None, plan: Path | str | None = None) -> dict:
+    """Each hall's day on the same citizens: name → (its settings, its DayResult, seconds)."""
     scenario = load(scenario_path)
     grown = GrownHall(scenario)
     people = citizens(scenario, grown.item_demand, seed)
     layouts = {"departments": grown.departments_hall(), "routed": grown.routed_hall()}
     if plan:
         layouts["what_if"] = grown.what_if(Path(plan))
-    halls, timings = {}, {}
+    days = {}
     for name, settings in layouts.items():
         t = time.perf_counter()
-        day = run_day(settings, people, scenario, seed)
-        timings[name] = round(time.perf_counter() - t, 2)
+        days[name] = (settings, run_day(settings, people, scenario, seed), round(time.perf_counter() - t, 2))
+    return {"scenario": scenario, "grown": grown, "people": people, "days": days}
+
+
+def hall_day(seed: int, scenario_path: Path | str | None = None, plan: Path | str | None = None,
+             simulated: dict | None = None) -> dict:
+    """The figures of `simulated` (else of a new simulation)."""
+    started = time.perf_counter()
+    sim = simulated or simulate(seed, scenario_path, plan)
+    scenario, grown, people = sim["scenario"], sim["grown"], sim["people"]
+    halls = {}
+    for name, (settings, day, _) in sim["days"].items():
         windows = {g: sum(1 for w in settings.windows if w.group == g) for g in settings.window_groups}
         halls[name] = {**reporting.figures(day, windows), "groups": day.groups}
+    timings = {name: seconds for name, (_, _, seconds) in sim["days"].items()}
     return {"seed": seed,
             "scenario": {"date": str(scenario["date"]), "tickets": len(people), "windows": scenario["windows"],
                          "items": len(grown.items), "departments": len(grown.departments),
@@ -34,7 +47,7 @@ def hall_day(seed: int, scenario_path: Path | str | None = None, plan: Path | st
                          "walk_in_bound_min": scenario["walk_in_bound_min"]},
             "halls": halls,
             "comparison": reporting.compare(halls),
-            "run_s": {**timings, "total": round(time.perf_counter() - started, 2)}}
+            "run_s": {**timings, "total": round(time.perf_counter() - started + sum(timings.values()), 2)}}
 
 
 def add_parser(sub) -> None:
@@ -49,7 +62,11 @@ def add_parser(sub) -> None:
 
 
 def _run(args) -> int:
-    result = hall_day(args.seed, args.scenario, args.plan)
+    try:
+        result = hall_day(args.seed, args.scenario, args.plan)
+    except (ConfigError, OSError) as e:
+        print(f"kiosk-sim hall-day: {e}", file=sys.stderr)
+        return 2
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     if args.png:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from kiosk.config import ConfigError
 from kiosk.hall.model import Citizen, HallRefusal, RefusalReason, TicketKind, TicketRequest, TicketState
 from test_hall_fixtures import Clock, born_years_ago, small_config
 
@@ -77,6 +78,29 @@ def test_a_walk_in_who_has_waited_past_the_bound_goes_before_newer_elders(hall, 
     late_elder = issue(hall, born=ELDER)
     assert [hall.call_next("W04").number for _ in range(3)] == [walk_in.number, elders[1].number,
                                                                 late_elder.number]
+
+
+def test_a_home_window_calls_its_departments_citizens_first_wherever_they_queue(tmp_path, clock, open_hall):
+    # W03 (综合受理) is staffed from 人社 (home: rsj): its 人社 citizens come before the group's
+    # earlier 市场监管 citizen, even one the router queued in `social` — but a walk-in who has
+    # waited past the bound still comes first.
+    windows = [{"id": "W01", "name": "1号窗口", "group": "social"},
+               {"id": "W03", "name": "3号窗口", "group": "general", "home": ["rsj"]}]
+    hall = open_hall(small_config(tmp_path / "config", windows=windows), tmp_path / "hall.sqlite", clock=clock)
+    business = issue(hall, item="QY01")
+    social = issue(hall, item="SB01")
+    assert (business.window_group, social.window_group) == ("general", "social")
+    assert hall.call_next("W03").number == social.number
+    assert hall.journal(social.ticket_id)[-1].reason == "window W03, home department rsj taken from group social"
+    clock.advance(minutes=30)                                         # hall.walk_in_wait_bound_min
+    later = issue(hall, item="SB01")
+    assert [hall.call_next("W03").number for _ in range(2)] == [business.number, later.number]
+
+
+def test_a_home_department_the_windows_group_does_not_serve_is_named_in_the_error(tmp_path):
+    windows = [{"id": "W04", "name": "4号窗口", "group": "police", "home": ["rsj"]}]
+    with pytest.raises(ConfigError, match=r"hall.yaml.*windows.0.home.*'rsj'.*'police'"):
+        small_config(tmp_path / "config", windows=windows)
 
 
 def test_call_next_takes_priority_then_issue_order_and_complete_keeps_the_rest(hall):
