@@ -203,7 +203,15 @@ def decode_card(values: dict[int, bytes], *, atr: bytes = b"", apdu_count: int =
     # digits 7-14): a kiosk that gives priority to citizens aged 70 or more falls back on it.
     from_id = "taken from the ID number"
     sex = d.optional(Tag.SEX, _sex, "1" if int(id_number[16]) % 2 else "2", instead=from_id)
-    birth_date = d.optional(Tag.BIRTH_DATE, bcd_date, birth_date_of(id_number), instead=from_id)
+    # A calendar date that is not the ID number's (0001-01-01 on a badly personalised card) would
+    # make a young citizen 70+: the validated ID number wins.
+    born = birth_date_of(id_number)
+
+    def agreeing_birth_date(value: bytes) -> date:
+        if bcd_date(value) != born:
+            raise CardDataInvalid("not the birth date in the ID number")
+        return born
+    birth_date = d.optional(Tag.BIRTH_DATE, agreeing_birth_date, born, instead=from_id)
     nation_code = d.optional(Tag.NATION, lambda v: int(bcd_digits(v)), 0)
     birthplace = d.optional(Tag.BIRTHPLACE, bcd_digits, "")
     d.warnings += check_atr(atr, card_id)
