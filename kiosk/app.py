@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from kiosk.config import ConfigError, KioskConfig, load_config
-from kiosk.privacy import configure_logging
+from kiosk.logbook import configure_logging
 
 log = logging.getLogger("kiosk")
 
@@ -114,6 +114,9 @@ def main(argv=None) -> int:
     except ConfigError as e:
         print(f"配置有误 Configuration error: {e}", file=sys.stderr)
         return 2
+    logs = config.kiosk.logs
+    configure_logging(log_dir=config.log_dir, max_bytes=logs.max_kb * 1024, files=logs.files,
+                      repeat_every_s=logs.repeat_every_s)
     if args.orientation:
         config = config.model_copy(update={"kiosk": config.kiosk.model_copy(update={"orientation": args.orientation})})
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")):

@@ -230,6 +230,14 @@ class EvaluationSettings(Strict):
         return v
 
 
+class LogSettings(Strict):
+    """Where the log goes when the kiosk is not under systemd (there: the journal)."""
+    dir: str = "var/log"            # relative to the config directory's parent
+    max_kb: int = Field(default=1024, ge=64, description="one file's size before it is rotated")
+    files: int = Field(default=5, ge=1, le=50, description="kiosk.log and its rotated copies kept")
+    repeat_every_s: int = Field(default=300, ge=10, description="a repeating fault is logged at most this often")
+
+
 class KioskInfo(Strict):
     id: str = "kiosk-1"
     database: str = "var/hall.sqlite"     # relative paths are relative to the config directory's parent
@@ -248,6 +256,7 @@ class KioskInfo(Strict):
     staff_pins: dict[str, str] = Field(default_factory=dict)
     voice: VoiceSettings = Field(default_factory=VoiceSettings)
     evaluation: EvaluationSettings = Field(default_factory=EvaluationSettings)
+    logs: LogSettings = Field(default_factory=LogSettings)
 
     @field_validator("language")
     @classmethod
@@ -383,6 +392,11 @@ class KioskConfig(HallSettings):
     @property
     def database_path(self) -> Path:
         p = Path(self.kiosk.database)
+        return p if p.is_absolute() else self.directory.parent / p
+
+    @property
+    def log_dir(self) -> Path:
+        p = Path(self.kiosk.logs.dir)
         return p if p.is_absolute() else self.directory.parent / p
 
     def devices_of(self, kind: str) -> dict[str, Any]:

@@ -32,6 +32,24 @@ def prepare_environment() -> None:
     """Settings Qt reads only when the application object is created: the on-screen pinyin
     keyboard as input method. Call it before QGuiApplication; a value already set wins."""
     os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
+    # Qt Multimedia lists every optional library it did not find (VA-API, PipeWire) at start-up:
+    # a dozen lines a technician cannot act on. Its real warnings stay.
+    os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.symbolsresolver=false;qt.multimedia.ffmpeg.info=false")
+    _qt_messages_to_the_log()
+
+
+def _qt_messages_to_the_log() -> None:
+    """Qt's own messages go through the kiosk's log (its file or the journal, masked, repeats
+    held back) instead of straight to stderr."""
+    import logging
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+    levels = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+
+    def handler(kind, context, message):
+        logging.getLogger(f"qt.{context.category or 'default'}").log(levels.get(kind, logging.WARNING), "%s", message)
+    qInstallMessageHandler(handler)
 
 
 class KioskUi:

@@ -17,6 +17,7 @@ import importlib
 import logging
 import pkgutil
 import threading
+import time
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Callable, ClassVar, Iterator
@@ -44,6 +45,7 @@ class DeviceRole(Announcer):
         self._worker = DeviceWorker(name)       # all of the device's I/O, one thread
         self._stop = threading.Event()
         self._poller: threading.Thread | None = None
+        self._trouble_since: float | None = None    # when the device last stopped being usable
 
     def start(self) -> None:
         """Begin watching the device (polling, monitoring); returns without waiting for it."""
@@ -61,9 +63,15 @@ class DeviceRole(Announcer):
         """Keep the new health; announce it when its state or the citizen's sentence changed
         (changed figures alone are read when someone looks, not announced)."""
         changed = (health.state, health.reason) != (self.health.state, self.health.reason)
+        was_usable = self.health.usable
         self.health = health
         if changed:
-            log.info("%s: %s %s", self.name, health.state, wording.say(health.reason, "en"))
+            if health.usable and not was_usable and self._trouble_since is not None:
+                # the fault's one closing line (its repeats were held back: kiosk.logbook)
+                log.info("%s: %s again after %s", self.name, health.state, _duration(time.monotonic() - self._trouble_since))
+            else:
+                log.info("%s: %s %s", self.name, health.state, wording.say(health.reason, "en"))
+            self._trouble_since = None if health.usable else (self._trouble_since or time.monotonic())
             self._emit(HealthChanged(health))
         return health
 
@@ -100,6 +108,11 @@ class DeviceRole(Announcer):
         once (a role that learns its state over time, such as a camera's frame rate, watches
         it for a moment first). Leaves the role started: the caller stops it."""
         return self.check_now().result(timeout=timeout_s)
+
+
+def _duration(seconds: float) -> str:
+    minutes, seconds = divmod(int(seconds), 60)
+    return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
 
 
 @dataclass(frozen=True)

@@ -70,10 +70,10 @@ def short_settings(out: Path, minutes: float, journeys: int, seed: int | None) -
 
 
 def in_process(args) -> int:
-    from kiosk.privacy import configure_logging
+    from kiosk.logbook import configure_logging
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    configure_logging(path=out / "kiosk.log")
+    configure_logging(log_dir=out, max_bytes=64 << 20, stderr=False)     # the whole soak in DIR/kiosk.log
     if args.short:
         settings = short_settings(out, args.minutes, args.journeys, args.seed)
     else:

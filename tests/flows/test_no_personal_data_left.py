@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from kiosk.app import build_core  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
 from kiosk.hall.model import TicketKind  # noqa: E402
-from kiosk.privacy import configure_logging  # noqa: E402
+from kiosk.logbook import configure_logging  # noqa: E402
 from sim.citizens import load_citizens  # noqa: E402
 
 
@@ -41,7 +41,7 @@ def encodings(text: str) -> list[bytes]:
 def swipe_many(work: Path, swipes: int) -> list[str]:
     """Run the swipes; return a list of leaks found (empty: none)."""
     log_file = work / "kiosk.log"
-    handler = configure_logging(logging.DEBUG, log_file)
+    handlers = configure_logging(logging.DEBUG, work, stderr=False)      # work/kiosk.log
     config = load_config()
     config = config.with_devices(id_card_reader=config.devices["id_card_reader"].model_copy(update={"poll_interval_s": 0.02}))
     core = build_core(config, sim=True, out_dir=work / "sim")
@@ -60,8 +60,9 @@ def swipe_many(work: Path, swipes: int) -> list[str]:
             core.end_session()
     finally:
         core.stop()
-        logging.getLogger().removeHandler(handler)
-        handler.close()
+        for handler in handlers:
+            logging.getLogger().removeHandler(handler)
+            handler.close()
     assert log_file.stat().st_size > 0, "nothing was logged: the test would prove nothing"
     leaks = []
     files = [p for p in work.rglob("*") if p.is_file()]

@@ -1,5 +1,7 @@
 """The kiosk's ID card reader role over a real TCP link: unplugged, it says so; back, it reads again."""
 
+import logging
+
 import pytest
 
 from kiosk.roles.id_card_reader import IdCardReaderDevice, IdCardReaderRole
@@ -12,7 +14,8 @@ from sim.citizens import load_citizens
 pytestmark = pytest.mark.wire
 
 
-def test_reader_unplugged_then_back_recovers_by_itself(wait_until):
+def test_reader_unplugged_then_back_recovers_by_itself(wait_until, caplog):
+    caplog.set_level(logging.INFO, logger="kiosk.roles")
     device = VirtualSamReader()
     server = TcpSamServer(device)
     port = server.start()
@@ -28,6 +31,8 @@ def test_reader_unplugged_then_back_recovers_by_itself(wait_until):
         assert "读卡器" in say(role.health.reason, "zh_CN") and role.health.details["last_error"]
         server.start()                                         # plugged back, same address
         assert wait_until(lambda: role.health.state == "ok"), "the reader did not come back by itself"
+        # the log says when the fault ended and how long it lasted (its repeats were held back)
+        assert any(r.getMessage().startswith("id_card_reader: ok again after ") for r in caplog.records)
         device.place_card(load_citizens()["elder_chen"])
         assert wait_until(lambda: any(isinstance(e, CardRead) for e in events))
         identity = next(e.identity for e in events if isinstance(e, CardRead))
