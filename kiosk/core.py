@@ -52,6 +52,7 @@ from kiosk.roles.locker_bus import LockerBusRole
 from kiosk.lockers import LockerService
 from kiosk.roles.ticket_printer import TicketPrinterRole
 from kiosk.session import Session
+from kiosk.timeline import FILE_NAME as TIMELINE_FILE, KIOSK, HealthTimeline
 from kiosk.wording import NOTHING, Sentence
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,17 @@ def _appointment_event(found: Future, seen_at: float) -> Event:
     return AppointmentFound(found.result(), seen_at)
 
 
+SELF_NAME = "自助机 Kiosk"         # the kiosk's own entries in the health timeline
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError, version as installed
+    try:
+        return installed("hall-kiosk")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 HALL_LOCKED = Sentence("这台自助机暂停使用：{reason}。请到其他自助机或咨询台办理。")
 TECHNICIAN = "technician"       # the actor named in journals for whoever holds the technician PIN
 
@@ -110,6 +122,8 @@ class KioskCore(Announcer):
         self.catalogue = Catalogue(config.categories)
         self.voice = Voice(config.kiosk.voice)     # silent (NullSink) until the screens give it a speaker
         self.session = Session(hall_id=config.hall.id)
+        # what changed when, for the technician: on the wall clock (a demo or test clock is not when it happened)
+        self.timeline = HealthTimeline(self.state_dir / TIMELINE_FILE, clock=config.hall.clock)
         self.evaluations = EvaluationDesk(config, self.state_dir, clock)    # 好差评
         self.usage = ItemUsage(self.state_dir / "item_usage.json")          # 长辈模式's usual business first
         self.form_desk = FormDesk(load_forms(config), self.form_printer, self._form_data)
@@ -135,6 +149,7 @@ class KioskCore(Announcer):
 
     # ---------------------------------------------------------------- life cycle
     def start(self) -> None:
+        self.timeline.note(KIOSK, SELF_NAME, "started", f"{self.config.kiosk.id} {version()}")
         self._loop_thread.start()
         # The search index and the voice need pypinyin (~0.5 s of Python): load it once the home
         # screen is up, not while it is being drawn; a search or a sentence before then loads it.
@@ -169,6 +184,8 @@ class KioskCore(Announcer):
         self.query_desk.close()
         for close in self._closers:
             close()
+        self.timeline.note(KIOSK, SELF_NAME, "stopped")
+        self.timeline.close()
 
     def add_closer(self, close: Callable[[], None]) -> None:
         """Something to shut down after the kiosk (the simulators, in --sim mode)."""
@@ -218,6 +235,7 @@ class KioskCore(Announcer):
         self._emit(event)
 
     def on_health_changed(self, event: HealthChanged) -> None:
+        self.timeline.record(event.health)
         self._emit(DevicesChanged(self.health()))
         if hasattr(self.hall, "report_health"):         # a shared hall: its /admin sees this kiosk
             self.hall.report_health(self.health())
@@ -317,6 +335,8 @@ class KioskCore(Announcer):
         with self._availability_lock:      # called from the poller, the flow loop and the Qt thread
             changed, self._availability = new != self._availability, new
         if changed:
+            # what the citizen was told on the home screen, beside the device changes behind it
+            self.timeline.note(KIOSK, SELF_NAME, "home", new.reason if not new.available else Sentence("可以取号"))
             self._emit(AvailabilityChanged(new))
 
     # ---------------------------------------------------------------- citizen intents

@@ -18,6 +18,8 @@
     kiosk-diag locker audit --verify --json             the hall's locker audit chain, whole or not
     kiosk-diag say "请 A012 号到 3 号窗口" --wav OUT.wav  what the kiosk would say, as a WAV file
                                  (prints the words as spoken, the pinyin and the time it took)
+    kiosk-diag history [--day 2026-11-26] --json        the health timeline: every device's changes that
+                                 day (default today), the home screen's sentence, starts and stops
 The same health model feeds the in-app technician screen.
 """
 from __future__ import annotations
@@ -31,6 +33,7 @@ import sys
 import tempfile
 import time
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from kiosk.config import ConfigError, hash_pin, load_config
@@ -224,11 +227,30 @@ def _say(p: argparse.ArgumentParser, args) -> int:
     return 0
 
 
+def _history(config, args) -> int:
+    """The health timeline the kiosk keeps beside its database (kiosk.timeline), read-only."""
+    from kiosk.timeline import FILE_NAME, device_lines, read_day
+    day = args.day or config.hall.clock().date()
+    entries = read_day(config.database_path.parent / FILE_NAME, day)
+    if args.json:
+        print(json.dumps({"kiosk": config.kiosk.id, "day": day.isoformat(), "entries": [e.as_json() for e in entries]},
+                         ensure_ascii=False))
+        return 0
+    if not entries:
+        print(f"No health entries on {day} in {config.database_path.parent / FILE_NAME}")
+    for role in dict.fromkeys(e.role for e in entries):
+        print(f"{role}  {next(e.name for e in entries if e.role == role)}")
+        for zh, en in zip(device_lines(entries, role, "zh_CN", last=1000), device_lines(entries, role, "en", last=1000)):
+            print(f"    {zh}\n    {'':6}{en[6:]}")
+    return 0
+
+
 def main(argv=None) -> int:
     from drivers.printer.escpos_cache import use_capabilities_cache
     use_capabilities_cache()
     p = argparse.ArgumentParser(prog="kiosk-diag", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("command", nargs="?", default="devices", choices=["devices", "hash-pin", "read-card", "scan-image", "print-form", "locker", "say"])
+    p.add_argument("command", nargs="?", default="devices", choices=["devices", "hash-pin", "read-card", "scan-image", "print-form", "locker", "say",
+                                                                     "history"])
     p.add_argument("files", nargs="*", metavar="FILE",
                    help="scan-image: still images (PNG, JPEG, ...); print-form: the form's name; "
                         "locker: status | open; say: the text")
@@ -249,6 +271,7 @@ def main(argv=None) -> int:
     p.add_argument("--lock", type=int, help="locker open: the lock (1-24 generic, 1-16 Kerong)")
     p.add_argument("--verify", action="store_true", help="locker audit: check the hash chain")
     p.add_argument("--wav", metavar="OUT", help="say: write the speech to this WAV file")
+    p.add_argument("--day", type=date.fromisoformat, help="history: the day (YYYY-MM-DD), default today")
     args = p.parse_args(argv)
 
     if args.command == "locker":
@@ -290,6 +313,8 @@ def main(argv=None) -> int:
         print(json.dumps({"error": "config", "message": str(e)}) if args.json else f"Configuration error: {e}",
               file=sys.stdout if args.json else sys.stderr)
         return 2
+    if args.command == "history":
+        return _history(config, args)
     sims = None
     if args.sim:
         from sim.kiosk_sim import start_simulators

@@ -72,7 +72,8 @@ def detail_rows(details: dict, checked_at: float, language: str) -> list[dict]:
     return rows
 
 
-def health_row(h, language: str) -> dict:
-    """One device's health as the technician screen shows it, in that language ("zh_CN", "en", ...)."""
+def health_row(h, language: str, history: list[str] = ()) -> dict:
+    """One device's health as the technician screen shows it, in that language ("zh_CN", "en", ...),
+    with its day so far (kiosk.timeline.device_lines)."""
     return {"role": h.role, "name": h.name, "state": h.state, "reason": say(h.reason, language),
-            "details": detail_rows(h.details, h.checked_at, language)}
+            "details": detail_rows(h.details, h.checked_at, language), "history": "\n".join(history)}

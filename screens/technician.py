@@ -18,6 +18,7 @@ from typing import Callable, NamedTuple
 from PySide6.QtCore import QObject, Property, Qt, QTimer, Signal, Slot
 
 from kiosk.evaluation.model import Level
+from kiosk.timeline import KIOSK, device_lines
 from kiosk.wording import NOTHING, Sentence, say
 from screens.i18n import pick
 from screens.health_view import health_row
@@ -66,6 +67,7 @@ class TechnicianModel(QObject):
         self._attempt = 0           # a result for an abandoned attempt is ignored
         self.actor = ""             # who unlocked: "technician" or "staff <id>" (core.who_is)
         self._health: list = []
+        self._today: list = []          # today's health timeline (kiosk.timeline)
         self._print_state, self._print_error = "", None
         self._read_role, self._read_state, self._read_result = "", "", None    # state: waiting|ok|none|failed
         self._read_attempt = 0
@@ -88,8 +90,11 @@ class TechnicianModel(QObject):
     triesLeft = Property(int, lambda self: max(0, self.max_tries - self._wrong), notify=pinChanged)
     lockRemaining = Property(int, lambda self: max(0, math.ceil(self._locked_until - self._clock())),
                              notify=pinChanged)
-    health = Property("QVariantList", lambda self: [health_row(h, self._language()) for h in self._health],
-                      notify=healthChanged)
+    health = Property("QVariantList", lambda self: [health_row(h, self._language(),
+                                                               device_lines(self._today, h.role, self._language()))
+                                                    for h in self._health], notify=healthChanged)
+    kioskHistory = Property(str, lambda self: "\n".join(device_lines(self._today, KIOSK, self._language())),
+                            notify=healthChanged)
     testPrintState = Property(str, lambda self: self._print_state, notify=testPrintChanged)
     testPrintMessage = Property(str, lambda self: self._print_message(), notify=testPrintChanged)
     # The readers a technician can test from the health page.
@@ -193,6 +198,7 @@ class TechnicianModel(QObject):
     def refresh_health(self) -> None:
         try:
             self._evaluations = self._core.evaluations.today()
+            self._today = self._core.timeline.day()
             self.set_health(self._core.health())
             self._core.spoiled_today().add_done_callback(
                 lambda f: self._spoiledRead.emit(f.result() if f.exception() is None else None))

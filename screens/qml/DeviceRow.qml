@@ -100,6 +100,16 @@ Rectangle {
                 }
             }
         }
+        // Today's changes of this device: when it failed, how, when it came back.
+        Text {
+            objectName: "deviceHistory"
+            width: parent.width
+            visible: row.health.history !== ""
+            text: qsTr("今日记录") + "\n" + row.health.history
+            wrapMode: Text.Wrap
+            color: Theme.textSecondary
+            font.pixelSize: 28
+        }
         Text {
             objectName: "testReadResult"
             width: parent.width

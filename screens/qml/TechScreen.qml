@@ -89,6 +89,15 @@ Item {
                 fontSize: Theme.fontBody
                 onClicked: page.tech.uploadEvaluationsNow()
             }
+            Text {
+                objectName: "kioskHistory"
+                width: rows.width
+                visible: page.tech.kioskHistory !== ""
+                text: qsTr("自助机今日记录") + "\n" + page.tech.kioskHistory
+                wrapMode: Text.Wrap
+                color: Theme.textSecondary
+                font.pixelSize: 28
+            }
             Repeater {
                 model: page.tech.health
                 DeviceRow {

@@ -2,6 +2,8 @@
 the technician's hidden door, and both screen orientations."""
 from __future__ import annotations
 
+import re
+
 import time
 
 import pytest
@@ -131,6 +133,18 @@ def test_technician_gesture_and_pin_open_the_health_screen(start_kiosk):
     core.simulators.printer.set_state("cover_open")   # the health page follows the device live
     wait_until(lambda: text_of(next(i for i in walk(find(w, "deviceRow_ticket_printer"))
                                     if i.objectName() == "deviceState")) == "故障", timeout=5, what="fault")
+    core.simulators.printer.set_state("ok")
+    # today's timeline of the printer: when the cover was opened and when it came back (the
+    # screen re-reads it every 2 s)
+    def history():
+        row = find(w, "deviceRow_ticket_printer")
+        return text_of(next(i for i in walk(row) if i.objectName() == "deviceHistory")) if row else ""
+    wait_until(lambda: "恢复正常" in history(), timeout=8, what="the printer's recovery in its history")
+    lines = history().splitlines()
+    assert lines[0] == "今日记录" and re.fullmatch(r"\d\d:\d\d 故障：打印机盖子没有关好，请工作人员关好", lines[-2])
+    assert re.fullmatch(r"\d\d:\d\d 恢复正常", lines[-1])
+    kiosk_day = text_of(find(w, "kioskHistory"))
+    assert "自助机启动" in kiosk_day and "首页提示：取号机正在维护，请到咨询台取号，或稍后再试。" in kiosk_day
 
     tap(w, "quitButton")
     assert ui.quits == [True] and ui.viewmodel.may_close

@@ -76,3 +76,24 @@ def test_the_form_printer_is_listed_with_its_ipp_state_reasons_and_supplies(tmp_
     assert laser["state"] == "ok" and laser["name"].startswith("表格打印机 Form printer (CUPS hall-forms via ipp://")
     assert laser["details"]["state"] == "idle" and laser["details"]["reasons"] == []
     assert "Black Toner 75%" in laser["details"]["supplies"], "ippeveprinter starts with its toner at 75 %"
+
+
+def test_history_prints_the_days_device_changes_as_json(config_dir):
+    from datetime import datetime
+    from kiosk.config import load_config
+    from kiosk.devices import DeviceHealth
+    from kiosk.timeline import FILE_NAME, HealthTimeline
+    from kiosk.wording import Sentence
+    config = load_config(config_dir)
+    kept = HealthTimeline(config.database_path.parent / FILE_NAME, clock=lambda: datetime(2026, 11, 26, 10, 2))
+    kept.record(DeviceHealth("ticket_printer", "票据打印机", "fault", Sentence("打印纸用完了，请工作人员换纸")))
+    kept.close()
+    run = diag("history", "--json", "--day", "2026-11-26", "--config", str(config_dir))
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    assert report["day"] == "2026-11-26" and report["entries"] == [
+        {"at": "2026-11-26T10:02:00", "role": "ticket_printer", "name": "票据打印机", "state": "fault",
+         "reason_zh": "打印纸用完了，请工作人员换纸", "reason_en": "The printer has run out of paper. A member of staff will put in a new roll."}]
+    table = diag("history", "--day", "2026-11-26", "--config", str(config_dir)).stdout
+    assert "10:02 故障：打印纸用完了，请工作人员换纸" in table and "Fault: The printer has run out of paper" in table
+    assert "No health entries" in diag("history", "--day", "2026-11-25", "--config", str(config_dir)).stdout
