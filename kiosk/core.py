@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -52,11 +53,13 @@ from kiosk.roles.locker_bus import LockerBusRole
 from kiosk.lockers import LockerService
 from kiosk.roles.ticket_printer import TicketPrinterRole
 from kiosk.session import Session
-from kiosk.timeline import FILE_NAME as TIMELINE_FILE, KIOSK, HealthTimeline
+from kiosk import selftest
+from kiosk.timeline import FILE_NAME as TIMELINE_FILE, KIOSK, SELF_TEST, HealthTimeline
 from kiosk.wording import NOTHING, Sentence
 
 log = logging.getLogger(__name__)
 HOURS_CHECK_S = 15
+SELF_TEST_DELAY_S = 12.0        # after start-up: the camera has opened and the first citizen's screens are drawn
 INDEX_DELAY_S = 3.0
 
 
@@ -146,6 +149,8 @@ class KioskCore(Announcer):
         self._availability_lock = threading.Lock()
         self.simulators = None            # set by the composition root in --sim mode
         self._closers: list[Callable[[], None]] = []
+        self.self_tests: tuple[datetime, list[selftest.SelfTest]] | None = None     # the latest run: when, what
+        self._self_test_timer: threading.Timer | None = None
 
     # ---------------------------------------------------------------- life cycle
     def start(self) -> None:
@@ -160,6 +165,9 @@ class KioskCore(Announcer):
             role.add_listener(self._on_device_event)
             role.start()        # the printer's start checks it once: known before the first citizen
         self._refresh_availability()
+        self._self_test_timer = threading.Timer(SELF_TEST_DELAY_S, self.run_self_tests)
+        self._self_test_timer.daemon = True
+        self._self_test_timer.start()
         self.evaluations.start()
         self._loop.call_soon_threadsafe(self._watch_opening_hours)
         if self.lockers is not None:
@@ -173,6 +181,8 @@ class KioskCore(Announcer):
         self._loop.call_later(HOURS_CHECK_S, self._watch_opening_hours)
 
     def stop(self) -> None:
+        if self._self_test_timer is not None:
+            self._self_test_timer.cancel()
         self.end_session()
         for role in self.roles:
             role.stop()
@@ -504,6 +514,30 @@ class KioskCore(Announcer):
     def spoiled_today(self) -> Future:
         """Today's spoiled numbers (hall journal entries), read off the Qt thread."""
         return asyncio.run_coroutine_threadsafe(asyncio.to_thread(self.hall.spoiled_today), self._loop)
+
+    def run_self_tests(self) -> Future:
+        """Every device's internal and external self-test (kiosk.selftest), on a thread of its
+        own: each result goes to the health timeline, the run to self.self_tests."""
+        done: Future = Future()
+
+        def run() -> None:
+            try:
+                done.set_result(self._self_tests())
+            except Exception as e:
+                log.exception("self-test failed to run")
+                done.set_exception(e)
+        threading.Thread(target=run, name="self-test", daemon=True).start()
+        return done
+
+    def _self_tests(self) -> list[selftest.SelfTest]:
+        results = selftest.run_all(self.roles, lambda role: role.check_now().result(timeout=10))
+        for r in results:
+            self.timeline.note(r.role, r.name, SELF_TEST, r.said())
+        failed = [f"{r.role} {r.level}: {r.detail}" for r in results if not r.passed]
+        log.log(logging.WARNING if failed else logging.INFO, "self-test: %d of %d passed%s", len(results) - len(failed),
+                len(results), "; failed: " + "; ".join(failed) if failed else "")
+        self.self_tests = (self.config.hall.clock(), results)
+        return results
 
     def test_print(self) -> Future:
         now = self.clock().strftime("%Y-%m-%d %H:%M")

@@ -18,6 +18,8 @@
     kiosk-diag locker audit --verify --json             the hall's locker audit chain, whole or not
     kiosk-diag say "请 A012 号到 3 号窗口" --wav OUT.wav  what the kiosk would say, as a WAV file
                                  (prints the words as spoken, the pinyin and the time it took)
+    kiosk-diag selftest [--sim] --json                  every device's internal and external self-test
+                                 (kiosk.selftest); exit 1 when one fails
     kiosk-diag history [--day 2026-11-26] --json        the health timeline: every device's changes that
                                  day (default today), the home screen's sentence, starts and stops
 The same health model feeds the in-app technician screen.
@@ -227,6 +229,30 @@ def _say(p: argparse.ArgumentParser, args) -> int:
     return 0
 
 
+def _selftest(config, args) -> int:
+    """Internal and external self-tests of every configured device, as the kiosk runs them."""
+    from kiosk.roles import build_roles
+    from kiosk.selftest import run_all
+    started = time.perf_counter()
+    roles = list(build_roles(config.devices))
+    try:
+        results = run_all(roles, lambda role: role.check_once())
+    finally:
+        for role in roles:
+            role.stop()
+    seconds = round(time.perf_counter() - started, 2)
+    if args.json:
+        print(json.dumps({"kiosk": config.kiosk.id, "seconds": seconds, "passed": all(r.passed for r in results),
+                          "results": [r.as_json() for r in results]}, ensure_ascii=False))
+    else:
+        for r in results:
+            print(f"{r.role:16} {r.level:9} {'通过 passed' if r.passed else '未通过 FAILED':14} {r.detail}")
+            if not r.passed:
+                print(f"{'':16} {say(r.message, 'zh_CN')} / {say(r.message, 'en')}")
+        print(f"{seconds} s")
+    return 0 if all(r.passed for r in results) else 1
+
+
 def _history(config, args) -> int:
     """The health timeline the kiosk keeps beside its database (kiosk.timeline), read-only."""
     from kiosk.timeline import FILE_NAME, device_lines, read_day
@@ -250,7 +276,7 @@ def main(argv=None) -> int:
     use_capabilities_cache()
     p = argparse.ArgumentParser(prog="kiosk-diag", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("command", nargs="?", default="devices", choices=["devices", "hash-pin", "read-card", "scan-image", "print-form", "locker", "say",
-                                                                     "history"])
+                                                                     "history", "selftest"])
     p.add_argument("files", nargs="*", metavar="FILE",
                    help="scan-image: still images (PNG, JPEG, ...); print-form: the form's name; "
                         "locker: status | open; say: the text")
@@ -320,6 +346,8 @@ def main(argv=None) -> int:
         from sim.kiosk_sim import start_simulators
         sims, config = start_simulators(config, Path(tempfile.mkdtemp(prefix="kiosk-diag-")), args.scenario)
     try:
+        if args.command == "selftest":
+            return _selftest(config, args)
         healths = check_devices(config)
     finally:
         if sims:

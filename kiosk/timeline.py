@@ -24,6 +24,7 @@ from kiosk.wording import NOTHING, Sentence, say
 
 FILE_NAME = "health.sqlite"
 KIOSK = "kiosk"                  # the role name of entries about the kiosk itself (start, stop, home screen)
+SELF_TEST = "selftest"           # the state of a self-test's entry (its reason says which level and how it went)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS timeline (
@@ -82,10 +83,14 @@ class HealthTimeline:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.executescript(SCHEMA)
         self._writes = 0
-        self._last: dict[str, tuple[str, str]] = {}   # role → (state, reason) last written
+        self._last: dict[str, tuple[str, Sentence]] = {}   # role → (state, reason) last recorded
 
     def record(self, health: DeviceHealth) -> None:
         """A device's new state (kept once: a repeated announcement of the same is skipped)."""
+        with self._lock:
+            if self._last.get(health.role) == (health.state, health.reason):
+                return
+            self._last[health.role] = (health.state, health.reason)
         self.note(health.role, health.name, health.state, health.reason)
 
     def note(self, role: str, name: str, state: str, reason: Sentence | str = NOTHING) -> None:
@@ -93,9 +98,8 @@ class HealthTimeline:
         (a plain string is a technical detail, the same in every language: a version, an error)."""
         stored = json.dumps(_stored(reason), ensure_ascii=False) if isinstance(reason, Sentence) and reason else str(reason)
         with self._lock:
-            if self._conn is None or self._last.get(role) == (state, stored):
-                return                  # closed (a device's last word after the kiosk stopped), or nothing new
-            self._last[role] = (state, stored)
+            if self._conn is None:
+                return                  # closed: a device's last word after the kiosk stopped
             self._conn.execute("INSERT INTO timeline (at, role, name, state, reason) VALUES (?, ?, ?, ?, ?)",
                                (self.clock().isoformat(timespec="seconds"), role, name, state, stored))
             self._writes += 1
@@ -142,7 +146,9 @@ STATE_WORDS = {"ok": Sentence("正常"), "warning": Sentence("注意"), "fault":
 
 
 def entry_text(entry: Entry, previous: Entry | None, language: str) -> str:
-    """"10:02 故障：打印纸用完了，请工作人员换纸", "10:06 恢复正常"."""
+    """"10:02 故障：打印纸用完了，请工作人员换纸", "10:06 恢复正常", "10:07 外部自检通过"."""
+    if entry.state == SELF_TEST:
+        return f"{entry.at:%H:%M} {say(entry.reason, language)}"
     came_back = entry.state == "ok" and previous is not None and previous.state in ("fault", "warning", "absent")
     word = say(Sentence("恢复正常") if came_back else STATE_WORDS.get(entry.state, Sentence(entry.state)), language)
     reason = say(entry.reason, language)
@@ -153,7 +159,10 @@ def entry_text(entry: Entry, previous: Entry | None, language: str) -> str:
 def device_lines(entries: list[Entry], role: str, language: str, last: int = 5) -> list[str]:
     """One device's day, its last few changes (the earlier ones counted)."""
     mine = [e for e in entries if e.role == role]
-    lines = [entry_text(e, mine[i - 1] if i else None, language) for i, e in enumerate(mine)]
+    lines, previous = [], None
+    for e in mine:
+        lines.append(entry_text(e, previous, language))
+        previous = e if e.state != SELF_TEST else previous      # "came back" looks past self-tests
     if len(lines) > last:
         earlier = len(lines) - last
         lines = [say(Sentence("（更早还有 {count} 条）", count=earlier), language)] + lines[-last:]

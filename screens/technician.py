@@ -83,6 +83,8 @@ class TechnicianModel(QObject):
         self._spoiled: list = []
         self._evaluations: dict | None = None     # today's 好差评 (kiosk.evaluation.outbox.Outbox.day)
         self._spoiledRead.connect(self._on_spoiled, Qt.ConnectionType.QueuedConnection)
+        self._self_testing = False
+        self._selfTested.connect(self._on_self_tested, Qt.ConnectionType.QueuedConnection)
 
     # ---------------------------------------------------------------- properties for QML
     pinLength = Property(int, lambda self: len(self._digits), notify=pinChanged)
@@ -240,6 +242,28 @@ class TechnicianModel(QObject):
         self.testPrintChanged.emit()
         self.testReadChanged.emit()
 
+    selfTestChanged = Signal()
+    _selfTested = Signal()
+    selfTestRunning = Property(bool, lambda self: self._self_testing, notify=selfTestChanged)
+    selfTestText = Property(str, lambda self: self_test_text(self._core.self_tests, self._language()),
+                            notify=selfTestChanged)
+
+    @Slot()
+    def runSelfTest(self) -> None:
+        """立即自检: every device's internal and external self-test; each result also joins its
+        device's day (the timeline) below."""
+        if self._self_testing:
+            return
+        self._self_testing = True
+        self.selfTestChanged.emit()
+        self._core.run_self_tests().add_done_callback(lambda _: self._selfTested.emit())
+
+    @qt_thread
+    def _on_self_tested(self) -> None:
+        self._self_testing = False
+        self.selfTestChanged.emit()
+        self.refresh_health()
+
     evaluationsWaiting = Property(bool, lambda self: bool(self._evaluations and self._evaluations["waiting"]
                                                           and self._core.evaluations.sender is not None),
                                   notify=healthChanged)
@@ -327,6 +351,19 @@ class TechnicianModel(QObject):
         if state == "ok":
             return masked_read_text(result, language)
         return ""
+
+
+def self_test_text(run, language: str) -> str:
+    """The latest self-test: all passed, or what did not, device by device."""
+    if run is None:
+        return ""
+    at, results = run
+    failed = [r for r in results if not r.passed]
+    if not failed:
+        return say(Sentence("自检 {time}：{count} 项全部通过", time=f"{at:%H:%M}", count=len(results)), language)
+    lines = [say(Sentence("自检 {time}：{failed} 项未通过", time=f"{at:%H:%M}", failed=len(failed)), language)]
+    colon = "：" if language.startswith("zh") else ": "
+    return "\n".join(lines + [f"{r.name}{colon}{say(r.said(), language)}" for r in failed])
 
 
 def evaluation_text(today: dict | None, config, language: str) -> str:

@@ -90,6 +90,15 @@ Item {
                 onClicked: page.tech.uploadEvaluationsNow()
             }
             Text {
+                objectName: "selfTestResult"
+                width: rows.width
+                visible: text !== ""
+                text: page.tech.selfTestRunning ? qsTr("正在自检…") : page.tech.selfTestText
+                wrapMode: Text.Wrap
+                color: page.tech.selfTestText.indexOf("\n") >= 0 ? Theme.stateFault : Theme.text
+                font.pixelSize: Theme.fontBody
+            }
+            Text {
                 objectName: "kioskHistory"
                 width: rows.width
                 visible: page.tech.kioskHistory !== ""
@@ -147,6 +156,15 @@ Item {
                 text: qsTr("打印测试页")
                 fontSize: Theme.fontBody
                 onClicked: page.tech.testPrint()
+            }
+            BigButton {
+                objectName: "selfTestButton"
+                width: parent.cell
+                primary: false
+                enabled: !page.tech.selfTestRunning
+                text: qsTr("立即自检")
+                fontSize: Theme.fontBody
+                onClicked: page.tech.runSelfTest()
             }
             BigButton {
                 objectName: "techLanguageButton"

@@ -146,6 +146,11 @@ def test_technician_gesture_and_pin_open_the_health_screen(start_kiosk):
     kiosk_day = text_of(find(w, "kioskHistory"))
     assert "自助机启动" in kiosk_day and "首页提示：取号机正在维护，请到咨询台取号，或稍后再试。" in kiosk_day
 
+    tap(w, "selfTestButton")                          # every device, internal and external
+    wait_until(lambda: "项全部通过" in text_of(find(w, "selfTestResult")), timeout=15, what="the self-test")
+    assert re.fullmatch(r"自检 \d\d:\d\d：\d+ 项全部通过", text_of(find(w, "selfTestResult")))
+    wait_until(lambda: "外部自检通过" in history(), timeout=5, what="the self-test in the printer's day")
+
     tap(w, "quitButton")
     assert ui.quits == [True] and ui.viewmodel.may_close
 

@@ -97,3 +97,37 @@ def test_history_prints_the_days_device_changes_as_json(config_dir):
     table = diag("history", "--day", "2026-11-26", "--config", str(config_dir)).stdout
     assert "10:02 故障：打印纸用完了，请工作人员换纸" in table and "Fault: The printer has run out of paper" in table
     assert "No health entries" in diag("history", "--day", "2026-11-25", "--config", str(config_dir)).stdout
+
+
+def test_selftest_passes_every_simulated_device_at_both_levels():
+    run = diag("selftest", "--sim", "--json")
+    assert run.returncode == 0, run.stdout + run.stderr
+    report = json.loads(run.stdout)
+    assert report["passed"] is True
+    levels = {(r["role"], r["level"]) for r in report["results"]}
+    assert {("ticket_printer", "internal"), ("ticket_printer", "external"), ("id_card_reader", "external"),
+            ("camera", "external"), ("form_printer", "internal"), ("lockers_left", "external")} <= levels
+    by = {(r["role"], r["level"]): r for r in report["results"]}
+    assert "paper=ok" in by["ticket_printer", "external"]["detail"]          # the status bytes
+    assert "sam_id=" in by["id_card_reader", "external"]["detail"]           # the SAM's own id
+    assert "frames_decoded=" in by["camera", "external"]["detail"]           # frames came
+    assert by["form_printer", "internal"]["detail"].startswith("cups ")     # the CUPS server answers
+
+
+def test_selftest_names_the_missing_port_and_the_empty_printer_and_exits_1(config_dir, tmp_path):
+    kiosk_yaml = config_dir / "kiosk.yaml"
+    kiosk_yaml.write_text(kiosk_yaml.read_text(encoding="utf-8").replace("/dev/ttyUSB1", "/dev/ttyNOPE7"),
+                          encoding="utf-8")
+    run = diag("selftest", "--json", "--config", str(config_dir))
+    assert run.returncode == 1
+    by = {(r["role"], r["level"]): r for r in json.loads(run.stdout)["results"]}
+    reader = by["id_card_reader", "internal"]
+    assert not reader["passed"] and reader["message_zh"] == "找不到设备接口：/dev/ttyNOPE7"
+    assert reader["message_en"] == "Device port not found: /dev/ttyNOPE7"
+    scenario = tmp_path / "paper_out.yaml"
+    scenario.write_text("printer:\n  state: paper_out\n", encoding="utf-8")
+    run = diag("selftest", "--sim", "--json", "--scenario", str(scenario))
+    assert run.returncode == 1
+    by = {(r["role"], r["level"]): r for r in json.loads(run.stdout)["results"]}
+    assert by["ticket_printer", "internal"]["passed"] and not by["ticket_printer", "external"]["passed"]
+    assert "纸" in by["ticket_printer", "external"]["message_zh"] and "paper=out" in by["ticket_printer", "external"]["detail"]
