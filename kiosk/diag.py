@@ -20,6 +20,8 @@
                                  (prints the words as spoken, the pinyin and the time it took)
     kiosk-diag selftest [--sim] --json                  every device's internal and external self-test
                                  (kiosk.selftest); exit 1 when one fails
+    kiosk-diag bundle FILE.zip                          logs, health timeline, self-tests, config without
+                                 secrets, versions, machine facts, the hall journal's last day
     kiosk-diag history [--day 2026-11-26] --json        the health timeline: every device's changes that
                                  day (default today), the home screen's sentence, starts and stops
 The same health model feeds the in-app technician screen.
@@ -253,6 +255,23 @@ def _selftest(config, args) -> int:
     return 0 if all(r.passed for r in results) else 1
 
 
+def _bundle(p: argparse.ArgumentParser, args) -> int:
+    from kiosk.bundle import make_bundle
+    if len(args.files) != 1 or not args.files[0].endswith(".zip"):
+        p.error("bundle needs one FILE.zip: kiosk-diag bundle kiosk-1.zip")
+    try:
+        config = load_config(args.config)
+    except ConfigError as e:
+        print(f"Configuration error: {e}", file=sys.stderr)
+        return 2
+    made = make_bundle(config, Path(args.files[0]))
+    if args.json:
+        print(json.dumps(made, ensure_ascii=False))
+    else:
+        print(f"{made['file']}: {made['bytes']} bytes, {len(made['files'])} files, {made['seconds']} s")
+    return 0
+
+
 def _history(config, args) -> int:
     """The health timeline the kiosk keeps beside its database (kiosk.timeline), read-only."""
     from kiosk.timeline import FILE_NAME, device_lines, read_day
@@ -276,7 +295,7 @@ def main(argv=None) -> int:
     use_capabilities_cache()
     p = argparse.ArgumentParser(prog="kiosk-diag", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("command", nargs="?", default="devices", choices=["devices", "hash-pin", "read-card", "scan-image", "print-form", "locker", "say",
-                                                                     "history", "selftest"])
+                                                                     "history", "selftest", "bundle"])
     p.add_argument("files", nargs="*", metavar="FILE",
                    help="scan-image: still images (PNG, JPEG, ...); print-form: the form's name; "
                         "locker: status | open; say: the text")
@@ -306,6 +325,8 @@ def main(argv=None) -> int:
         return _print_form(p, args)
     if args.command == "say":
         return _say(p, args)
+    if args.command == "bundle":
+        return _bundle(p, args)
     if args.files and args.command != "scan-image":
         p.error(f"unexpected arguments: {' '.join(args.files)}")
     if args.command == "scan-image":

@@ -129,11 +129,19 @@ class HealthTimeline:
 
 def read_day(path: Path, day: date) -> list[Entry]:
     """A day of a timeline file another process may be writing (kiosk-diag, the bundle): read-only."""
+    return _read(path, day.isoformat(), (day + timedelta(days=1)).isoformat())
+
+
+def read_since(path: Path, since: datetime) -> list[Entry]:
+    return _read(path, since.isoformat(timespec="seconds"), "9999")
+
+
+def _read(path: Path, start: str, end: str) -> list[Entry]:
     if not Path(path).exists():
         return []
     conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
     try:
-        rows = conn.execute(DAY, (day.isoformat(), (day + timedelta(days=1)).isoformat())).fetchall()
+        rows = conn.execute(DAY, (start, end)).fetchall()
     except sqlite3.Error:
         return []
     finally:

@@ -2,8 +2,8 @@
 
 Every demo citizen's card is read again and again through the real driver and the kiosk core
 (with logging at DEBUG, through the kiosk's own log handler), some take numbers, every session
-ends. Then the log file, the SQLite files and every file the simulated kiosk wrote are searched
-for each citizen's personal data, in UTF-8, GB18030 and UTF-16 (the ID card's own encoding).
+ends. Then the log file, the SQLite files, every file the simulated kiosk wrote and the
+technician's bundle (kiosk-diag bundle, unpacked) are searched for each citizen's personal data, in UTF-8, GB18030 and UTF-16 (the ID card's own encoding).
 
 Run with 1,000 swipes:  .venv/bin/python tests/flows/test_no_personal_data_left.py
 """
@@ -13,11 +13,13 @@ import logging
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from kiosk.app import build_core  # noqa: E402
+from kiosk.bundle import make_bundle  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
 from kiosk.hall.model import TicketKind  # noqa: E402
 from kiosk.logbook import configure_logging  # noqa: E402
@@ -64,6 +66,15 @@ def swipe_many(work: Path, swipes: int) -> list[str]:
             logging.getLogger().removeHandler(handler)
             handler.close()
     assert log_file.stat().st_size > 0, "nothing was logged: the test would prove nothing"
+    # The technician's bundle of this kiosk (its log, timeline, journal, config) goes in the search
+    # too, unpacked: a compressed name would not be found as bytes.
+    here = config.kiosk.model_copy(update={"database": str(work / "sim" / "hall.sqlite"),
+                                           "logs": config.kiosk.logs.model_copy(update={"dir": str(work)})})
+    bundled = make_bundle(config.model_copy(update={"kiosk": here}), work / "bundle.zip")
+    with zipfile.ZipFile(work / "bundle.zip") as z:
+        z.extractall(work / "bundle")
+    assert "ID card read" in (work / "bundle" / "logs" / "kiosk.log").read_text(encoding="utf-8")
+    assert bundled["files"]["hall/journal-last-day.json"] > 100, "the journal of the numbers taken is in the bundle"
     leaks = []
     files = [p for p in work.rglob("*") if p.is_file()]
     for citizen in citizens:

@@ -131,3 +131,32 @@ def test_selftest_names_the_missing_port_and_the_empty_printer_and_exits_1(confi
     by = {(r["role"], r["level"]): r for r in json.loads(run.stdout)["results"]}
     assert by["ticket_printer", "internal"]["passed"] and not by["ticket_printer", "external"]["passed"]
     assert "纸" in by["ticket_printer", "external"]["message_zh"] and "paper=out" in by["ticket_printer", "external"]["detail"]
+
+
+def test_bundle_holds_the_evidence_and_no_secret(config_dir, tmp_path):
+    import re
+    import zipfile
+    import yaml
+    kiosk_yaml = yaml.safe_load((config_dir / "kiosk.yaml").read_text(encoding="utf-8"))
+    hall_yaml = yaml.safe_load((config_dir / "hall.yaml").read_text(encoding="utf-8"))
+    secrets = [kiosk_yaml["kiosk"]["technician_pin"], *kiosk_yaml["kiosk"]["staff_pins"].values(),
+               kiosk_yaml["kiosk"]["evaluation"]["person_key"], *(k["key"] for k in hall_yaml["appointments"]["keys"])]
+    (config_dir.parent / "var" / "log").mkdir(parents=True)
+    (config_dir.parent / "var" / "log" / "kiosk.log").write_text("2026-11-26 10:02:00,001 WARNING x: paper out\n")
+    run = diag("bundle", str(tmp_path / "kiosk-1.zip"), "--json", "--config", str(config_dir))
+    assert run.returncode == 0, run.stderr
+    made = json.loads(run.stdout)
+    with zipfile.ZipFile(tmp_path / "kiosk-1.zip") as z:
+        names = set(z.namelist())
+        everything = b"".join(z.read(n) for n in names)
+        kiosk = yaml.safe_load(z.read("config/kiosk.yaml"))
+        versions = json.loads(z.read("versions.json"))
+        machine = json.loads(z.read("machine.json"))
+    assert {"logs/kiosk.log", "health/timeline.json", "health/selftest.json", "config/kiosk.yaml", "config/hall.yaml",
+            "versions.json", "machine.json", "hall/journal-last-day.json"} <= names
+    assert not [s for s in secrets if s.encode() in everything], "a secret went into the bundle"
+    assert kiosk["kiosk"]["technician_pin"] == "<removed>" and kiosk["kiosk"]["staff_pins"] == {"S001": "<removed>"}
+    assert kiosk["devices"]["ticket_printer"]["port"] == "/dev/ttyUSB0"          # the rest is all there
+    assert re.match(r"\d+\.\d+", versions["qt"]) and "PySide6" in versions["packages"] and versions["python"]
+    assert machine["cpus"] >= 1 and machine["uname"]["system"] == "Linux"
+    assert made["bytes"] < 5 << 20
