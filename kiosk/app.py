@@ -10,9 +10,12 @@ import logging
 import os
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
+from kiosk import watchdog
 from kiosk.config import ConfigError, KioskConfig, load_config
+from kiosk.wording import Sentence
 from kiosk.logbook import configure_logging
 
 log = logging.getLogger("kiosk")
@@ -103,6 +106,9 @@ def _parse(argv):
     p.add_argument("--windowed", action="store_true", help="a normal window instead of locked full screen")
     p.add_argument("--exit-when-ready", action="store_true",
                    help="print the start-up time once the home screen is interactive, then quit (benchmarks)")
+    p.add_argument("--drill-freeze-after", type=float, metavar="SECONDS",
+                   help="watchdog drill: freeze the screen's thread after SECONDS; under systemd (or any "
+                        "supervisor speaking its notify protocol) the kiosk must be restarted")
     return p.parse_args(argv)
 
 
@@ -123,6 +129,8 @@ def main(argv=None) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         print("No display found: running on Qt's offscreen platform (nothing appears on screen).", file=sys.stderr)
 
+    crashes, cause = _after_a_crash(config, args.sim)
+    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
     from kiosk.hall.model import HallUnavailable
 
@@ -134,7 +142,18 @@ def main(argv=None) -> int:
     except HallUnavailable as e:
         print(f"取号系统无法启动 The queue database cannot be opened: {e.technical}", file=sys.stderr)
         return 3
+    if crashes:
+        from kiosk.core import SELF_NAME
+        from kiosk.timeline import KIOSK
+        core.timeline.note(KIOSK, SELF_NAME, "crashed", Sentence("上次没有正常退出（连续第 {count} 次）", count=crashes)
+                           if not cause else Sentence("上次没有正常退出（连续第 {count} 次）：{cause}", count=crashes, cause=cause))
     ui = load_ui(app, core, fullscreen=not args.windowed)
+    # Ready once the home screen is up; then the Qt thread pets the watchdog while it runs.
+    QTimer.singleShot(0, lambda: watchdog.notify(f"READY=1\nSTATUS=kiosk {config.kiosk.id} serving"))
+    pets = watchdog.pet_from_qt_thread(app)       # noqa: F841 (kept alive with the app)
+    if args.drill_freeze_after:
+        log.warning("watchdog drill: the screen's thread freezes in %.0f s", args.drill_freeze_after)
+        QTimer.singleShot(int(args.drill_freeze_after * 1000), lambda: time.sleep(24 * 3600))
     if args.sim:
         sims = core.simulators
         log.info("simulated devices: %s; printed tickets go to %s", sims.describe(), sims.out_dir)
@@ -152,9 +171,30 @@ def main(argv=None) -> int:
         print("The kiosk is running offscreen. To see its screens: kiosk-sim tour --out DIR. "
               "Ctrl+C stops it.", file=sys.stderr)
     code = app.exec()
+    watchdog.notify("STOPPING=1")
     ui.close()
     core.stop()
     return code
+
+
+def _after_a_crash(config: KioskConfig, sim: bool) -> tuple[int, str]:
+    """Did the last run end without a clean stop? Then say why in the log (and the timeline,
+    once the core is up), and if the kiosk keeps crashing wait before starting again. Then keep
+    this run's crash record."""
+    from kiosk.timeline import FILE_NAME, read_since
+    now = config.hall.clock()
+    state = sim_dir(config) if sim else config.database_path.parent
+    crashes = watchdog.unclean_starts(read_since(state / FILE_NAME, now - timedelta(days=1)), now)
+    cause = watchdog.last_crash(config.log_dir)
+    watchdog.keep_crash_record(config.log_dir)
+    if crashes:
+        log.warning("the last run ended without a clean stop (%d in a row)%s", crashes, f": {cause}" if cause else "")
+    wait = watchdog.back_off_s(crashes)
+    if wait:
+        watchdog.notify(f"STATUS=waiting {wait:.0f} s before starting: {crashes} crashes in a row")
+        log.warning("waiting %.0f s before starting again", wait)
+        time.sleep(wait)
+    return crashes, cause
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """`kiosk-diag bundle FILE.zip`: the evidence a technician takes home.
 
-Inside: the logs (kiosk.log and its rotated copies), the health timeline (JSON), the latest
+Inside: the logs (kiosk.log and its rotated copies, the crash records of kiosk.watchdog), the
+health timeline (JSON), the latest
 self-test of each device (from the timeline: the kiosk's own runs, so nothing here opens a port
 the running kiosk holds), the configuration with every secret removed, the versions of the
 kiosk, Python, Qt and every installed package, the machine's facts (OS, CPU, memory, disk, USB
@@ -64,7 +65,7 @@ def make_bundle(config, target: Path, now: datetime | None = None) -> dict:
             z.writestr(name, raw)
             sizes[name] = len(raw)
 
-        for path in log_files(config.log_dir):
+        for path in log_files(config.log_dir) + sorted(config.log_dir.glob("crash.txt*")):   # + where a crash hung
             # masked again: a line written by an older version, or by a library, is masked here too
             add(f"logs/{path.name}", mask_text(path.read_text(encoding="utf-8", errors="replace")))
         timeline = read_since(state / TIMELINE_FILE, now - timedelta(days=31))

@@ -150,7 +150,8 @@ def _read(path: Path, start: str, end: str) -> list[Entry]:
 
 
 STATE_WORDS = {"ok": Sentence("正常"), "warning": Sentence("注意"), "fault": Sentence("故障"), "absent": Sentence("未连接"),
-               "started": Sentence("自助机启动"), "stopped": Sentence("自助机关闭"), "home": Sentence("首页提示")}
+               "started": Sentence("自助机启动"), "stopped": Sentence("自助机关闭"), "home": Sentence("首页提示"),
+               "crashed": Sentence("自助机异常退出后重启")}
 
 
 def entry_text(entry: Entry, previous: Entry | None, language: str) -> str:
