@@ -77,9 +77,13 @@ def build_core(config: KioskConfig, sim: bool = False, scenario: str | Path | No
     if server is not None:          # what the hall server pushes: a lock from /admin, a new catalogue
         from kiosk.hall.hall_events import HallEvents
         from kiosk.hall.hall_catalogue import follower, public_part
+        def asked(command_id: str, command: str) -> None:          # a test print or a restart from /admin
+            core.do_asked(command_id, command,
+                          lambda ok, result: remote.answer_command(config.kiosk.id, command_id, ok, result))
         events = HallEvents(server.url, server.token, config.kiosk.id, ca or True, core.set_hall_lock,
                             core.set_group_loads,
-                            follower(remote.catalogue, core.take_hall_catalogue, public_part(config)["version"]))
+                            follower(remote.catalogue, core.take_hall_catalogue, public_part(config)["version"]),
+                            asked)
         events.start()
         core.add_closer(events.stop)
     return core
@@ -151,6 +155,7 @@ def main(argv=None) -> int:
     # Ready once the home screen is up; then the Qt thread pets the watchdog while it runs.
     QTimer.singleShot(0, lambda: watchdog.notify(f"READY=1\nSTATUS=kiosk {config.kiosk.id} serving"))
     pets = watchdog.pet_from_qt_thread(app)       # noqa: F841 (kept alive with the app)
+    _quit_when_restart_asked(core, app)
     if args.drill_freeze_after:
         log.warning("watchdog drill: the screen's thread freezes in %.0f s", args.drill_freeze_after)
         QTimer.singleShot(int(args.drill_freeze_after * 1000), lambda: time.sleep(24 * 3600))
@@ -175,6 +180,19 @@ def main(argv=None) -> int:
     ui.close()
     core.stop()
     return code
+
+
+def _quit_when_restart_asked(core, app) -> None:
+    """A restart asked from /admin (kiosk.core.do_asked): end the app cleanly on the Qt thread;
+    systemd (Restart=always) starts it again."""
+    from PySide6.QtCore import QObject, Qt, Signal
+    from kiosk.events import RestartAsked
+
+    class Quitter(QObject):
+        asked = Signal()
+    quitter = Quitter(app)
+    quitter.asked.connect(app.quit, Qt.ConnectionType.QueuedConnection)
+    core.add_listener(lambda event: quitter.asked.emit() if isinstance(event, RestartAsked) else None)
 
 
 def _after_a_crash(config: KioskConfig, sim: bool) -> tuple[int, str]:

@@ -93,7 +93,7 @@ def make_bundle(config, target: Path, now: datetime | None = None) -> dict:
 
 
 def versions() -> dict:
-    from kiosk.core import version
+    from kiosk.version import version
     try:
         import PySide6
         from PySide6.QtCore import qVersion

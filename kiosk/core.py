@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 import time
 from concurrent.futures import Future
@@ -32,7 +33,7 @@ from kiosk.queries.desk import CARDS, QueryDesk
 from kiosk.queries.plugin import Question
 from kiosk.evaluation.model import Draft, Evaluation
 from kiosk.events import (AgentIdentified, Announcer, AppointmentFound, DoorChanged, DoorLeftOpen, AppointmentRefused, AvailabilityChanged, CardFailed, CardRead, CatalogueChanged,
-                          CardRemoved, CodeSeen, DevicesChanged, Event, HealthChanged, Identified, SessionEnded,
+                          CardRemoved, CodeSeen, DevicesChanged, Event, HealthChanged, Identified, RestartAsked, SessionEnded,
                           dispatch)
 from kiosk.flows.check_in import check_in, find_by_card, find_by_token
 from kiosk.flows.context import FlowContext, localised, ticket_language
@@ -53,6 +54,7 @@ from kiosk.roles.locker_bus import LockerBusRole
 from kiosk.lockers import LockerService
 from kiosk.roles.ticket_printer import TicketPrinterRole
 from kiosk.session import Session
+from kiosk.version import version
 from kiosk import selftest
 from kiosk.timeline import FILE_NAME as TIMELINE_FILE, KIOSK, SELF_TEST, HealthTimeline
 from kiosk.wording import NOTHING, Sentence
@@ -88,14 +90,7 @@ def _appointment_event(found: Future, seen_at: float) -> Event:
 
 
 SELF_NAME = "自助机 Kiosk"         # the kiosk's own entries in the health timeline
-
-
-def version() -> str:
-    from importlib.metadata import PackageNotFoundError, version as installed
-    try:
-        return installed("hall-kiosk")
-    except PackageNotFoundError:
-        return "unknown"
+ASKED = {"test_print": Sentence("测试打印"), "restart": Sentence("重启")}
 
 
 HALL_LOCKED = Sentence("这台自助机暂停使用：{reason}。请到其他自助机或咨询台办理。")
@@ -151,6 +146,7 @@ class KioskCore(Announcer):
         self._closers: list[Callable[[], None]] = []
         self.self_tests: tuple[datetime, list[selftest.SelfTest]] | None = None     # the latest run: when, what
         self._self_test_timer: threading.Timer | None = None
+        self._asked: set[str] = set()     # commands from /admin already done
 
     # ---------------------------------------------------------------- life cycle
     def start(self) -> None:
@@ -538,6 +534,35 @@ class KioskCore(Announcer):
                 len(results), "; failed: " + "; ".join(failed) if failed else "")
         self.self_tests = (self.config.hall.clock(), results)
         return results
+
+    def do_asked(self, command_id: str, command: str, answer: Callable[[bool, str], None]) -> None:
+        """A test print or a restart a technician asked for on the hall server's /admin (from the
+        events thread; a command pushed and read again on reconnect is done once). Each is noted
+        in the timeline and answered for the server's journal."""
+        with self._availability_lock:
+            if command_id in self._asked:
+                return
+            self._asked.add(command_id)
+
+        def answered(ok: bool, result: str) -> None:
+            self.timeline.note(KIOSK, SELF_NAME, "asked", Sentence("管理页要求{command}：{result}",
+                                                                   command=ASKED.get(command, command), result=result))
+            try:
+                answer(ok, result)
+            except Exception as e:          # the server will show it unanswered; the kiosk did its part
+                log.warning("could not answer %s (%s): %s: %s", command_id, command, type(e).__name__, e)
+        if command == "test_print":
+            def printed(done: Future) -> None:
+                error = done.exception()
+                answered(error is None, "test slip printed" if error is None else f"{type(error).__name__}: {error}")
+            self.test_print().add_done_callback(printed)
+        elif command == "restart" and not os.environ.get("NOTIFY_SOCKET"):
+            answered(False, "not run by systemd: a restart would leave the kiosk stopped")
+        elif command == "restart":
+            answered(True, "restarting")
+            self._emit(RestartAsked(command_id))
+        else:
+            answered(False, f"unknown command {command!r}")
 
     def test_print(self) -> Future:
         now = self.clock().strftime("%Y-%m-%d %H:%M")

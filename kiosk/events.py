@@ -98,6 +98,13 @@ class DevicesChanged(Event):
 
 
 @dataclass(frozen=True)
+class RestartAsked(Event):
+    """A technician asked, from the hall server's /admin, for the kiosk to restart: the screens
+    end the app cleanly and systemd starts it again."""
+    by: str
+
+
+@dataclass(frozen=True)
 class CatalogueChanged(Event):
     """The hall server's catalogue was taken over: the screens list its categories and items."""
     version: str

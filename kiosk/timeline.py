@@ -151,7 +151,7 @@ def _read(path: Path, start: str, end: str) -> list[Entry]:
 
 STATE_WORDS = {"ok": Sentence("正常"), "warning": Sentence("注意"), "fault": Sentence("故障"), "absent": Sentence("未连接"),
                "started": Sentence("自助机启动"), "stopped": Sentence("自助机关闭"), "home": Sentence("首页提示"),
-               "crashed": Sentence("自助机异常退出后重启")}
+               "crashed": Sentence("自助机异常退出后重启"), "asked": Sentence("远程操作")}
 
 
 def entry_text(entry: Entry, previous: Entry | None, language: str) -> str:

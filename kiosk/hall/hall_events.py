@@ -1,5 +1,6 @@
 """What the hall server pushes to a kiosk (server-sent events on /v1/events), and what the kiosk
-does about it: a lock from /admin takes the kiosk out of use until it is unlocked; the queues'
+does about it: a lock from /admin takes the kiosk out of use until it is unlocked; a test print
+or a restart asked from /admin is done (kiosk.core.do_asked) and answered; the queues'
 lengths after every change become the waits the kiosk shows before a number is taken; a new
 catalogue version (the operator reloaded the hall's files) is fetched and taken over.
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
 from typing import Callable
 
@@ -30,9 +32,10 @@ QUIET_S = 35.0               # three missed heartbeats (the server beats every 1
 class HallEvents:
     def __init__(self, url: str, token: str, kiosk_id: str, verify, on_lock: Callable[[bool, str], None],
                  on_loads: Callable[[list[WindowGroupLoad]], None] = lambda loads: None,
-                 on_catalogue: Callable[[str], None] = lambda version: None):
+                 on_catalogue: Callable[[str], None] = lambda version: None,
+                 on_command: Callable[[str, str], None] = lambda command_id, command: None):
         self._url, self._kiosk, self._verify, self._on_lock = url.rstrip("/"), kiosk_id, verify, on_lock
-        self._on_loads, self._on_catalogue = on_loads, on_catalogue
+        self._on_loads, self._on_catalogue, self._on_command = on_loads, on_catalogue, on_command
         self._headers = {"Authorization": f"Bearer {token}"}
         self._stop = threading.Event()
         self._response = None
@@ -45,7 +48,15 @@ class HallEvents:
         self._stop.set()
         response = self._response
         if response is not None:
-            response.close()            # wakes the thread out of its read
+            # Closing the response does not end a read already waiting on the socket (it waited
+            # for the next heartbeat, up to 10 s, at every kiosk's stop): shutting the socket does.
+            sock = _socket_of(response)
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            response.close()
         self._thread.join(timeout=5)
 
     def _run(self) -> None:
@@ -64,6 +75,8 @@ class HallEvents:
         if state.ok:
             self._on_lock(bool(state.json()["locked"]), state.json()["reason"])
             self._on_catalogue(state.json().get("catalogue_version") or "")
+            for command in state.json().get("commands", []):       # asked while the kiosk was away
+                self._on_command(command["command_id"], command["command"])
 
     def _listen(self) -> None:
         with requests.get(f"{self._url}/v1/events", headers=self._headers, verify=self._verify, stream=True,
@@ -77,14 +90,27 @@ class HallEvents:
                     return
                 if line.startswith("event: "):
                     event = line[len("event: "):]
-                elif line.startswith("data: ") and event in ("kiosk_lock", "loads", "state", "catalogue"):
+                elif line.startswith("data: ") and event in ("kiosk_lock", "loads", "state", "catalogue",
+                                                                  "kiosk_command"):
                     data = json.loads(line[len("data: "):])
                     if event == "state":                # the stream's first event: subscribed now
                         self._read_state()
                     if event == "catalogue":
                         self._on_catalogue(data.get("version", ""))
+                    elif event == "kiosk_command" and data.get("kiosk_id") == self._kiosk:
+                        self._on_command(data["command_id"], data["command"])
                     elif event == "kiosk_lock" and data.get("kiosk_id") == self._kiosk:
                         self._on_lock(bool(data["locked"]), data.get("reason", ""))
                     elif event == "loads" or event == "state":      # the queues: the kiosk shows live waits
                         self._on_loads(from_json(data if event == "loads" else data.get("loads", []),
                                                  list[WindowGroupLoad]))
+
+
+def _socket_of(response):
+    """The socket under a streamed requests response (urllib3 2: its connection's, else the
+    http.client response's), or None."""
+    sock = getattr(getattr(response.raw, "_connection", None), "sock", None)
+    if sock is None:
+        fp = getattr(getattr(response.raw, "_fp", None), "fp", None)
+        sock = getattr(getattr(fp, "raw", None), "_sock", None)
+    return sock

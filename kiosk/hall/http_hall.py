@@ -20,6 +20,7 @@ import requests
 from kiosk.hall.model import Appointment, Citizen, HallUnavailable, OfflineTicket, Reservation, Ticket, TicketRequest
 from kiosk.hall.service import KioskHall
 from kiosk.hall.wire import from_json, raise_error, to_json
+from kiosk.version import version
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +104,12 @@ class HttpHall(KioskHall):
 
     def report_health(self, kiosk_id: str, devices: list) -> None:
         """This kiosk's devices as its technician screen shows them, for the hall's /admin."""
-        self._call("POST", f"/v1/kiosks/{kiosk_id}/health", {"devices": [
+        self._call("POST", f"/v1/kiosks/{kiosk_id}/health", {"version": version(), "devices": [
             {"role": h.role, "name": h.name, "state": h.state, "reason_zh": str(h.reason)} for h in devices]}, tries=1)
+
+    def answer_command(self, kiosk_id: str, command_id: str, ok: bool, result: str) -> None:
+        """What this kiosk did about a command from /admin (a test print, a restart), for its journal."""
+        self._call("POST", f"/v1/kiosks/{kiosk_id}/commands/{command_id}", {"ok": ok, "result": result[:500]}, tries=2)
 
     def ask_for_help(self, kiosk_id: str) -> None:
         """Page the hall's staff: a citizen at this kiosk needs someone (请工作人员帮忙)."""

@@ -42,6 +42,17 @@ CREATE TABLE IF NOT EXISTS server_kiosk_locks (   -- a kiosk taken out of use fr
     locked_by   TEXT NOT NULL,
     locked_at   TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS server_kiosk_commands (   -- a test print or a restart asked from /admin: the journal
+    command_id  TEXT PRIMARY KEY,
+    kiosk_id    TEXT NOT NULL,
+    command     TEXT NOT NULL,                 -- test_print | restart
+    asked_by    TEXT NOT NULL,
+    asked_at    TEXT NOT NULL,
+    state       TEXT NOT NULL,                 -- asked | done | failed
+    result      TEXT NOT NULL DEFAULT '',      -- what the kiosk said
+    answered_at TEXT
+);
+CREATE INDEX IF NOT EXISTS server_kiosk_commands_kiosk ON server_kiosk_commands (kiosk_id, asked_at);
 CREATE TABLE IF NOT EXISTS server_staff (
     staff_id      TEXT PRIMARY KEY,
     name          TEXT NOT NULL DEFAULT '',
@@ -178,6 +189,30 @@ class Accounts:
         """kiosk id → {reason, by, at} for every kiosk locked now."""
         return {r["kiosk_id"]: {"reason": r["reason"], "by": r["locked_by"], "at": r["locked_at"]}
                 for r in self._read("SELECT * FROM server_kiosk_locks")}
+
+    # ---------------------------------------------------------------- asked of a kiosk from /admin
+    def ask_kiosk(self, kiosk_id: str, command: str, staff: str, now: datetime) -> str:
+        command_id = "c_" + secrets.token_hex(8)
+        self._write("INSERT INTO server_kiosk_commands (command_id, kiosk_id, command, asked_by, asked_at, state) "
+                    "VALUES (?, ?, ?, ?, ?, 'asked')", (command_id, kiosk_id, command, staff, iso_time(now)))
+        return command_id
+
+    def kiosk_answered(self, kiosk_id: str, command_id: str, ok: bool, result: str, now: datetime) -> bool:
+        """False when there is no such open command of this kiosk (answered twice, or not its own)."""
+        return self._write("UPDATE server_kiosk_commands SET state=?, result=?, answered_at=? "
+                           "WHERE command_id=? AND kiosk_id=? AND state='asked'",
+                           ("done" if ok else "failed", result[:500], iso_time(now), command_id, kiosk_id)) == 1
+
+    def kiosk_commands(self, kiosk_id: str | None = None, since: datetime | None = None, open_only: bool = False) -> list[dict]:
+        """Newest first: {command_id, kiosk_id, command, asked_by, asked_at, state, result, answered_at}."""
+        sql, args = "SELECT * FROM server_kiosk_commands WHERE 1=1", []
+        if kiosk_id is not None:
+            sql, args = sql + " AND kiosk_id=?", args + [kiosk_id]
+        if since is not None:
+            sql, args = sql + " AND asked_at>=?", args + [iso_time(since)]
+        if open_only:
+            sql += " AND state='asked'"
+        return [dict(r) for r in self._read(sql + " ORDER BY asked_at DESC", tuple(args))]
 
     # ---------------------------------------------------------------- staff
     def add_staff(self, staff_id: str, password: str, name: str = "") -> None:

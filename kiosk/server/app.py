@@ -23,6 +23,7 @@ import itertools
 import logging
 import re
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Callable
 
@@ -40,8 +41,8 @@ from kiosk.hall.service import HallService
 from kiosk.hall.tokens import TokenRefusal
 from kiosk.hall.wire import error_body, to_json
 from kiosk.server.accounts import Accounts, Caller, LoginRefused
-from kiosk.server.bodies import (CheckInIn, CompleteIn, ConvertIn, KioskHealthIn, LockIn, LoginIn, OfflineTicketIn,
-                                 ReasonIn, ReserveIn, TokenIn, TransferIn)
+from kiosk.server.bodies import (CheckInIn, CompleteIn, ConvertIn, KioskAnswerIn, KioskCommandIn, KioskHealthIn, LockIn,
+                                 LoginIn, OfflineTicketIn, ReasonIn, ReserveIn, TokenIn, TransferIn)
 from kiosk.server.push import Hub, end_streams_on_shutdown, sse
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ def board_voice():
     from kiosk.config import VoiceSettings
     from kiosk.speech.voice import Voice
     return Voice(VoiceSettings())
+COMMAND_FRESH = timedelta(minutes=2)     # a command a kiosk missed while away is still done this soon after
 MAX_BODY = 64 * 1024            # every request of this API is small; a bigger one is refused unread
 
 
@@ -373,6 +375,7 @@ def create_app(hall: HallService, accounts: Accounts, clock: Callable = None, se
         if who.id != kiosk_id:
             raise HTTPException(403, {"error": "forbidden", "detail": "a kiosk reports its own health only"})
         hub.publish("kiosk_health", {"kiosk_id": kiosk_id, "at": clock().isoformat(timespec="seconds"),
+                                     "version": body.version,
                                      "devices": [d.model_dump(by_alias=True) for d in body.devices]}, public=False)
         return Response(status_code=204)
 
@@ -482,7 +485,32 @@ def create_app(hall: HallService, accounts: Accounts, clock: Callable = None, se
             raise HTTPException(403, {"error": "forbidden", "detail": "a kiosk reads its own state only"})
         lock = accounts.kiosk_locks().get(kiosk_id)
         return {"locked": lock is not None, "reason": lock["reason"] if lock else "",
-                "catalogue_version": public.get("version")}
+                "catalogue_version": public.get("version"),
+                "commands": [{"command_id": c["command_id"], "command": c["command"]} for c in
+                             accounts.kiosk_commands(kiosk_id, since=clock() - COMMAND_FRESH, open_only=True)]}
+
+    # ---------------------------------------------------------------- asked of a kiosk from /admin
+    @app.post("/v1/kiosks/{kiosk_id}/commands", status_code=201)
+    def ask_kiosk(kiosk_id: str, body: KioskCommandIn, who: Staff) -> dict:
+        """A technician asks a kiosk for a test print or a restart; journalled with who asked and,
+        once the kiosk answers, what it said. The kiosk hears it pushed (and reads what it missed
+        on reconnect, for COMMAND_FRESH)."""
+        command_id = accounts.ask_kiosk(kiosk_id, body.command, who.id, clock())
+        log.warning("%s asked kiosk %s for %s (%s)", who.id, kiosk_id, body.command, command_id)
+        hub.publish("kiosk_command", {"kiosk_id": kiosk_id, "command_id": command_id, "command": body.command},
+                    public=False)
+        return {"command_id": command_id}
+
+    @app.post("/v1/kiosks/{kiosk_id}/commands/{command_id}", status_code=204)
+    def kiosk_answers(kiosk_id: str, command_id: str, body: KioskAnswerIn, who: Kiosk) -> Response:
+        if who.id != kiosk_id:
+            raise HTTPException(403, {"error": "forbidden", "detail": "a kiosk answers its own commands only"})
+        if not accounts.kiosk_answered(kiosk_id, command_id, body.ok, body.result, clock()):
+            raise HTTPException(404, {"error": "not_found", "detail": "no such open command for this kiosk"})
+        log.info("kiosk %s: %s %s", kiosk_id, command_id, body.result)
+        hub.publish("kiosk_command_result", {"kiosk_id": kiosk_id, "command_id": command_id, "ok": body.ok},
+                    public=False)
+        return Response(status_code=204)
 
     @app.post("/v1/kiosks/{kiosk_id}/help", status_code=204)
     def kiosk_help(kiosk_id: str, who: Kiosk) -> Response:
@@ -527,7 +555,8 @@ def create_app(hall: HallService, accounts: Accounts, clock: Callable = None, se
             listed.setdefault(kiosk_id, {"kiosk_id": kiosk_id, "tokens": 0, "active_tokens": 0,
                                          "created_at": None, "revoked_at": None})
         locks = accounts.kiosk_locks()
-        return [{**entry, "health": health_reports.get(kiosk_id), "lock": locks.get(kiosk_id)}
+        return [{**entry, "health": health_reports.get(kiosk_id), "lock": locks.get(kiosk_id),
+                 "commands": accounts.kiosk_commands(kiosk_id)[:3]}
                 for kiosk_id, entry in sorted(listed.items())]
 
     return app

@@ -88,3 +88,13 @@ class DeviceHealthIn(BaseModel):
 
 class KioskHealthIn(BaseModel):
     devices: list[DeviceHealthIn] = Field(max_length=64)
+    version: str = Field(default="", max_length=40, description="the kiosk's software version")
+
+
+class KioskCommandIn(BaseModel):
+    command: Literal["test_print", "restart"]
+
+
+class KioskAnswerIn(BaseModel):
+    ok: bool
+    result: str = Field(default="", max_length=500, description="what the kiosk did, for the journal")

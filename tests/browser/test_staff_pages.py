@@ -267,6 +267,31 @@ def test_admin_takes_a_kiosk_out_of_use_and_puts_it_back(staff_browser, live_hal
     assert live_hall.get("/v1/kiosks/kiosk-9/state", token).json()["locked"] is False
 
 
+def test_admin_asks_a_kiosk_for_a_test_print_and_shows_its_answer(staff_browser, live_hall):
+    token = live_hall.kiosk_token("kiosk-6")
+    devices = [{"role": "ticket_printer", "name": "ESC/POS 80 mm", "state": "ok"}]
+    assert live_hall.post("/v1/kiosks/kiosk-6/health", token, {"devices": devices, "version": "0.1.0"}).status_code == 204
+    live_hall.accounts.add_staff(STAFF, PASSWORD)
+    staff_browser.get(f"{live_hall.url}/admin")
+    staff_browser.find_element(By.ID, "staff-id").send_keys(STAFF)
+    staff_browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    staff_browser.find_element(By.ID, "login-button").click()
+    row = lambda d: d.find_element(By.CSS_SELECTOR, "[data-kiosk=kiosk-6]").text  # noqa: E731
+    assert "v0.1.0" in wait_until(staff_browser, row, what="the kiosk's version on /admin")
+    wait_until(staff_browser, lambda d: d.find_element(
+        By.CSS_SELECTOR, "[data-kiosk=kiosk-6] [data-command=test_print]").click() or True)
+    assert "测试打印（W01-wang）：等待自助机" in wait_until(
+        staff_browser, lambda d: "等待自助机" in row(d) and row(d), what="the command shown waiting")
+    # the kiosk hears it on its own state (as on reconnect) and answers
+    [command] = live_hall.get("/v1/kiosks/kiosk-6/state", token).json()["commands"]
+    assert command["command"] == "test_print"
+    assert live_hall.post(f"/v1/kiosks/kiosk-6/commands/{command['command_id']}", token,
+                          {"ok": True, "result": "test slip printed"}).status_code == 204
+    assert "测试打印（W01-wang）：完成 test slip printed" in wait_until(
+        staff_browser, lambda d: "完成" in row(d) and row(d), what="the kiosk's answer pushed to /admin")
+    assert live_hall.get("/v1/kiosks/kiosk-6/state", token).json()["commands"] == []
+
+
 def test_admin_reloads_the_halls_files_and_says_which_key_is_wrong(staff_browser, live_hall):
     catalogue = live_hall.hall.settings.directory / "catalogue.yaml"
     good = catalogue.read_text(encoding="utf-8")

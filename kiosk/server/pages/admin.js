@@ -38,6 +38,7 @@
     if (stopListening) stopListening();
     stopListening = listen("/v1/events", {
       state: soon, loads: soon, call: soon, window: soon, kiosk_health: soon, catalogue: reloaded,
+      kiosk_command: soon, kiosk_command_result: soon,
       help: event => say($("help-message"), `自助机 ${event.kiosk_id} 有市民需要帮助，请派人过去（${event.at.slice(11, 16)}）`,
                          `A citizen at kiosk ${event.kiosk_id} needs help (${event.at.slice(11, 16)})`, "warn"),
       connected: on => {
@@ -131,9 +132,31 @@
                   el("b", {}, d.role), " ", d.name ? el("span", {class: "faint"}, d.name) : null, " · ", both(zh, en),
                   d.reason_zh ? el("div", {class: "faint"}, d.reason_zh) : null);
       })) : el("span", {class: "faint"}, both("还没有报告", "no report yet"))),
-      el("td", {}, k.health ? when(k.health.at) : "—"),
-      el("td", {}, lockCell(k)))) :
-      [el("tr", {}, el("td", {colspan: 7, class: "faint"}, both("还没有自助机令牌", "No kiosk tokens yet")))]));
+      el("td", {}, k.health ? [when(k.health.at), k.health.version ? el("div", {class: "faint"}, `v${k.health.version}`) : null] : "—"),
+      el("td", {}, lockCell(k)),
+      el("td", {}, remoteCell(k)))) :
+      [el("tr", {}, el("td", {colspan: 8, class: "faint"}, both("还没有自助机令牌", "No kiosk tokens yet")))]));
+  }
+
+  // Ask a kiosk for a test print or a restart; the server journals who asked and what the kiosk
+  // answered (the last three are listed).
+  const ASKED = {test_print: ["测试打印", "Test print"], restart: ["重启", "Restart"]};
+  const ANSWERED = {asked: ["等待自助机", "waiting for the kiosk"], done: ["完成", "done"], failed: ["未完成", "not done"]};
+  function remoteCell(k) {
+    const ask = command => {
+      const button = el("button", {type: "button", class: "quiet", "data-command": command}, both(...ASKED[command]));
+      button.addEventListener("click", async () => {
+        if (command === "restart" && !confirm(`重启自助机 ${k.kiosk_id}？ Restart kiosk ${k.kiosk_id}?`)) return;
+        const reply = await api(`/v1/kiosks/${k.kiosk_id}/commands`, {method: "POST", body: {command}});
+        if (reply.status === 401 || reply.status === 403) return sessionEnded();
+        refresh();
+      });
+      return button;
+    };
+    return el("div", {}, ask("test_print"), " ", ask("restart"),
+      el("ul", {class: "commands"}, ...(k.commands || []).map(c => el("li", {"data-state": c.state},
+        `${c.asked_at.slice(11, 16)} ${ASKED[c.command][0]}（${c.asked_by}）：${ANSWERED[c.state][0]}`,
+        c.result ? el("span", {class: "faint"}, ` ${c.result}`) : null))));
   }
 
   // Take a kiosk out of use (its home screen says why: the reason above the table, which the
