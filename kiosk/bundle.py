@@ -29,7 +29,7 @@ import yaml
 
 from kiosk.logbook import log_files
 from kiosk.privacy import mask_text
-from kiosk.timeline import FILE_NAME as TIMELINE_FILE, SELF_TEST, read_since
+from kiosk.timeline import FILE_NAME as TIMELINE_FILE, SELF_TEST, SELF_TEST_FAILED, read_since
 
 REMOVED = "<removed>"
 # Keys whose values are secrets wherever they appear in a configuration file.
@@ -72,7 +72,7 @@ def make_bundle(config, target: Path, now: datetime | None = None) -> dict:
         add("health/timeline.json", json.dumps([e.as_json() for e in timeline], ensure_ascii=False, indent=1))
         latest = {}
         for e in timeline:
-            if e.state == SELF_TEST:
+            if e.state in (SELF_TEST, SELF_TEST_FAILED):
                 latest[(e.role, str(e.reason.fields.get("level")))] = e     # the last of each device's levels
         add("health/selftest.json", json.dumps([e.as_json() for e in latest.values()], ensure_ascii=False, indent=1))
         for path in sorted(config.directory.glob("*.yaml")):

@@ -56,7 +56,7 @@ from kiosk.roles.ticket_printer import TicketPrinterRole
 from kiosk.session import Session
 from kiosk.version import version
 from kiosk import selftest
-from kiosk.timeline import FILE_NAME as TIMELINE_FILE, KIOSK, SELF_TEST, HealthTimeline
+from kiosk.timeline import FILE_NAME as TIMELINE_FILE, KIOSK, SELF_TEST, SELF_TEST_FAILED, HealthTimeline
 from kiosk.wording import NOTHING, Sentence
 
 log = logging.getLogger(__name__)
@@ -120,8 +120,8 @@ class KioskCore(Announcer):
         self.catalogue = Catalogue(config.categories)
         self.voice = Voice(config.kiosk.voice)     # silent (NullSink) until the screens give it a speaker
         self.session = Session(hall_id=config.hall.id)
-        # what changed when, for the technician: on the wall clock (a demo or test clock is not when it happened)
-        self.timeline = HealthTimeline(self.state_dir / TIMELINE_FILE, clock=config.hall.clock)
+        # what changed when, for the technician, on the clock the screens show (the hall's own; a demo's in --sim)
+        self.timeline = HealthTimeline(self.state_dir / TIMELINE_FILE, clock=clock)
         self.evaluations = EvaluationDesk(config, self.state_dir, clock)    # 好差评
         self.usage = ItemUsage(self.state_dir / "item_usage.json")          # 长辈模式's usual business first
         self.form_desk = FormDesk(load_forms(config), self.form_printer, self._form_data)
@@ -528,11 +528,11 @@ class KioskCore(Announcer):
     def _self_tests(self) -> list[selftest.SelfTest]:
         results = selftest.run_all(self.roles, lambda role: role.check_now().result(timeout=10))
         for r in results:
-            self.timeline.note(r.role, r.name, SELF_TEST, r.said())
+            self.timeline.note(r.role, r.name, SELF_TEST if r.passed else SELF_TEST_FAILED, r.said())
         failed = [f"{r.role} {r.level}: {r.detail}" for r in results if not r.passed]
         log.log(logging.WARNING if failed else logging.INFO, "self-test: %d of %d passed%s", len(results) - len(failed),
                 len(results), "; failed: " + "; ".join(failed) if failed else "")
-        self.self_tests = (self.config.hall.clock(), results)
+        self.self_tests = (self.clock(), results)
         return results
 
     def do_asked(self, command_id: str, command: str, answer: Callable[[bool, str], None]) -> None:

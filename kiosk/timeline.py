@@ -24,7 +24,8 @@ from kiosk.wording import NOTHING, Sentence, say
 
 FILE_NAME = "health.sqlite"
 KIOSK = "kiosk"                  # the role name of entries about the kiosk itself (start, stop, home screen)
-SELF_TEST = "selftest"           # the state of a self-test's entry (its reason says which level and how it went)
+SELF_TEST, SELF_TEST_FAILED = "selftest", "selftest_failed"   # a self-test's entry (its reason says which level, and why not)
+RUN = timedelta(seconds=10)      # a self-test run's entries are this close together (kiosk-diag selftest --sim: 2.7 s)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS timeline (
@@ -156,7 +157,7 @@ STATE_WORDS = {"ok": Sentence("正常"), "warning": Sentence("注意"), "fault":
 
 def entry_text(entry: Entry, previous: Entry | None, language: str) -> str:
     """"10:02 故障：打印纸用完了，请工作人员换纸", "10:06 恢复正常", "10:07 外部自检通过"."""
-    if entry.state == SELF_TEST:
+    if entry.state in (SELF_TEST, SELF_TEST_FAILED):
         return f"{entry.at:%H:%M} {say(entry.reason, language)}"
     came_back = entry.state == "ok" and previous is not None and previous.state in ("fault", "warning", "absent")
     word = say(Sentence("恢复正常") if came_back else STATE_WORDS.get(entry.state, Sentence(entry.state)), language)
@@ -166,12 +167,24 @@ def entry_text(entry: Entry, previous: Entry | None, language: str) -> str:
 
 
 def device_lines(entries: list[Entry], role: str, language: str, last: int = 5) -> list[str]:
-    """One device's day, its last few changes (the earlier ones counted)."""
+    """One device's day, its last few changes (the earlier ones counted). A passed self-test says
+    nothing new once another follows it: only failures and the latest run are shown, a run's
+    levels on one line."""
     mine = [e for e in entries if e.role == role]
-    lines, previous = [], None
+    latest = max((e.at for e in mine if e.state == SELF_TEST), default=None)
+    lines, previous, previous_line_is_self_test = [], None, False
     for e in mine:
-        lines.append(entry_text(e, previous, language))
-        previous = e if e.state != SELF_TEST else previous      # "came back" looks past self-tests
+        if e.state == SELF_TEST and e.at < latest - RUN:          # not of the latest run
+            continue
+        text = entry_text(e, previous, language)
+        same_run = e.state in (SELF_TEST, SELF_TEST_FAILED) and previous_line_is_self_test and lines \
+            and lines[-1].startswith(f"{e.at:%H:%M} ")
+        if same_run:
+            lines[-1] += ("，" if language.startswith("zh") else ", ") + text[6:]
+        else:
+            lines.append(text)
+        previous_line_is_self_test = e.state in (SELF_TEST, SELF_TEST_FAILED)
+        previous = e if not previous_line_is_self_test else previous      # "came back" looks past self-tests
     if len(lines) > last:
         earlier = len(lines) - last
         lines = [say(Sentence("（更早还有 {count} 条）", count=earlier), language)] + lines[-last:]

@@ -309,6 +309,16 @@ def _walk(ui, core, out_dir: Path, probe) -> list[dict]:
                      > reads, timeout=5, what="the read counted")
     vm.tech.refresh_health()                # now, rather than at the next 2 s refresh
     shot("technician_test_read", 400)
+    # The printer's morning: out of paper, then refilled; then 立即自检. Each device's day shows
+    # under its row, the self-test's answer above them.
+    for state, health in (("paper_out", "fault"), ("ok", "ok")):
+        core.simulators.printer.set_state(state)
+        probe.wait_until(lambda: core.printer.health.state == health, timeout=8, what=f"the printer {health}")
+    probe.tap(w, "selfTestButton")
+    probe.wait_until(lambda: not vm.tech.selfTestRunning and vm.tech.selfTestText, timeout=20, what="the self-test")
+    vm.tech.refresh_health()
+    probe.wait_until(lambda: "恢复正常" in vm.tech.health[0]["history"], timeout=5, what="the printer's day")
+    shot("technician_timeline", 400)
     probe.tap(w, "calibrationButton")
     probe.wait_for(w, "calibrationScreen")
     shot("form_printer_calibration")

@@ -11,12 +11,14 @@ Item {
     readonly property var model: vm.queries
     readonly property bool byReceipt: model.identity === "receipt"
     readonly property bool typing: inputPanel.active
+    readonly property bool portrait: height > width
     readonly property bool complete: receipt.text.trim().length >= 4 && phone.text.length === 4
 
     Column {
         id: form
         x: Theme.margin; y: Theme.spacing
-        width: parent.width - 2 * Theme.margin
+        // Landscape: the keyboard takes the right half, the boxes and 查询 stay in sight on the left.
+        width: (page.portrait || !page.typing ? parent.width : parent.width / 2) - 2 * Theme.margin
         spacing: Theme.spacing
         Text {
             width: parent.width
@@ -138,7 +140,8 @@ Item {
         id: inputPanel
         objectName: "keyboard"
         visible: active
-        width: page.width
+        width: page.portrait ? page.width : page.width / 2
+        x: page.portrait ? 0 : page.width / 2
         anchors.bottom: nav.top
         Component.onCompleted: inputPanel.keyboard.style.keyboardDesignWidth = 1600
     }

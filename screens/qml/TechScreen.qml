@@ -89,6 +89,16 @@ Item {
                 fontSize: Theme.fontBody
                 onClicked: page.tech.uploadEvaluationsNow()
             }
+            // 立即自检 with its answer under it, above the devices (the action column is full in landscape).
+            BigButton {
+                objectName: "selfTestButton"
+                width: rows.width
+                primary: false
+                enabled: !page.tech.selfTestRunning
+                text: qsTr("立即自检")
+                fontSize: Theme.fontBody
+                onClicked: page.tech.runSelfTest()
+            }
             Text {
                 objectName: "selfTestResult"
                 width: rows.width
@@ -156,15 +166,6 @@ Item {
                 text: qsTr("打印测试页")
                 fontSize: Theme.fontBody
                 onClicked: page.tech.testPrint()
-            }
-            BigButton {
-                objectName: "selfTestButton"
-                width: parent.cell
-                primary: false
-                enabled: !page.tech.selfTestRunning
-                text: qsTr("立即自检")
-                fontSize: Theme.fontBody
-                onClicked: page.tech.runSelfTest()
             }
             BigButton {
                 objectName: "techLanguageButton"

@@ -31,6 +31,8 @@ def test_every_device_is_self_tested_at_start_up_and_the_day_says_so(tmp_path, m
                                                          ("form_printer", "external"), ("lockers_left", "external")}
         tested = [e for e in core.timeline.day() if e.state == SELF_TEST and e.role == "ticket_printer"]
         assert [str(e.reason) for e in tested] == ["内部自检通过", "外部自检通过"]
+        from kiosk.timeline import device_lines
+        assert device_lines(core.timeline.day(), "ticket_printer", "zh_CN")[-1].endswith(" 内部自检通过，外部自检通过")
     finally:
         core.stop()
 

@@ -19,7 +19,7 @@ def test_tour_shows_every_screen_and_a_scannable_ticket(tmp_path):
     tickets = [e for e in manifest if "ticket" in e]
     for wanted in ("home_card_prompt", "categories", "items", "search_sbk", "kind", "printing", "done",
                    "printing_interrupted", "home_paper_out", "identified", "done_priority", "done_reprint", "card_error",
-                   "idle_countdown", "pin_pad", "technician", "technician_test_read", "home_en",
+                   "idle_countdown", "pin_pad", "technician", "technician_test_read", "technician_timeline", "home_en",
                    "evaluate", "evaluate_reason_needed", "evaluated", "evaluate_elder", "evaluate_en",
                    "queries", "query_receipt", "query_result", "query_payments", "queries_en"):
         assert wanted in screens, f"the tour has no {wanted} screen"

@@ -62,3 +62,21 @@ def test_a_long_day_shows_the_last_changes_and_counts_the_earlier(tmp_path):
         clock.now += timedelta(minutes=1)
     lines = device_lines(timeline.day(), "ticket_printer", "zh_CN", last=5)
     assert lines[0] == "（更早还有 4 条）" and len(lines) == 6 and lines[-1] == "10:10 恢复正常"
+
+
+def test_only_the_latest_self_test_and_the_failures_are_shown_a_run_on_one_line(tmp_path):
+    from kiosk.timeline import SELF_TEST, SELF_TEST_FAILED
+    clock = Clock()
+    timeline = HealthTimeline(tmp_path / "health.sqlite", clock=clock)
+    passed = lambda level: Sentence("{level}通过", level=Sentence(level))  # noqa: E731
+    timeline.note("ticket_printer", "票据打印机", SELF_TEST, passed("内部自检"))
+    timeline.note("ticket_printer", "票据打印机", SELF_TEST_FAILED,
+                  Sentence("{level}未通过：{why}", level=Sentence("外部自检"), why=Sentence("打印纸用完了，请工作人员换纸")))
+    clock.now += timedelta(minutes=30)
+    timeline.record(printer("ok"))
+    timeline.note("ticket_printer", "票据打印机", SELF_TEST, passed("内部自检"))
+    timeline.note("ticket_printer", "票据打印机", SELF_TEST, passed("外部自检"))
+    assert device_lines(timeline.day(), "ticket_printer", "zh_CN") == [
+        "10:02 外部自检未通过：打印纸用完了，请工作人员换纸", "10:32 正常", "10:32 内部自检通过，外部自检通过"]
+    assert device_lines(timeline.day(), "ticket_printer", "en")[-1] == \
+        "10:32 Internal self-test passed, External self-test passed"
