@@ -93,6 +93,14 @@ SELF_NAME = "自助机 Kiosk"         # the kiosk's own entries in the health ti
 ASKED = {"test_print": Sentence("测试打印"), "restart": Sentence("重启")}
 
 
+PRINTED = "test slip printed: look at it"
+
+
+def _read_judged(summary) -> tuple[bool, Sentence, str]:
+    """A test read passes when a card was read (its masked summary), not when none came."""
+    return (True, NOTHING, "a card was read") if summary else (False, Sentence("10 秒内没有检测到卡片。"), "no card within 10 s")
+
+
 HALL_LOCKED = Sentence("这台自助机暂停使用：{reason}。请到其他自助机或咨询台办理。")
 TECHNICIAN = "technician"       # the actor named in journals for whoever holds the technician PIN
 
@@ -488,7 +496,7 @@ class KioskCore(Announcer):
         return next((f"staff {staff}" for staff, stored in self.config.kiosk.staff_pins.items()
                      if check_pin(pin, stored)), None)
 
-    def test_read(self, role: str) -> Future:
+    def test_read(self, role: str, journal: bool = True) -> Future:
         """Technician: read the card on that reader now; the future gives the masked summary
         (or None when no card is there). The reading also identifies the citizen as usual."""
         reader = next(r for r in self.card_readers if r.name == role)
@@ -505,6 +513,8 @@ class KioskCore(Announcer):
             result.set_result(masked_summary(reader.identity_of(card), ms=round(card.ms, 1),
                                              frames=getattr(card, "frames", None) or getattr(card, "apdu_count", None)))
         reader.test_read().add_done_callback(done)
+        if journal:
+            self._interactive(reader, result, _read_judged)
         return result
 
     def spoiled_today(self) -> Future:
@@ -535,6 +545,47 @@ class KioskCore(Announcer):
         self.self_tests = (self.clock(), results)
         return results
 
+    def interactive_test(self, role_name: str) -> Future:
+        """The interactive self-test of one device, for a person to look at the result: a test
+        slip, a test form page (the calibration sheet with the correction in use), a test read, a
+        test door on an empty cell only. The future gives the SelfTest; each is in the timeline
+        (and a door in the locker audit, as the technician's)."""
+        role = self.roles[role_name]
+        if role is self.printer:
+            return self._interactive(role, self.test_print(journal=False), lambda _: (True, NOTHING, PRINTED))
+        if role in self.card_readers:
+            return self._interactive(role, self.test_read(role.name, journal=False), _read_judged)
+        if role is self.form_printer:
+            c = self.form_printer.calibration
+            return self._interactive(role, self.print_calibration_sheet(c.dx_mm, c.dy_mm, c.scale),
+                                     lambda job: (True, NOTHING, f"test form page printed ({job}): look at it"))
+        if self.lockers is not None and role.name in self.lockers.buses:
+            return self._interactive(role, self.lockers.test_door(role.name, TECHNICIAN),
+                                     lambda door: (door.opened, NOTHING if door.opened else Sentence("柜门没有打开"),
+                                                   f"cell {door.cell}: {'seen open' if door.opened else door.detail}"))
+        none: Future = Future()
+        none.set_exception(ValueError(f"no interactive test for {role.kind}"))
+        return self._interactive(role, none, lambda _: (False, NOTHING, ""))
+
+    def _interactive(self, role, future: Future, judged: Callable[[object], tuple[bool, Sentence, str]]) -> Future:
+        """A SelfTest (level interactive) from the future of what the device was asked to do,
+        noted in the timeline when it settles."""
+        started, result = time.perf_counter(), Future()
+
+        def settled(f: Future) -> None:
+            error = None if f.cancelled() else f.exception()
+            if f.cancelled() or error is not None:
+                passed, message, detail = False, getattr(error, "message", None) or Sentence("测试没有完成"), \
+                    f"{type(error).__name__}: {error}"
+            else:
+                passed, message, detail = judged(f.result())
+            test = selftest.SelfTest(role.name, role.health.name, "interactive", passed, message, detail,
+                                     (time.perf_counter() - started) * 1000)
+            self.timeline.note(role.name, test.name, SELF_TEST if passed else SELF_TEST_FAILED, test.said())
+            result.set_result(test)
+        future.add_done_callback(settled)
+        return result
+
     def do_asked(self, command_id: str, command: str, answer: Callable[[bool, str], None]) -> None:
         """A test print or a restart a technician asked for on the hall server's /admin (from the
         events thread; a command pushed and read again on reconnect is done once). Each is noted
@@ -564,11 +615,14 @@ class KioskCore(Announcer):
         else:
             answered(False, f"unknown command {command!r}")
 
-    def test_print(self) -> Future:
+    def test_print(self, journal: bool = True) -> Future:
         now = self.clock().strftime("%Y-%m-%d %H:%M")
         fields = example_fields(hall_name=self.config.hall.name, number="TEST", kind_label="打印测试 Test print",
                                 item_name="设备自检 Device self-test", window_group_name=self.config.kiosk.id,
                                 people_ahead="0", estimated_wait_min="0", issued_at=now,
                                 ticket_id=f"TEST-{self.config.kiosk.id}")
         data = self.flow_context.compose(fields)
-        return asyncio.run_coroutine_threadsafe(self.printer.print(data), self._loop)
+        printed = asyncio.run_coroutine_threadsafe(self.printer.print(data), self._loop)
+        if journal:                     # the interactive level of its self-test, in the timeline
+            self._interactive(self.printer, printed, lambda _: (True, NOTHING, PRINTED))
+        return printed

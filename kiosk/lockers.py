@@ -216,6 +216,18 @@ class LockerService:
                 raise PickupNotPossible(STAFF_REFUSALS["cell_loaded"], str(e)) from None
         return asyncio.run_coroutine_threadsafe(run(), self._loop)
 
+    def test_door(self, bus: str, technician: str) -> Future:
+        """The lock bus's interactive self-test: open one empty cell in service (never one holding
+        a document), journalled as the technician's; the future gives its DoorResult, or
+        PickupNotPossible when the bus has no empty cell."""
+        async def run() -> DoorResult:
+            empty = [v.cell for v in await asyncio.to_thread(self._bank)     # (its item sensor agreeing, if any)
+                     if v.bus == bus and v.state in ("free", "collected") and not v.order_no and not v.item]
+            if not empty:
+                raise PickupNotPossible(Sentence("这组柜子没有空格口可以测试"), f"{bus}: no empty cell in service")
+            return await open_door(self.desk, empty[0], f"{technician} (self-test)")
+        return asyncio.run_coroutine_threadsafe(run(), self._loop)
+
     def open_board(self, bus: str, board: int, technician: str) -> Future:
         """Every door of one board (the screen asked the technician PIN again and a confirmation)."""
         return asyncio.run_coroutine_threadsafe(locker_staff.open_board(self.desk, bus, board, technician), self._loop)

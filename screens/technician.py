@@ -85,6 +85,8 @@ class TechnicianModel(QObject):
         self._spoiledRead.connect(self._on_spoiled, Qt.ConnectionType.QueuedConnection)
         self._self_testing = False
         self._selfTested.connect(self._on_self_tested, Qt.ConnectionType.QueuedConnection)
+        self._interactive: dict = {}        # role → its interactive SelfTest (None: running)
+        self._interacted.connect(self._on_interacted, Qt.ConnectionType.QueuedConnection)
 
     # ---------------------------------------------------------------- properties for QML
     pinLength = Property(int, lambda self: len(self._digits), notify=pinChanged)
@@ -186,6 +188,7 @@ class TechnicianModel(QObject):
         self._print_state, self._print_error = "", None
         self._read_attempt += 1           # a test read still under way reports to nobody
         self._read_role, self._read_state, self._read_result = "", "", None
+        self._interactive = {role: test for role, test in self._interactive.items() if test is None}
         self.pinChanged.emit()
         self.testPrintChanged.emit()
         self.testReadChanged.emit()
@@ -241,6 +244,34 @@ class TechnicianModel(QObject):
         self.spoiledChanged.emit()
         self.testPrintChanged.emit()
         self.testReadChanged.emit()
+
+    interactiveChanged = Signal()
+    _interacted = Signal(str, object)
+    # The devices with an interactive self-test of their own on this screen (the readers have
+    # 测试读卡 and the ticket printer 打印测试页, journalled the same way).
+    interactiveRoles = Property("QVariantList", lambda self: [
+        r.name for r in self._core.roles if r is self._core.form_printer or r.kind == "locker_bus"], constant=True)
+    interactiveRunning = Property("QVariantList", lambda self: [r for r, t in self._interactive.items() if t is None],
+                                  notify=interactiveChanged)
+    interactiveResults = Property("QVariantMap", lambda self: {
+        role: say(Sentence("正在测试…"), self._language()) if test is None
+        else say(test.said(), self._language()) + f"（{test.detail}）" for role, test in self._interactive.items()},
+        notify=interactiveChanged)
+
+    @Slot(str)
+    def interactiveTest(self, role: str) -> None:
+        """交互自检: a test form page, or a test door on an empty cell; the result under its row."""
+        if role not in self.interactiveRoles or (role in self._interactive and self._interactive[role] is None):
+            return
+        self._interactive[role] = None
+        self.interactiveChanged.emit()
+        self._core.interactive_test(role).add_done_callback(lambda f: self._interacted.emit(role, f.result()))
+
+    @qt_thread
+    def _on_interacted(self, role: str, test) -> None:
+        self._interactive[role] = test
+        self.interactiveChanged.emit()
+        self.refresh_health()
 
     selfTestChanged = Signal()
     _selfTested = Signal()

@@ -32,7 +32,8 @@ Rectangle {
         // State, name, and for a card reader the test-read button on the right.
         Item {
             width: parent.width
-            height: Math.max(stateChip.height, deviceName.implicitHeight, testRead.visible ? testRead.height : 0)
+            height: Math.max(stateChip.height, deviceName.implicitHeight, testRead.visible ? testRead.height : 0,
+                             interactive.visible ? interactive.height : 0)
             Rectangle {
                 id: stateChip
                 objectName: "deviceState"
@@ -48,8 +49,8 @@ Rectangle {
                 id: deviceName
                 anchors.left: stateChip.right
                 anchors.leftMargin: Theme.spacing
-                anchors.right: testRead.visible ? testRead.left : parent.right
-                anchors.rightMargin: testRead.visible ? Theme.spacing : 0
+                anchors.right: testRead.visible ? testRead.left : interactive.visible ? interactive.left : parent.right
+                anchors.rightMargin: testRead.visible || interactive.visible ? Theme.spacing : 0
                 anchors.verticalCenter: parent.verticalCenter
                 text: row.health.name
                 wrapMode: Text.Wrap
@@ -69,6 +70,29 @@ Rectangle {
                 fontSize: Theme.fontBody
                 onClicked: row.tech.testRead(row.health.role)
             }
+            // The form printer's test page, a locker bank's test door (an empty cell only).
+            BigButton {
+                id: interactive
+                objectName: "interactiveTestButton_" + row.health.role
+                anchors.right: parent.right
+                anchors.verticalCenter: parent.verticalCenter
+                visible: row.tech.interactiveRoles.indexOf(row.health.role) >= 0
+                width: 300
+                primary: false
+                enabled: row.tech.interactiveRunning.indexOf(row.health.role) < 0
+                text: qsTr("交互自检")
+                fontSize: Theme.fontBody
+                onClicked: row.tech.interactiveTest(row.health.role)
+            }
+        }
+        Text {
+            objectName: "interactiveResult"
+            width: parent.width
+            visible: text !== ""
+            text: row.tech.interactiveResults[row.health.role] || ""
+            wrapMode: Text.Wrap
+            color: Theme.text
+            font.pixelSize: Theme.fontSmall
         }
         Text {
             objectName: "deviceReason"
