@@ -154,7 +154,7 @@ def main(argv=None) -> int:
     ui = load_ui(app, core, fullscreen=not args.windowed)
     # Ready once the home screen is up; then the Qt thread pets the watchdog while it runs.
     QTimer.singleShot(0, lambda: watchdog.notify(f"READY=1\nSTATUS=kiosk {config.kiosk.id} serving"))
-    pets = watchdog.pet_from_qt_thread(app)       # noqa: F841 (kept alive with the app)
+    watchdog.pet_from_qt_thread(app)              # a QTimer owned by the app
     _quit_when_restart_asked(core, app)
     if args.drill_freeze_after:
         log.warning("watchdog drill: the screen's thread freezes in %.0f s", args.drill_freeze_after)
@@ -207,7 +207,7 @@ def _after_a_crash(config: KioskConfig, sim: bool) -> tuple[int, str]:
     watchdog.keep_crash_record(config.log_dir)
     if crashes:
         log.warning("the last run ended without a clean stop (%d in a row)%s", crashes, f": {cause}" if cause else "")
-    wait = watchdog.back_off_s(crashes)
+    wait = 0 if sim else watchdog.back_off_s(crashes)      # the back-off spares real devices; simulators need none
     if wait:
         watchdog.notify(f"STATUS=waiting {wait:.0f} s before starting: {crashes} crashes in a row")
         log.warning("waiting %.0f s before starting again", wait)

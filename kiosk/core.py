@@ -12,7 +12,6 @@ import asyncio
 import logging
 import os
 import threading
-import time
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -55,8 +54,8 @@ from kiosk.lockers import LockerService
 from kiosk.roles.ticket_printer import TicketPrinterRole
 from kiosk.session import Session
 from kiosk.version import version
-from kiosk import selftest
-from kiosk.timeline import FILE_NAME as TIMELINE_FILE, KIOSK, SELF_TEST, SELF_TEST_FAILED, HealthTimeline
+from kiosk.self_test_desk import SelfTestDesk, printed_judged, read_judged
+from kiosk.timeline import FILE_NAME as TIMELINE_FILE, KIOSK, HealthTimeline
 from kiosk.wording import NOTHING, Sentence
 
 log = logging.getLogger(__name__)
@@ -91,14 +90,6 @@ def _appointment_event(found: Future, seen_at: float) -> Event:
 
 SELF_NAME = "自助机 Kiosk"         # the kiosk's own entries in the health timeline
 ASKED = {"test_print": Sentence("测试打印"), "restart": Sentence("重启")}
-
-
-PRINTED = "test slip printed: look at it"
-
-
-def _read_judged(summary) -> tuple[bool, Sentence, str]:
-    """A test read passes when a card was read (its masked summary), not when none came."""
-    return (True, NOTHING, "a card was read") if summary else (False, Sentence("10 秒内没有检测到卡片。"), "no card within 10 s")
 
 
 HALL_LOCKED = Sentence("这台自助机暂停使用：{reason}。请到其他自助机或咨询台办理。")
@@ -152,7 +143,7 @@ class KioskCore(Announcer):
         self._availability_lock = threading.Lock()
         self.simulators = None            # set by the composition root in --sim mode
         self._closers: list[Callable[[], None]] = []
-        self.self_tests: tuple[datetime, list[selftest.SelfTest]] | None = None     # the latest run: when, what
+        self.self_tests = SelfTestDesk(self)     # internal and external runs, each device's interactive test
         self._self_test_timer: threading.Timer | None = None
         self._asked: set[str] = set()     # commands from /admin already done
 
@@ -169,7 +160,7 @@ class KioskCore(Announcer):
             role.add_listener(self._on_device_event)
             role.start()        # the printer's start checks it once: known before the first citizen
         self._refresh_availability()
-        self._self_test_timer = threading.Timer(SELF_TEST_DELAY_S, self.run_self_tests)
+        self._self_test_timer = threading.Timer(SELF_TEST_DELAY_S, self.self_tests.run)
         self._self_test_timer.daemon = True
         self._self_test_timer.start()
         self.evaluations.start()
@@ -514,77 +505,12 @@ class KioskCore(Announcer):
                                              frames=getattr(card, "frames", None) or getattr(card, "apdu_count", None)))
         reader.test_read().add_done_callback(done)
         if journal:
-            self._interactive(reader, result, _read_judged)
+            self.self_tests.journal(reader, result, read_judged)
         return result
 
     def spoiled_today(self) -> Future:
         """Today's spoiled numbers (hall journal entries), read off the Qt thread."""
         return asyncio.run_coroutine_threadsafe(asyncio.to_thread(self.hall.spoiled_today), self._loop)
-
-    def run_self_tests(self) -> Future:
-        """Every device's internal and external self-test (kiosk.selftest), on a thread of its
-        own: each result goes to the health timeline, the run to self.self_tests."""
-        done: Future = Future()
-
-        def run() -> None:
-            try:
-                done.set_result(self._self_tests())
-            except Exception as e:
-                log.exception("self-test failed to run")
-                done.set_exception(e)
-        threading.Thread(target=run, name="self-test", daemon=True).start()
-        return done
-
-    def _self_tests(self) -> list[selftest.SelfTest]:
-        results = selftest.run_all(self.roles, lambda role: role.check_now().result(timeout=10))
-        for r in results:
-            self.timeline.note(r.role, r.name, SELF_TEST if r.passed else SELF_TEST_FAILED, r.said())
-        failed = [f"{r.role} {r.level}: {r.detail}" for r in results if not r.passed]
-        log.log(logging.WARNING if failed else logging.INFO, "self-test: %d of %d passed%s", len(results) - len(failed),
-                len(results), "; failed: " + "; ".join(failed) if failed else "")
-        self.self_tests = (self.clock(), results)
-        return results
-
-    def interactive_test(self, role_name: str) -> Future:
-        """The interactive self-test of one device, for a person to look at the result: a test
-        slip, a test form page (the calibration sheet with the correction in use), a test read, a
-        test door on an empty cell only. The future gives the SelfTest; each is in the timeline
-        (and a door in the locker audit, as the technician's)."""
-        role = self.roles[role_name]
-        if role is self.printer:
-            return self._interactive(role, self.test_print(journal=False), lambda _: (True, NOTHING, PRINTED))
-        if role in self.card_readers:
-            return self._interactive(role, self.test_read(role.name, journal=False), _read_judged)
-        if role is self.form_printer:
-            c = self.form_printer.calibration
-            return self._interactive(role, self.print_calibration_sheet(c.dx_mm, c.dy_mm, c.scale),
-                                     lambda job: (True, NOTHING, f"test form page printed ({job}): look at it"))
-        if self.lockers is not None and role.name in self.lockers.buses:
-            return self._interactive(role, self.lockers.test_door(role.name, TECHNICIAN),
-                                     lambda door: (door.opened, NOTHING if door.opened else Sentence("柜门没有打开"),
-                                                   f"cell {door.cell}: {'seen open' if door.opened else door.detail}"))
-        none: Future = Future()
-        none.set_exception(ValueError(f"no interactive test for {role.kind}"))
-        return self._interactive(role, none, lambda _: (False, NOTHING, ""))
-
-    def _interactive(self, role, future: Future, judged: Callable[[object], tuple[bool, Sentence, str]]) -> Future:
-        """A SelfTest (level interactive) from the future of what the device was asked to do,
-        noted in the timeline when it settles."""
-        started, result = time.perf_counter(), Future()
-
-        def settled(f: Future) -> None:
-            error = None if f.cancelled() else f.exception()
-            if f.cancelled() or error is not None:
-                passed, message, detail = False, getattr(error, "message", None) or Sentence("测试没有完成"), \
-                    f"{type(error).__name__}: {error}"
-            else:
-                passed, message, detail = judged(f.result())
-            test = selftest.SelfTest(role.name, role.health.name, "interactive", passed, message, detail,
-                                     (time.perf_counter() - started) * 1000)
-            self.timeline.note(role.name, test.name, SELF_TEST if passed else SELF_TEST_FAILED, test.said())
-            result.set_result(test)
-        future.add_done_callback(settled)
-        return result
 
     def do_asked(self, command_id: str, command: str, answer: Callable[[bool, str], None]) -> None:
         """A test print or a restart a technician asked for on the hall server's /admin (from the
@@ -624,5 +550,5 @@ class KioskCore(Announcer):
         data = self.flow_context.compose(fields)
         printed = asyncio.run_coroutine_threadsafe(self.printer.print(data), self._loop)
         if journal:                     # the interactive level of its self-test, in the timeline
-            self._interactive(self.printer, printed, lambda _: (True, NOTHING, PRINTED))
+            self.self_tests.journal(self.printer, printed, printed_judged)
         return printed

@@ -265,7 +265,7 @@ class TechnicianModel(QObject):
             return
         self._interactive[role] = None
         self.interactiveChanged.emit()
-        self._core.interactive_test(role).add_done_callback(lambda f: self._interacted.emit(role, f.result()))
+        self._core.self_tests.interactive(role).add_done_callback(lambda f: self._interacted.emit(role, f.result()))
 
     @qt_thread
     def _on_interacted(self, role: str, test) -> None:
@@ -276,7 +276,7 @@ class TechnicianModel(QObject):
     selfTestChanged = Signal()
     _selfTested = Signal()
     selfTestRunning = Property(bool, lambda self: self._self_testing, notify=selfTestChanged)
-    selfTestText = Property(str, lambda self: self_test_text(self._core.self_tests, self._language()),
+    selfTestText = Property(str, lambda self: self_test_text(self._core.self_tests.latest, self._language()),
                             notify=selfTestChanged)
 
     @Slot()
@@ -287,7 +287,7 @@ class TechnicianModel(QObject):
             return
         self._self_testing = True
         self.selfTestChanged.emit()
-        self._core.run_self_tests().add_done_callback(lambda _: self._selfTested.emit())
+        self._core.self_tests.run().add_done_callback(lambda _: self._selfTested.emit())
 
     @qt_thread
     def _on_self_tested(self) -> None:

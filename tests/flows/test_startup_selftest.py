@@ -16,7 +16,7 @@ def started_kiosk(tmp_path, monkeypatch, scenario=None):
     config = load_config().with_devices(ssc_reader=None, camera=None)
     core = build_core(config, sim=True, out_dir=tmp_path, scenario=scenario)
     deadline = time.monotonic() + 15
-    while core.self_tests is None and time.monotonic() < deadline:
+    while core.self_tests.latest is None and time.monotonic() < deadline:
         time.sleep(0.05)
     return core
 
@@ -24,8 +24,8 @@ def started_kiosk(tmp_path, monkeypatch, scenario=None):
 def test_every_device_is_self_tested_at_start_up_and_the_day_says_so(tmp_path, monkeypatch):
     core = started_kiosk(tmp_path, monkeypatch)
     try:
-        assert core.self_tests is not None, "no self-test ran after start-up"
-        at, results = core.self_tests
+        assert core.self_tests.latest is not None, "no self-test ran after start-up"
+        at, results = core.self_tests.latest
         assert all(r.passed for r in results), [r for r in results if not r.passed]
         assert {(r.role, r.level) for r in results} >= {("ticket_printer", "internal"), ("ticket_printer", "external"),
                                                          ("form_printer", "external"), ("lockers_left", "external")}
@@ -43,7 +43,7 @@ def test_a_printer_without_paper_fails_its_external_self_test_in_the_log(tmp_pat
     scenario.write_text("printer:\n  state: paper_out\n", encoding="utf-8")
     core = started_kiosk(tmp_path, monkeypatch, scenario)
     try:
-        _, results = core.self_tests
+        _, results = core.self_tests.latest
         failed = [(r.role, r.level) for r in results if not r.passed]
         assert failed == [("ticket_printer", "external")]
         line = next(r.getMessage() for r in caplog.records if r.getMessage().startswith("self-test:"))
