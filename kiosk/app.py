@@ -154,7 +154,7 @@ def main(argv=None) -> int:
     ui = load_ui(app, core, fullscreen=not args.windowed)
     # Ready once the home screen is up; then the Qt thread pets the watchdog while it runs.
     QTimer.singleShot(0, lambda: watchdog.notify(f"READY=1\nSTATUS=kiosk {config.kiosk.id} serving"))
-    watchdog.pet_from_qt_thread(app)              # a QTimer owned by the app
+    _pet_from_qt_thread(app)
     _quit_when_restart_asked(core, app)
     if args.drill_freeze_after:
         log.warning("watchdog drill: the screen's thread freezes in %.0f s", args.drill_freeze_after)
@@ -180,6 +180,19 @@ def main(argv=None) -> int:
     ui.close()
     core.stop()
     return code
+
+
+def _pet_from_qt_thread(app) -> None:
+    """A QTimer on the Qt thread pets the watchdog: it fires only while that thread runs its event
+    loop, which is exactly what a citizen needs of the screen."""
+    interval = watchdog.watchdog_interval_s()
+    if interval is None:
+        return
+    from PySide6.QtCore import QTimer
+    timer = QTimer(app)             # owned by the app: lives as long as it
+    timer.setInterval(max(50, int(interval * 1000)))
+    timer.timeout.connect(lambda: watchdog.notify("WATCHDOG=1"))
+    timer.start()
 
 
 def _quit_when_restart_asked(core, app) -> None:

@@ -53,8 +53,9 @@ def redact(value, key: str = ""):
     return value
 
 
-def make_bundle(config, target: Path, now: datetime | None = None) -> dict:
-    """Write the zip; returns what it holds (file → bytes) and how long it took."""
+def make_bundle(config, target: Path, now: datetime | None = None, qt: dict | None = None) -> dict:
+    """Write the zip; returns what it holds (file → bytes) and how long it took. `qt`: the Qt
+    versions, from the composition root (kiosk.diag: the kiosk layer does not import Qt)."""
     started = time.perf_counter()
     now = now or config.hall.clock()
     state = config.database_path.parent
@@ -82,7 +83,7 @@ def make_bundle(config, target: Path, now: datetime | None = None) -> dict:
             except yaml.YAMLError as e:
                 text = f"# {path.name} could not be read as YAML ({e}); left out\n"
             add(f"config/{path.name}", text)
-        add("versions.json", json.dumps(versions(), ensure_ascii=False, indent=1))
+        add("versions.json", json.dumps({**versions(), **(qt or {})}, ensure_ascii=False, indent=1))
         add("machine.json", json.dumps(machine_facts(state), ensure_ascii=False, indent=1))
         add("hall/journal-last-day.json", json.dumps(journal_since(config.database_path, now - timedelta(days=1)),
                                                      ensure_ascii=False, indent=1))
@@ -94,14 +95,8 @@ def make_bundle(config, target: Path, now: datetime | None = None) -> dict:
 
 def versions() -> dict:
     from kiosk.version import version
-    try:
-        import PySide6
-        from PySide6.QtCore import qVersion
-        qt = {"pyside6": PySide6.__version__, "qt": qVersion()}
-    except ImportError as e:
-        qt = {"error": str(e)}
     packages = sorted((d.metadata["Name"] or "?", d.version) for d in metadata.distributions())
-    return {"kiosk": version(), "python": sys.version, **qt, "packages": dict(packages)}
+    return {"kiosk": version(), "python": sys.version, "packages": dict(packages)}
 
 
 def machine_facts(state_dir: Path) -> dict:

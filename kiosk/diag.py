@@ -264,7 +264,9 @@ def _bundle(p: argparse.ArgumentParser, args) -> int:
     except ConfigError as e:
         print(f"Configuration error: {e}", file=sys.stderr)
         return 2
-    made = make_bundle(config, Path(args.files[0]))
+    import PySide6
+    from PySide6.QtCore import qVersion
+    made = make_bundle(config, Path(args.files[0]), qt={"pyside6": PySide6.__version__, "qt": qVersion()})
     if args.json:
         print(json.dumps(made, ensure_ascii=False))
     else:

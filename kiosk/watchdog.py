@@ -2,7 +2,7 @@
 
 - sd_notify (sd_notify(3)): datagrams to the socket in NOTIFY_SOCKET ("@name" is Linux's
   abstract namespace). READY=1 once the home screen is up, WATCHDOG=1 from a timer on the Qt
-  thread every half of WATCHDOG_USEC, STOPPING=1 on the way out. A frozen screen stops the pets,
+  thread every half of WATCHDOG_USEC (kiosk.app, which owns the Qt side), STOPPING=1 on the way out. A frozen screen stops the pets,
   and systemd (WatchdogSec=, Restart=always in docs/kiosk.service) kills and restarts the kiosk.
   Without NOTIFY_SOCKET every call is a no-op.
 - The crash record: faulthandler writes every thread's stack to var/log/crash.txt when the
@@ -54,20 +54,6 @@ def watchdog_interval_s() -> float | None:
     if not usec.isdigit() or int(usec) <= 0 or (pid and pid != str(os.getpid())):
         return None
     return int(usec) / 2 / 1e6
-
-
-def pet_from_qt_thread(app) -> object | None:
-    """A QTimer on the Qt thread that pets the watchdog: it fires only while that thread runs its
-    event loop, which is exactly what a citizen needs of the screen."""
-    interval = watchdog_interval_s()
-    if interval is None:
-        return None
-    from PySide6.QtCore import QTimer
-    timer = QTimer(app)
-    timer.setInterval(max(50, int(interval * 1000)))
-    timer.timeout.connect(lambda: notify("WATCHDOG=1"))
-    timer.start()
-    return timer
 
 
 def keep_crash_record(log_dir: Path) -> None:
