@@ -83,18 +83,23 @@ def configure_logging(level: int = logging.INFO, log_dir: Path | None = None, ma
     kept) plus stderr when it is a terminal (stderr=True/False forces it). Without log_dir,
     stderr only (before the configuration is read, and for the command-line tools)."""
     handlers: list[logging.Handler] = []
+    unwritable = ""
     if under_journal():
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(JournalFormatter("%(message)s"))
         handlers.append(handler)
     else:
+        unwritable = ""
         if log_dir is not None:
-            Path(log_dir).mkdir(parents=True, exist_ok=True)
-            handler = logging.handlers.RotatingFileHandler(Path(log_dir) / "kiosk.log", maxBytes=max_bytes,
-                                                           backupCount=max(1, files - 1), encoding="utf-8")
-            handler.setFormatter(logging.Formatter(FORMAT))
-            handlers.append(handler)
-        if log_dir is None or (stderr if stderr is not None else sys.stderr.isatty()):
+            try:
+                Path(log_dir).mkdir(parents=True, exist_ok=True)
+                handler = logging.handlers.RotatingFileHandler(Path(log_dir) / "kiosk.log", maxBytes=max_bytes,
+                                                               backupCount=max(1, files - 1), encoding="utf-8")
+                handler.setFormatter(logging.Formatter(FORMAT))
+                handlers.append(handler)
+            except OSError as e:        # no log is no reason to leave the citizens without a kiosk
+                unwritable = f"the log cannot be written in {log_dir} ({e.strerror or e}): logging to stderr"
+        if not handlers or (stderr if stderr is not None else sys.stderr.isatty()):
             handler = logging.StreamHandler(sys.stderr)
             handler.setFormatter(logging.Formatter(FORMAT))
             handlers.append(handler)
@@ -108,6 +113,8 @@ def configure_logging(level: int = logging.INFO, log_dir: Path | None = None, ma
     root.handlers[:] = handlers
     root.setLevel(level)
     logging.getLogger("pikepdf").setLevel(logging.WARNING)     # its bridge says hello at INFO
+    if unwritable:
+        logging.getLogger(__name__).error(unwritable)
     return handlers
 
 

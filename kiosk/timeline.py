@@ -12,6 +12,7 @@ device sentences. Read by the technician screen, `kiosk-diag history` and the bu
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from typing import Callable
 from kiosk.devices import DeviceHealth
 from kiosk.wording import NOTHING, Sentence, say
 
+log = logging.getLogger(__name__)
 FILE_NAME = "health.sqlite"
 KIOSK = "kiosk"                  # the role name of entries about the kiosk itself (start, stop, home screen)
 SELF_TEST, SELF_TEST_FAILED = "selftest", "selftest_failed"   # a self-test's entry (its reason says which level, and why not)
@@ -80,11 +82,21 @@ class HealthTimeline:
         self.path, self.keep_days, self.max_entries, self.clock = Path(path), keep_days, max_entries, clock
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.executescript(SCHEMA)
+        try:
+            self._conn = self._open()
+        except sqlite3.DatabaseError as e:
+            # A damaged file must not keep the kiosk from starting: set it aside for the bundle.
+            log.error("%s cannot be read (%s): kept as %s.broken, a new timeline begins", self.path, e, self.path.name)
+            self.path.replace(self.path.with_name(self.path.name + ".broken"))
+            self._conn = self._open()
         self._writes = 0
         self._last: dict[str, tuple[str, Sentence]] = {}   # role → (state, reason) last recorded
+
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.executescript(SCHEMA)
+        return conn
 
     def record(self, health: DeviceHealth) -> None:
         """A device's new state (kept once: a repeated announcement of the same is skipped)."""
@@ -101,11 +113,14 @@ class HealthTimeline:
         with self._lock:
             if self._conn is None:
                 return                  # closed: a device's last word after the kiosk stopped
-            self._conn.execute("INSERT INTO timeline (at, role, name, state, reason) VALUES (?, ?, ?, ?, ?)",
-                               (self.clock().isoformat(timespec="seconds"), role, name, state, stored))
-            self._writes += 1
-            if self._writes % 100 == 1:
-                self._trim()
+            try:
+                self._conn.execute("INSERT INTO timeline (at, role, name, state, reason) VALUES (?, ?, ?, ?, ?)",
+                                   (self.clock().isoformat(timespec="seconds"), role, name, state, stored))
+                self._writes += 1
+                if self._writes % 100 == 1:
+                    self._trim()
+            except sqlite3.Error as e:      # a full disk: the kiosk serves on, the log says what was lost
+                log.warning("health timeline not written (%s): %s %s", e, role, state)
 
     def _trim(self) -> None:
         oldest = (self.clock() - timedelta(days=self.keep_days)).isoformat(timespec="seconds")

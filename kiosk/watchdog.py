@@ -59,12 +59,15 @@ def watchdog_interval_s() -> float | None:
 def keep_crash_record(log_dir: Path) -> None:
     """Every thread's stack into log_dir/crash.txt if the process dies of a signal; uncaught
     exceptions (any thread) into the log."""
-    log_dir.mkdir(parents=True, exist_ok=True)
-    record = open(log_dir / CRASH_FILE, "w", encoding="utf-8")     # kept open for faulthandler's signal handler
-    # faulthandler names threads by id: say which one is the screen's
-    record.write(f"{MAIN_THREAD} 0x{threading.main_thread().ident:016x}\n")
-    record.flush()
-    faulthandler.enable(record, all_threads=True)
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        record = open(log_dir / CRASH_FILE, "w", encoding="utf-8")     # kept open for faulthandler's signal handler
+        # faulthandler names threads by id: say which one is the screen's
+        record.write(f"{MAIN_THREAD} 0x{threading.main_thread().ident:016x}\n")
+        record.flush()
+        faulthandler.enable(record, all_threads=True)
+    except OSError as e:
+        log.error("no crash record in %s (%s): a crash will say less", log_dir, e.strerror or e)
 
     def uncaught(kind, value, tb):
         logging.getLogger("kiosk").critical("uncaught %s", kind.__name__, exc_info=(kind, value, tb))

@@ -83,3 +83,11 @@ def test_under_systemd_each_line_carries_the_journals_priority_and_no_timestamp(
     assert run.stderr.splitlines() == ["<4>kiosk.roles: ticket printer: fault",
                                        "<6>kiosk.roles: ticket printer: ok again after 4 min 2 s"]
     assert not (tmp_path / "kiosk.log").exists()         # the journal, not a file
+
+
+def test_a_log_folder_that_cannot_be_made_falls_back_to_stderr_and_says_so(tmp_path, restore_logging, capsys):
+    blocker = tmp_path / "var"
+    blocker.write_text("a file where the log folder should be")
+    handlers = configure_logging(log_dir=blocker / "log", stderr=False)
+    assert [type(h).__name__ for h in handlers] == ["StreamHandler"]
+    assert "the log cannot be written in" in capsys.readouterr().err

@@ -80,3 +80,11 @@ def test_only_the_latest_self_test_and_the_failures_are_shown_a_run_on_one_line(
         "10:02 外部自检未通过：打印纸用完了，请工作人员换纸", "10:32 正常", "10:32 内部自检通过，外部自检通过"]
     assert device_lines(timeline.day(), "ticket_printer", "en")[-1] == \
         "10:32 Internal self-test passed, External self-test passed"
+
+
+def test_a_damaged_timeline_file_is_set_aside_and_the_kiosk_goes_on(tmp_path):
+    (tmp_path / "health.sqlite").write_bytes(b"this is not a database, a power cut left it so" * 100)
+    timeline = HealthTimeline(tmp_path / "health.sqlite", clock=Clock())
+    timeline.record(printer("ok"))
+    assert [e.state for e in timeline.day()] == ["ok"]
+    assert (tmp_path / "health.sqlite.broken").read_bytes().startswith(b"this is not a database")
