@@ -89,7 +89,6 @@ def configure_logging(level: int = logging.INFO, log_dir: Path | None = None, ma
         handler.setFormatter(JournalFormatter("%(message)s"))
         handlers.append(handler)
     else:
-        unwritable = ""
         if log_dir is not None:
             try:
                 Path(log_dir).mkdir(parents=True, exist_ok=True)
