@@ -58,8 +58,8 @@ class SelfTestDesk:
     def interactive(self, role_name: str) -> Future:
         """One device's interactive self-test, for a person to look at the result: a test slip, a
         test form page (the calibration sheet with the correction in use), a test read, a test
-        door on an empty cell only (in the locker audit as the technician's). The future gives
-        the SelfTest."""
+        scan (any QR code held up: its size, never its content), a test door on an empty cell
+        only (in the locker audit as the technician's). The future gives the SelfTest."""
         core = self.core
         role = core.roles[role_name]
         if role is core.printer:
@@ -70,6 +70,10 @@ class SelfTestDesk:
             c = core.form_printer.calibration
             return self.journal(role, core.print_calibration_sheet(c.dx_mm, c.dy_mm, c.scale),
                                 lambda job: (True, NOTHING, f"test form page printed ({job}): look at it"))
+        if role is core.camera:
+            return self.journal(role, core.camera.test_scan(), lambda seen: (
+                (True, NOTHING, f"a code of {seen[0]} bytes read in {seen[1]} ms") if seen
+                else (False, Sentence("15 秒内没有扫到二维码"), "no code within 15 s")))
         if core.lockers is not None and role.name in core.lockers.buses:
             from kiosk.core import TECHNICIAN
             return self.journal(role, core.lockers.test_door(role.name, TECHNICIAN),

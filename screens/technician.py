@@ -250,7 +250,8 @@ class TechnicianModel(QObject):
     # The devices with an interactive self-test of their own on this screen (the readers have
     # 测试读卡 and the ticket printer 打印测试页, journalled the same way).
     interactiveRoles = Property("QVariantList", lambda self: [
-        r.name for r in self._core.roles if r is self._core.form_printer or r.kind == "locker_bus"], constant=True)
+        r.name for r in self._core.roles if r is self._core.form_printer or r is self._core.camera
+        or r.kind == "locker_bus"], constant=True)
     interactiveRunning = Property("QVariantList", lambda self: [r for r, t in self._interactive.items() if t is None],
                                   notify=interactiveChanged)
     interactiveResults = Property("QVariantMap", lambda self: {
@@ -260,7 +261,8 @@ class TechnicianModel(QObject):
 
     @Slot(str)
     def interactiveTest(self, role: str) -> None:
-        """交互自检: a test form page, or a test door on an empty cell; the result under its row."""
+        """交互自检: a test form page, a test scan, or a test door on an empty cell; the result under
+        its row."""
         if role not in self.interactiveRoles or (role in self._interactive and self._interactive[role] is None):
             return
         self._interactive[role] = None

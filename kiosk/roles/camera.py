@@ -14,9 +14,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
+
+from drivers.scanner.camera import CameraNotFound
 
 from kiosk.config import Strict
 from kiosk.devices import DeviceHealth
@@ -127,6 +130,35 @@ class CameraRole(DeviceRole):
             self._reason = NOTHING
         log.info("camera: %s %s", state, f"({type(error).__name__}: {error})" if error else "")
         self._emit(HealthChanged(self.health))
+
+    def test_scan(self, timeout_s: float = 15.0) -> Future:
+        """Technician: the next code the camera decodes, as (its size in bytes, ms to read it), or
+        None if none came within timeout_s. The role's own `scanning` stays off, so the core does
+        not look the code up (a real appointment shown here is not checked in)."""
+        done: Future = Future()
+        scanner = self.scanner
+        if scanner is None:
+            done.set_exception(CameraNotFound("the camera is not open"))
+            return done
+        started = time.monotonic()
+
+        def seen(event) -> None:
+            if isinstance(event, CodeSeen) and not done.done():
+                done.set_result((len(event.payload), round((time.monotonic() - started) * 1000)))
+        timer = threading.Timer(timeout_s, lambda: done.done() or done.set_result(None))
+        timer.daemon = True
+        self.add_listener(seen)
+        scanner.forget_seen()
+        scanner.set_scanning(True)
+        timer.start()
+
+        def restore(_) -> None:
+            timer.cancel()
+            self.remove_listener(seen)
+            with self._lock:
+                scanner.set_scanning(self._scanning)
+        done.add_done_callback(restore)
+        return done
 
     # ---------------------------------------------------------------- kiosk-diag
     def check_once(self, timeout_s: float = 8.0, watch_s: float = 2.0) -> DeviceHealth:
