@@ -27,6 +27,7 @@ from pathlib import Path
 
 import yaml
 
+from kiosk.hall.schema import read_only_rows
 from kiosk.logbook import log_files
 from kiosk.privacy import mask_text
 from kiosk.timeline import FILE_NAME as TIMELINE_FILE, SELF_TEST, SELF_TEST_FAILED, read_since
@@ -124,15 +125,9 @@ def machine_facts(state_dir: Path) -> dict:
 def journal_since(database: Path, since: datetime) -> list[dict]:
     """The hall journal from `since`: what happened to which number, where, and why (the reason
     masked again). Read-only: the kiosk may be running."""
-    if not database.exists():
-        return []
     try:
-        conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            rows = conn.execute("SELECT at, action, number, actor, reason FROM journal WHERE at >= ? ORDER BY entry",
-                                (since.isoformat(),)).fetchall()
-        finally:
-            conn.close()
+        rows = read_only_rows(database, "SELECT at, action, number, actor, reason FROM journal WHERE at >= ? "
+                                        "ORDER BY entry", (since.isoformat(),))
     except sqlite3.Error as e:
         return [{"error": f"{database}: {e}"}]
     return [{"at": at, "action": action, "number": number, "actor": actor, "reason": mask_text(reason or "")}

@@ -42,6 +42,7 @@ from pathlib import Path
 
 from kiosk.config import ConfigError, hash_pin, load_config
 from kiosk.devices import DeviceHealth
+from kiosk.hall.schema import read_only_rows
 from kiosk.wording import say
 
 STATE_WORDS = {"ok": "正常 OK", "warning": "注意 Warning", "fault": "故障 Fault", "absent": "未配置 Absent"}
@@ -73,17 +74,13 @@ def cells_out_of_use(database: Path) -> tuple[list[tuple[str, str]], str]:
     """(cell, state) of every locker cell at 'fault' or 'out_of_service' in the hall database,
     by board and lock, and what kept them from being read ("" when nothing did). Read-only: the
     kiosk may be running. No database, or one without locker cells yet: none."""
-    if not database.exists():
-        return [], ""
     try:
-        conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            if not conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='locker_cells'").fetchone():
-                return [], ""
-            rows = conn.execute("SELECT cell, state FROM locker_cells "
-                                "WHERE state IN ('fault', 'out_of_service')").fetchall()
-        finally:
-            conn.close()
+        rows = [tuple(r) for r in read_only_rows(database, "SELECT cell, state FROM locker_cells "
+                                                           "WHERE state IN ('fault', 'out_of_service')")]
+    except sqlite3.OperationalError as e:
+        if "no such table" in str(e):
+            return [], ""               # a hall without locker cells yet
+        return [], f"{database}: {e}"
     except sqlite3.Error as e:
         return [], f"{database}: {e}"
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from drivers.locker.bus import BusBusy, LockerBus, LockerError
 from drivers.locker.frames import GENERIC_LOCKS, KERONG_LOCKS
+from kiosk.hall.schema import read_only_rows
 
 TECHNICIAN = "technician (kiosk-diag)"
 
@@ -46,14 +47,10 @@ def verify_audit(database: Path) -> tuple[int, dict]:
     from kiosk.hall.sqlite_pickups import verify_chain
     if not database.exists():
         return 2, {"error": "no_database", "detail": str(database)}
-    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
     try:
-        rows = conn.execute("SELECT * FROM locker_audit ORDER BY id").fetchall()
+        rows = read_only_rows(database, "SELECT * FROM locker_audit ORDER BY id")
     except sqlite3.Error as e:
         return 2, {"error": "unreadable", "detail": str(e)}
-    finally:
-        conn.close()
     anchor = database.with_name(database.name + ".audit-head")
     problems = verify_chain(rows, anchor)
     return (1 if problems else 0), {"rows": len(rows), "newest": rows[-1]["hash"] if rows else "",

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from kiosk.devices import DeviceHealth
+from kiosk.hall.schema import read_only_rows
 from kiosk.wording import NOTHING, Sentence, say
 
 log = logging.getLogger(__name__)
@@ -153,16 +154,10 @@ def read_since(path: Path, since: datetime) -> list[Entry]:
 
 
 def _read(path: Path, start: str, end: str) -> list[Entry]:
-    if not Path(path).exists():
-        return []
-    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
     try:
-        rows = conn.execute(DAY, (start, end)).fetchall()
+        return [_entry(r) for r in read_only_rows(path, DAY, (start, end))]
     except sqlite3.Error:
         return []
-    finally:
-        conn.close()
-    return [_entry(r) for r in rows]
 
 
 STATE_WORDS = {"ok": Sentence("正常"), "warning": Sentence("注意"), "fault": Sentence("故障"), "absent": Sentence("未连接"),

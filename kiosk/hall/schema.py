@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
+from pathlib import Path
 
 SCHEMA_VERSION = 3
 
@@ -20,6 +21,19 @@ def iso_time(moment: datetime) -> str:
 
 def parse_time(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
+
+
+def read_only_rows(database: Path, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
+    """Rows from a SQLite file another process may be writing (the running kiosk's), opened
+    read-only; [] when there is no such file. sqlite3.Error when it cannot be read."""
+    if not Path(database).exists():
+        return []
+    conn = sqlite3.connect(f"{Path(database).resolve().as_uri()}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        return conn.execute(sql, args).fetchall()
+    finally:
+        conn.close()
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tickets (
