@@ -92,6 +92,7 @@ class HealthTimeline:
             self._conn = self._open()
         self._writes = 0
         self._last: dict[str, tuple[str, Sentence]] = {}   # role → (state, reason) last recorded
+        self._today: tuple[date, list[Entry]] | None = None   # today's entries, once asked for
 
     def _open(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
@@ -111,12 +112,16 @@ class HealthTimeline:
         """Anything else worth its line: the kiosk started, the home screen's sentence, a self-test
         (a plain string is a technical detail, the same in every language: a version, an error)."""
         stored = json.dumps(_stored(reason), ensure_ascii=False) if isinstance(reason, Sentence) and reason else str(reason)
+        at = self.clock().replace(microsecond=0)
         with self._lock:
             if self._conn is None:
                 return                  # closed: a device's last word after the kiosk stopped
             try:
                 self._conn.execute("INSERT INTO timeline (at, role, name, state, reason) VALUES (?, ?, ?, ?, ?)",
-                                   (self.clock().isoformat(timespec="seconds"), role, name, state, stored))
+                                   (at.isoformat(), role, name, state, stored))
+                if self._today is not None and self._today[0] == at.date():
+                    self._today[1].append(Entry(at, role, name, state, reason if isinstance(reason, Sentence)
+                                                else Sentence(reason)))
                 self._writes += 1
                 if self._writes % 100 == 1:
                     self._trim()
@@ -129,13 +134,20 @@ class HealthTimeline:
                            (oldest, self.max_entries))
 
     def day(self, day: date | None = None) -> list[Entry]:
-        """That day's entries (default today), oldest first."""
-        day = day or self.clock().date()
+        """That day's entries (default today), oldest first. Today's are kept in memory once read:
+        the technician screen asks every 2 s, on the Qt thread."""
+        today = self.clock().date()
+        day = day or today
         with self._lock:
             if self._conn is None:
                 return []
+            if day == today and self._today is not None and self._today[0] == today:
+                return list(self._today[1])
             rows = self._conn.execute(DAY, (day.isoformat(), (day + timedelta(days=1)).isoformat())).fetchall()
-        return [_entry(r) for r in rows]
+            entries = [_entry(r) for r in rows]
+            if day == today:
+                self._today = (today, entries)
+        return list(entries)
 
     def close(self) -> None:
         with self._lock:
