@@ -30,6 +30,7 @@ import yaml
 from kiosk.hall.schema import read_only_rows
 from kiosk.logbook import log_files
 from kiosk.privacy import mask_text
+from kiosk.selftest import usb_devices
 from kiosk.timeline import FILE_NAME as TIMELINE_FILE, SELF_TEST, SELF_TEST_FAILED, read_since
 
 REMOVED = "<removed>"
@@ -109,11 +110,7 @@ def machine_facts(state_dir: Path) -> dict:
             os_release[key] = value.strip('"')
     except OSError:
         pass
-    usb = []
-    for device in sorted(Path("/sys/bus/usb/devices").glob("*")):
-        ids = [(device / f).read_text().strip() if (device / f).exists() else "" for f in ("idVendor", "idProduct", "product")]
-        if ids[0]:
-            usb.append(f"{ids[0]}:{ids[1]} {ids[2]}".strip())
+    usb = [f"{vendor}:{product} {name}".strip() for vendor, product, name in usb_devices()]
     disk = psutil.disk_usage(str(state_dir if state_dir.exists() else Path.cwd()))
     return {"uname": platform.uname()._asdict(), "os_release": os_release, "cpus": os.cpu_count(),
             "memory_mb": psutil.virtual_memory().total // (1 << 20), "boot_time": datetime.fromtimestamp(psutil.boot_time()).isoformat(),

@@ -162,15 +162,23 @@ def _cups(server: str) -> tuple[bool, Sentence, str]:
     return True, NOTHING, f"cups {where}"
 
 
-def _usb_present(vendor: int, product: int) -> bool:
-    for device in Path("/sys/bus/usb/devices").glob("*"):
+def usb_devices() -> list[tuple[str, str, str]]:
+    """(vendor id, product id, product name) of every device on the USB bus, ids in hex as sysfs
+    writes them; for the internal self-test and the bundle."""
+    found = []
+    for device in sorted(Path("/sys/bus/usb/devices").glob("*")):
         try:
-            if int((device / "idVendor").read_text(), 16) == vendor and \
-                    int((device / "idProduct").read_text(), 16) == product:
-                return True
-        except (OSError, ValueError):
+            ids = [(device / f).read_text().strip() if (device / f).exists() else ""
+                   for f in ("idVendor", "idProduct", "product")]
+        except OSError:
             continue
-    return False
+        if ids[0]:
+            found.append(tuple(ids))
+    return found
+
+
+def _usb_present(vendor: int, product: int) -> bool:
+    return f"{vendor:04x}:{product:04x}" in {f"{v}:{p}" for v, p, _ in usb_devices()}
 
 
 def _ms(started: float) -> float:
